@@ -1,0 +1,48 @@
+// @ts-check
+import js from '@eslint/js'
+import tseslint from 'typescript-eslint'
+import reactHooks from 'eslint-plugin-react-hooks'
+import globals from 'globals'
+
+/**
+ * The process layers (see docs/architecture.md). Each entry lists what a folder may NOT import.
+ * shared is pure and importable everywhere; core runs without Electron; the renderer only talks
+ * to the contract; the server never reaches into the desktop app.
+ */
+const node = ['node:*', 'fs', 'path', 'os', 'child_process', 'worker_threads', 'crypto', 'http', 'net']
+const layer = (patterns) => ({
+  'no-restricted-imports': ['error', { patterns: patterns.map((group) => ({ group: [group], message: 'This import crosses a process layer (docs/architecture.md).' })) }]
+})
+const layers = [
+  { files: ['src/shared/**'], forbid: [...node, 'electron', 'better-sqlite3', 'react', 'react-dom', '**/main/**', '**/renderer/**', '**/preload/**', '**/server/**'] },
+  { files: ['src/renderer/**'], forbid: [...node, 'electron', 'better-sqlite3', '**/main/**', '**/preload/index*', '**/server/**'] },
+  { files: ['src/preload/**'], forbid: [...node, 'better-sqlite3', 'react', '**/main/**', '**/renderer/**', '**/server/**'] },
+  { files: ['src/main/core/**'], forbid: ['electron', 'react', '**/renderer/**', '**/preload/**', '**/server/**'] },
+  { files: ['src/main/*.ts'], forbid: ['react', '**/renderer/**', '**/preload/**', '**/server/**'] },
+  { files: ['src/server/**'], forbid: ['electron', 'react', '**/main/**', '**/renderer/**', '**/preload/**'] }
+]
+
+export default tseslint.config(
+  { ignores: ['out/**', 'node_modules/**', 'test-results/**', 'playwright-report/**', '.native/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { ...globals.node } },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/switch-exhaustiveness-check': 'off'
+    }
+  },
+  {
+    files: ['src/**/*.ts', 'src/**/*.tsx'],
+    languageOptions: { parserOptions: { projectService: true } },
+    rules: { '@typescript-eslint/switch-exhaustiveness-check': 'error' }
+  },
+  {
+    files: ['src/renderer/**'],
+    languageOptions: { globals: { ...globals.browser } },
+    plugins: { 'react-hooks': reactHooks },
+    rules: { 'react-hooks/rules-of-hooks': 'error', 'react-hooks/exhaustive-deps': 'error' }
+  },
+  ...layers.map(({ files, forbid }) => ({ files, rules: layer(forbid) }))
+)

@@ -1,0 +1,113 @@
+import { z } from 'zod'
+import type { Agent, Customer, Item, ItemEvent, Message, Rating, SavedView } from '../domain/entities'
+import { mutations, type MutationName } from '../mutations'
+import { LIMITS, emailField, idField, nameField, sortField, viewFilterField } from '../mutations/fields'
+import type { OperationName } from './names'
+
+export * from './names'
+export * from './errors'
+
+const empty = z.object({}).strict()
+
+export interface SessionInfo {
+  agent: Agent | null
+  workspace: { empty: boolean; demo: boolean; itemCount: number }
+  outboxPending: number
+}
+
+export interface InboxRow {
+  id: string
+  kind: Item['kind']
+  category: Item['category']
+  channel: Item['channel']
+  customerId: string
+  customerName: string
+  subject: string
+  status: Item['status']
+  priority: Item['priority']
+  assigneeId: string | null
+  assigneeName: string | null
+  tier: Item['tier']
+  createdAt: string
+  updatedAt: string
+  slaDueAt: string | null
+}
+
+export type ThreadEntry =
+  | { type: 'message'; at: string; message: Message; authorName: string | null }
+  | { type: 'event'; at: string; event: ItemEvent; actorName: string | null }
+
+export interface ItemDetail {
+  item: Item
+  customer: Customer
+  assigneeName: string | null
+  /** Customer messages, agent replies, internal notes and system events, oldest first. */
+  thread: ThreadEntry[]
+  ratings: Rating[]
+  /** The customer's other items, across service and support, newest first. */
+  customerItems: InboxRow[]
+}
+
+/** A mutation answers with what its decide() returned, plus the id it was recorded under. */
+type MutationResult<K extends MutationName> = Extract<ReturnType<(typeof mutations)[K]['decide']>, { ok: true }>['result'] & { mutationId: string }
+
+const inboxQuery = z
+  .object({
+    filter: viewFilterField,
+    sort: sortField,
+    offset: z.number().int().min(0).max(100_000_000),
+    limit: z.number().int().min(1).max(LIMITS.pageSize)
+  })
+  .strict()
+
+/** Argument schema of every operation: validated at the door of the process that runs it. */
+export const argSchemas = {
+  'session.get': empty,
+  'session.signIn': z.object({ agentId: idField }).strict(),
+  'workspace.seedDemo': empty,
+  'workspace.startEmpty': z.object({ name: nameField, email: emailField }).strict(),
+  'agents.list': empty,
+  'customers.search': z.object({ query: z.string().max(LIMITS.search), limit: z.number().int().min(1).max(50).default(10) }).strict(),
+  'inbox.page': inboxQuery,
+  'inbox.count': z.object({ filter: viewFilterField }).strict(),
+  'views.list': empty,
+  'item.get': z.object({ itemId: idField }).strict(),
+  'outbox.status': empty,
+  'item.create': mutations['item.create'].args,
+  'item.logContact': mutations['item.logContact'].args,
+  'item.reply': mutations['item.reply'].args,
+  'item.addNote': mutations['item.addNote'].args,
+  'item.setStatus': mutations['item.setStatus'].args,
+  'item.setPriority': mutations['item.setPriority'].args,
+  'item.assign': mutations['item.assign'].args,
+  'item.recordRating': mutations['item.recordRating'].args,
+  'view.save': mutations['view.save'].args,
+  'view.delete': mutations['view.delete'].args
+} satisfies Record<OperationName, z.ZodType>
+
+/** Result type of every operation. */
+export type Results = {
+  'session.get': SessionInfo
+  'session.signIn': SessionInfo
+  'workspace.seedDemo': SessionInfo
+  'workspace.startEmpty': SessionInfo
+  'agents.list': Agent[]
+  'customers.search': Customer[]
+  'inbox.page': { rows: InboxRow[] }
+  'inbox.count': { total: number }
+  'views.list': SavedView[]
+  'item.get': ItemDetail
+  'outbox.status': { pending: number }
+} & { [K in MutationName]: MutationResult<K> }
+
+type ArgSchemas = typeof argSchemas
+/** What a caller passes (defaults may be left out). */
+export type Args<K extends OperationName> = z.input<ArgSchemas[K]>
+/** What the handler receives after validation. */
+export type ParsedArgs<K extends OperationName> = z.output<ArgSchemas[K]>
+export type Result<K extends OperationName> = Results[K]
+
+/** The renderer's view of the contract: one async method per operation. */
+export type HandoffApi = { [K in OperationName]: (args: Args<K>) => Promise<Result<K>> }
+/** The core's side: one handler per operation, over validated arguments. */
+export type Handlers = { [K in OperationName]: (args: ParsedArgs<K>) => Result<K> }

@@ -1,0 +1,106 @@
+import type { AgentRole, Category, Channel, ItemKind, MessageKind, Priority, RatingKind, Status, Tier } from './vocabulary'
+
+/** Timestamps are ISO-8601 strings in UTC (`2026-11-23T09:15:00.000Z`). */
+export type Iso = string
+
+export interface Agent {
+  id: string
+  name: string
+  email: string
+  role: AgentRole
+  /** Tiers a support specialist works; empty for others. */
+  tiers: Tier[]
+}
+
+export interface Customer {
+  id: string
+  name: string
+  email: string | null
+  phone: string | null
+  createdAt: Iso
+}
+
+export interface Item {
+  id: string
+  kind: ItemKind
+  category: Category
+  channel: Channel
+  customerId: string
+  subject: string
+  status: Status
+  priority: Priority
+  assigneeId: string | null
+  /** Support tier for tickets (1..3); null for service interactions. */
+  tier: Tier | null
+  createdAt: Iso
+  updatedAt: Iso
+  firstResponseAt: Iso | null
+  resolvedAt: Iso | null
+  slaDueAt: Iso | null
+}
+
+export interface Message {
+  id: string
+  itemId: string
+  kind: MessageKind
+  /** The agent who wrote or logged it; null for customer and automated messages. */
+  authorId: string | null
+  channel: Channel
+  body: string
+  createdAt: Iso
+}
+
+export const EVENT_TYPES = ['created', 'status', 'priority', 'assigned', 'rating', 'contact_logged'] as const
+export type EventType = (typeof EVENT_TYPES)[number]
+
+/** One line of the append-only history: who, when, from what, to what, and why. */
+export interface ItemEvent {
+  id: string
+  itemId: string
+  type: EventType
+  actorId: string | null
+  from: string | null
+  to: string | null
+  reason: string | null
+  createdAt: Iso
+}
+
+export interface Rating {
+  id: string
+  itemId: string
+  kind: RatingKind
+  score: number
+  /** Who recorded it; figures attribute it to the assignee at resolution. */
+  recordedBy: string
+  createdAt: Iso
+}
+
+export interface SavedViewFilter {
+  kinds?: ItemKind[]
+  channels?: Channel[]
+  statuses?: Status[]
+  priorities?: Priority[]
+  assignee?: AssigneeFilter
+  /** Only items whose SLA deadline is within this many minutes (or already past). */
+  dueWithinMinutes?: number
+  search?: string
+}
+
+export type AssigneeFilter = { type: 'anyone' } | { type: 'me' } | { type: 'unassigned' } | { type: 'agent'; agentId: string }
+
+export const SORT_COLUMNS = ['kind', 'channel', 'customer', 'subject', 'status', 'priority', 'assignee', 'age', 'slaDue'] as const
+export type SortColumn = (typeof SORT_COLUMNS)[number]
+export interface InboxSort {
+  column: SortColumn
+  direction: 'asc' | 'desc'
+}
+
+export interface SavedView {
+  id: string
+  name: string
+  /** Built-in views belong to nobody and cannot be deleted. */
+  ownerId: string | null
+  builtIn: boolean
+  filter: SavedViewFilter
+  sort: InboxSort
+}
