@@ -1,0 +1,103 @@
+import { create } from 'zustand'
+import type { Agent, SavedView } from '../../../shared/domain/entities'
+import type { SessionInfo } from '../../../shared/contract'
+import { api, errorMessage, onCallError, onCallSuccess } from '../api/client'
+import { isMutationName } from '../../../shared/mutations'
+
+/** Who is signed in, the workspace, the agents and views, and how much waits in the outbox. */
+export interface SessionState {
+  phase: 'loading' | 'ready' | 'refused' | 'failed'
+  /** Why the database was refused, or why start-up failed. */
+  problem: string | null
+  agent: Agent | null
+  workspace: SessionInfo['workspace'] | null
+  outboxPending: number
+  agents: Agent[]
+  views: SavedView[]
+}
+
+export const useSessionStore = create<SessionState>()(() => ({
+  phase: 'loading',
+  problem: null,
+  agent: null,
+  workspace: null,
+  outboxPending: 0,
+  agents: [],
+  views: []
+}))
+
+const set = useSessionStore.setState
+const get = useSessionStore.getState
+
+// Any call answering database_refused replaces the whole UI with the refusal screen.
+onCallError((error) => {
+  if (error.code === 'database_refused') set({ phase: 'refused', problem: error.message })
+})
+// Every mutation may add to the outbox: refresh its count.
+onCallSuccess((name) => {
+  if (isMutationName(name)) void refreshOutbox()
+})
+
+function applySession(info: SessionInfo): void {
+  set({ agent: info.agent, workspace: info.workspace, outboxPending: info.outboxPending })
+}
+
+async function loadDirectory(): Promise<void> {
+  const [agents, views] = await Promise.all([api['agents.list']({}), api['views.list']({})])
+  set({ agents, views })
+}
+
+export async function loadSession(): Promise<void> {
+  try {
+    const info = await api['session.get']({})
+    applySession(info)
+    if (!info.workspace.empty) await loadDirectory()
+    if (get().phase !== 'refused') set({ phase: 'ready', problem: null })
+  } catch (e) {
+    if (get().phase !== 'refused') set({ phase: 'failed', problem: errorMessage(e) })
+  }
+}
+
+/** After seeding or starting a workspace: take its session and load agents and views. */
+export async function enterWorkspace(info: SessionInfo): Promise<void> {
+  applySession(info)
+  await loadDirectory()
+}
+
+export async function refreshOutbox(): Promise<void> {
+  try {
+    const { pending } = await api['outbox.status']({})
+    set({ outboxPending: pending })
+  } catch {
+    // The status bar keeps its last known count; the failing call reports itself elsewhere.
+  }
+}
+
+export async function refreshWorkspace(): Promise<void> {
+  try {
+    applySession(await api['session.get']({}))
+  } catch {
+    // Same as above: a stale count is better than a broken status bar.
+  }
+}
+
+export async function refreshViews(): Promise<SavedView[]> {
+  const views = await api['views.list']({})
+  set({ views })
+  return views
+}
+
+export async function signIn(agentId: string): Promise<void> {
+  const info = await api['session.signIn']({ agentId })
+  applySession(info)
+  await loadDirectory()
+}
+
+// Selector hooks: components subscribe to exactly what they show.
+export const useSessionPhase = () => useSessionStore((s) => s.phase)
+export const useSessionProblem = () => useSessionStore((s) => s.problem)
+export const useSignedInAgent = () => useSessionStore((s) => s.agent)
+export const useWorkspace = () => useSessionStore((s) => s.workspace)
+export const useOutboxPending = () => useSessionStore((s) => s.outboxPending)
+export const useAgents = () => useSessionStore((s) => s.agents)
+export const useViews = () => useSessionStore((s) => s.views)
