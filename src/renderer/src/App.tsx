@@ -1,0 +1,101 @@
+import { useEffect } from 'react'
+import { handleGlobalKeyDown } from './commands'
+import { Toasts } from './components/Toasts'
+import { LogContactDialog } from './features/dialogs/LogContactDialog'
+import { NewItemDialog } from './features/dialogs/NewItemDialog'
+import { RecordRatingDialog } from './features/dialogs/RecordRatingDialog'
+import { SaveViewDialog } from './features/dialogs/SaveViewDialog'
+import { FirstRun } from './features/first-run/FirstRun'
+import { InboxTable } from './features/inbox/InboxTable'
+import { InboxToolbar } from './features/inbox/InboxToolbar'
+import { ItemPane } from './features/item/ItemPane'
+import { StatusBar } from './features/layout/StatusBar'
+import { ChooseAgent, DatabaseRefused, Loading, StartupFailed } from './features/layout/Screens'
+import { ViewsNav } from './features/layout/ViewsNav'
+import { CommandPalette } from './features/palette/CommandPalette'
+import { applyView, clearFilters, useInboxStore } from './state/inbox'
+import { loadSession, refreshOutbox, useSessionPhase, useSessionStore, useSignedInAgent, useWorkspace } from './state/session'
+import { useDialog, useModalOpen, usePaletteOpen, type DialogState } from './state/ui'
+
+const OUTBOX_POLL_MS = 5000
+
+export function App() {
+  const phase = useSessionPhase()
+  const workspace = useWorkspace()
+  const agent = useSignedInAgent()
+
+  useEffect(() => {
+    void loadSession()
+  }, [])
+
+  if (phase === 'refused') return <DatabaseRefused />
+  let screen
+  if (phase === 'loading') screen = <Loading />
+  else if (phase === 'failed') screen = <StartupFailed />
+  else if (!workspace || workspace.empty) screen = <FirstRun />
+  else if (!agent) screen = <ChooseAgent />
+  else screen = <Workspace />
+  return (
+    <>
+      {screen}
+      <Toasts />
+    </>
+  )
+}
+
+/** The three panes and the status bar, with the dialogs and the palette above them. */
+function Workspace() {
+  const modal = useModalOpen()
+  const dialog = useDialog()
+  const paletteOpen = usePaletteOpen()
+
+  useEffect(() => {
+    // Open on the first view (My open), unless a view is already showing.
+    if (useInboxStore.getState().viewId !== null) return
+    const first = useSessionStore.getState().views[0]
+    if (first) applyView(first)
+    else clearFilters([])
+  }, [])
+
+  useEffect(() => {
+    window.addEventListener('keydown', handleGlobalKeyDown)
+    return () => window.removeEventListener('keydown', handleGlobalKeyDown)
+  }, [])
+
+  // Sync drains the outbox in the background: keep its count current.
+  useEffect(() => {
+    const timer = setInterval(() => {
+      if (document.visibilityState === 'visible') void refreshOutbox()
+    }, OUTBOX_POLL_MS)
+    return () => clearInterval(timer)
+  }, [])
+
+  return (
+    <>
+      <div className="layout" aria-hidden={modal ? true : undefined} inert={modal}>
+        <ViewsNav />
+        <main className="inbox-pane">
+          <InboxToolbar />
+          <InboxTable />
+        </main>
+        <ItemPane />
+        <StatusBar />
+      </div>
+      {dialog ? <ActiveDialog dialog={dialog} /> : null}
+      {paletteOpen ? <CommandPalette /> : null}
+    </>
+  )
+}
+
+function ActiveDialog({ dialog }: { dialog: DialogState }) {
+  switch (dialog.type) {
+    case 'newItem':
+      return <NewItemDialog />
+    case 'logContact':
+      return <LogContactDialog key={dialog.channel} channel={dialog.channel} />
+    case 'recordRating':
+      return <RecordRatingDialog itemId={dialog.itemId} />
+    case 'saveView':
+      return <SaveViewDialog />
+  }
+}
