@@ -1,0 +1,139 @@
+import { useState, type FormEvent } from 'react'
+import {
+  CATEGORY_LABEL,
+  ITEM_KINDS,
+  KIND_LABEL,
+  PRIORITIES,
+  PRIORITY_LABEL,
+  STATUS_LABEL,
+  categoriesOf,
+  type Category,
+  type ItemKind,
+  type LoggedChannel,
+  type Priority
+} from '../../../../shared/domain/vocabulary'
+import { CONTACT_OUTCOMES } from '../../../../shared/mutations'
+import { api } from '../../api/client'
+import { Dialog } from '../../components/Dialog'
+import { Field, FormAlert, formErrors, noErrors, type FormErrors } from '../../components/fields'
+import { afterItemCreated } from '../../state/actions'
+import { closeDialog, showSuccess } from '../../state/ui'
+import { CUSTOMER_FIELDS, CustomerSection, customerRef, emptyCustomer, type CustomerDraft } from './CustomerSection'
+
+const FIELDS = ['channel', 'kind', 'category', 'priority', 'subject', 'summary', 'outcome', ...CUSTOMER_FIELDS] as const
+type FieldKey = (typeof FIELDS)[number]
+type Outcome = (typeof CONTACT_OUTCOMES)[number]
+
+const CONTACT_TYPE_LABEL: Record<LoggedChannel, string> = { phone: 'Phone call', inperson: 'Walk-in' }
+
+/** A phone call or walk-in the agent took, logged as a new item with its outcome. */
+export function LogContactDialog({ channel: initialChannel }: { channel: LoggedChannel }) {
+  const [channel, setChannel] = useState<LoggedChannel>(initialChannel)
+  const [kind, setKind] = useState<ItemKind>('service')
+  const [category, setCategory] = useState<Category>(categoriesOf('service')[0]!)
+  const [priority, setPriority] = useState<Priority>('normal')
+  const [customer, setCustomer] = useState<CustomerDraft>(emptyCustomer)
+  const [subject, setSubject] = useState('')
+  const [summary, setSummary] = useState('')
+  const [outcome, setOutcome] = useState<Outcome>('resolved')
+  const [busy, setBusy] = useState(false)
+  const [errors, setErrors] = useState<FormErrors<FieldKey>>(noErrors)
+
+  const changeKind = (next: ItemKind) => {
+    setKind(next)
+    if (!categoriesOf(next).includes(category)) setCategory(categoriesOf(next)[0]!)
+  }
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault()
+    if (busy) return
+    const ref = customerRef(customer)
+    if (!ref) {
+      setErrors({ fields: { customer: 'Choose a customer, or add a new one.' }, general: null })
+      return
+    }
+    setBusy(true)
+    setErrors(noErrors())
+    try {
+      const { itemId } = await api['item.logContact']({ channel, kind, category, priority, subject, summary, outcome, customer: ref })
+      closeDialog()
+      showSuccess(channel === 'phone' ? 'Call logged' : 'Walk-in logged')
+      await afterItemCreated(itemId)
+    } catch (err) {
+      setErrors(formErrors(err, FIELDS))
+      setBusy(false)
+    }
+  }
+
+  const f = errors.fields
+  return (
+    <Dialog title="Log contact" onClose={closeDialog} className="wide">
+      <form onSubmit={(e) => void submit(e)} noValidate>
+        <FormAlert message={errors.general} />
+        <div className="field-grid four">
+          <Field label="Contact type" error={f.channel}>
+            <select value={channel} onChange={(e) => setChannel(e.target.value as LoggedChannel)}>
+              {(Object.keys(CONTACT_TYPE_LABEL) as LoggedChannel[]).map((c) => (
+                <option key={c} value={c}>
+                  {CONTACT_TYPE_LABEL[c]}
+                </option>
+              ))}
+            </select>
+          </Field>
+          <Field label="Kind" error={f.kind}>
+            <select value={kind} onChange={(e) => changeKind(e.target.value as ItemKind)}>
+              {ITEM_KINDS.map((k) => (
+                <option key={k} value={k}>
+                  {KIND_LABEL[k]}
+                </option>
+              ))}
+            </select>
+          </Field>
+          <Field label="Category" error={f.category}>
+            <select value={category} onChange={(e) => setCategory(e.target.value as Category)}>
+              {categoriesOf(kind).map((c) => (
+                <option key={c} value={c}>
+                  {CATEGORY_LABEL[c]}
+                </option>
+              ))}
+            </select>
+          </Field>
+          <Field label="Priority" error={f.priority}>
+            <select value={priority} onChange={(e) => setPriority(e.target.value as Priority)}>
+              {PRIORITIES.map((p) => (
+                <option key={p} value={p}>
+                  {PRIORITY_LABEL[p]}
+                </option>
+              ))}
+            </select>
+          </Field>
+        </div>
+        <CustomerSection value={customer} onChange={setCustomer} errors={f} />
+        <Field label="Subject" error={f.subject}>
+          <input type="text" value={subject} onChange={(e) => setSubject(e.target.value)} autoComplete="off" />
+        </Field>
+        <Field label="Summary" error={f.summary} hint="What was said and done during the contact.">
+          <textarea rows={4} value={summary} onChange={(e) => setSummary(e.target.value)} />
+        </Field>
+        <div className="dialog-actions">
+          <Field label="Outcome" error={f.outcome} className="inline">
+            <select value={outcome} onChange={(e) => setOutcome(e.target.value as Outcome)}>
+              {CONTACT_OUTCOMES.map((o) => (
+                <option key={o} value={o}>
+                  {STATUS_LABEL[o]}
+                </option>
+              ))}
+            </select>
+          </Field>
+          <span className="spacer" />
+          <button type="button" onClick={closeDialog}>
+            Cancel
+          </button>
+          <button type="submit" className="primary" disabled={busy}>
+            Log contact
+          </button>
+        </div>
+      </form>
+    </Dialog>
+  )
+}

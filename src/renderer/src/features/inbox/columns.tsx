@@ -1,0 +1,43 @@
+import { createColumnHelper } from '@tanstack/react-table'
+import type { InboxRow } from '../../../../shared/contract'
+import type { SortColumn } from '../../../../shared/domain/entities'
+import { CHANNEL_LABEL } from '../../../../shared/domain/vocabulary'
+import { KindPill, PriorityPill, StatusPill } from '../../components/Pill'
+import { Age, SlaDue } from '../../components/time'
+
+/** A row of the table: an inbox row with its position in the whole (database-sorted) list. */
+export interface InboxEntry {
+  index: number
+  row: InboxRow
+}
+
+declare module '@tanstack/react-table' {
+  // eslint-disable-next-line @typescript-eslint/no-unused-vars
+  interface ColumnMeta<TData, TValue> {
+    /** The column's track in the CSS grid that lays out every row. */
+    width: string
+  }
+}
+
+const col = createColumnHelper<InboxEntry>()
+
+/** Stable, module-level column definitions; ids are the core's sort columns. */
+export const COLUMNS = [
+  col.accessor((e) => e.row.kind, { id: 'kind' satisfies SortColumn, header: 'Kind', cell: (c) => <KindPill kind={c.getValue()} />, meta: { width: '62px' } }),
+  col.accessor((e) => e.row.channel, { id: 'channel' satisfies SortColumn, header: 'Channel', cell: (c) => CHANNEL_LABEL[c.getValue()], meta: { width: '74px' } }),
+  col.accessor((e) => e.row.customerName, { id: 'customer' satisfies SortColumn, header: 'Customer', cell: (c) => c.getValue(), meta: { width: 'minmax(110px, 0.6fr)' } }),
+  col.accessor((e) => e.row.subject, { id: 'subject' satisfies SortColumn, header: 'Subject', cell: (c) => c.getValue(), meta: { width: 'minmax(160px, 1.4fr)' } }),
+  col.accessor((e) => e.row.status, { id: 'status' satisfies SortColumn, header: 'Status', cell: (c) => <StatusPill status={c.getValue()} />, meta: { width: '78px' } }),
+  col.accessor((e) => e.row.priority, { id: 'priority' satisfies SortColumn, header: 'Priority', cell: (c) => <PriorityPill priority={c.getValue()} />, meta: { width: '70px' } }),
+  col.accessor((e) => e.row.assigneeName, {
+    id: 'assignee' satisfies SortColumn,
+    header: 'Assignee',
+    cell: (c) => c.getValue() ?? <span className="muted">Unassigned</span>,
+    meta: { width: 'minmax(90px, 0.5fr)' }
+  }),
+  col.accessor((e) => e.row.createdAt, { id: 'age' satisfies SortColumn, header: 'Age', cell: (c) => <Age iso={c.getValue()} />, meta: { width: '74px' } }),
+  col.accessor((e) => e.row.slaDueAt, { id: 'slaDue' satisfies SortColumn, header: 'SLA due', cell: (c) => <SlaDue iso={c.getValue()} />, meta: { width: '112px' } })
+]
+
+/** The CSS grid template shared by the header row and every body row. */
+export const GRID_TEMPLATE = COLUMNS.map((c) => c.meta?.width ?? '1fr').join(' ')

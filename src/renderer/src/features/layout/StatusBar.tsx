@@ -1,0 +1,66 @@
+import { errorMessage } from '../../api/client'
+import { applyView, refreshInbox, useInboxStore } from '../../state/inbox'
+import { closeItem } from '../../state/item'
+import { signIn, useSessionStore, useAgents, useOutboxPending, useSignedInAgent, useWorkspace } from '../../state/session'
+import { showError, showSuccess } from '../../state/ui'
+
+export function outboxText(pending: number): string {
+  if (pending === 0) return 'All changes saved locally'
+  return pending === 1 ? '1 change waiting to sync' : `${pending} changes waiting to sync`
+}
+
+/** Who is signed in (and switching to another local agent), the outbox, the workspace size. */
+export function StatusBar() {
+  const agent = useSignedInAgent()
+  const agents = useAgents()
+  const pending = useOutboxPending()
+  const workspace = useWorkspace()
+
+  const switchTo = async (agentId: string) => {
+    try {
+      await signIn(agentId)
+      closeItem()
+      // "Mine" means someone else now, and the previous agent's own views are gone.
+      const { views } = useSessionStore.getState()
+      const current = views.find((v) => v.id === useInboxStore.getState().viewId)
+      const fallback = views[0]
+      if (!current && fallback) applyView(fallback)
+      else refreshInbox()
+      const name = agents.find((a) => a.id === agentId)?.name
+      if (name) showSuccess(`Signed in as ${name}`)
+    } catch (e) {
+      showError(errorMessage(e))
+    }
+  }
+
+  return (
+    <footer aria-label="Status bar" className="status-bar">
+      <span className="signed-in">
+        <span>{agent ? `Signed in as ${agent.name}` : 'Not signed in'}</span>
+        {agents.length > 1 ? (
+          <select
+            className="agent-switch"
+            aria-label="Signed in as"
+            title="Switch to another agent on this computer"
+            value={agent?.id ?? ''}
+            onChange={(e) => void switchTo(e.target.value)}
+          >
+            {agent ? null : <option value="">Choose…</option>}
+            {agents.map((a) => (
+              <option key={a.id} value={a.id}>
+                {a.name}
+              </option>
+            ))}
+          </select>
+        ) : null}
+      </span>
+      <span className={pending > 0 ? 'outbox pending' : 'outbox'}>{outboxText(pending)}</span>
+      <span className="spacer" />
+      {workspace ? (
+        <span className="workspace-count">
+          {workspace.demo ? 'Demo workspace · ' : ''}Items in workspace: {workspace.itemCount}
+        </span>
+      ) : null}
+    </footer>
+  )
+}
