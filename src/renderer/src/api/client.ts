@@ -88,6 +88,11 @@ export const api: HandoffApi = Object.fromEntries(OPERATION_NAMES.map((name) => 
 
 /** The message to show for anything thrown by a call. */
 export function errorMessage(e: unknown): string {
+  if (e instanceof HandoffError && e.issues && e.issues.length > 0) {
+    // The issues say what exactly was wrong; add those the message does not already say.
+    const extra = e.issues.map((i) => i.message).filter((m) => !e.message.includes(m))
+    return [e.message, ...new Set(extra)].join(' ')
+  }
   if (e instanceof Error) return e.message
   return String(e)
 }

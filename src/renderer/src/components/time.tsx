@@ -1,5 +1,6 @@
 import { useSyncExternalStore } from 'react'
-import { format, formatDistanceToNowStrict } from 'date-fns'
+import { format, formatDistanceToNowStrict, type FormatDistanceToken, type Locale } from 'date-fns'
+import { enUS } from 'date-fns/locale/en-US'
 
 /** One shared ticker so relative times ("3 minutes") stay current without a timer per cell. */
 const TICK_MS = 30_000
@@ -29,6 +30,19 @@ export function useNow(): number {
   return useSyncExternalStore(subscribe, () => now)
 }
 
+/** A compact English for dense table cells: "3h", "in 40m", "2d ago". */
+const SHORT_UNIT: Partial<Record<FormatDistanceToken, string>> = { xSeconds: 's', xMinutes: 'm', xHours: 'h', xDays: 'd', xMonths: 'mo', xYears: 'y' }
+const compact: Locale = {
+  ...enUS,
+  formatDistance: (token, count, options) => {
+    const unit = SHORT_UNIT[token]
+    if (!unit) return enUS.formatDistance(token, count, options)
+    const text = `${count}${unit}`
+    if (!options?.addSuffix) return text
+    return (options.comparison ?? 0) > 0 ? `in ${text}` : `${text} ago`
+  }
+}
+
 export const absolute = (iso: string) => format(new Date(iso), 'd MMM yyyy, HH:mm')
 
 /** "3 hours ago" (re-rendered as time passes), with the exact time as a tooltip. */
@@ -41,25 +55,26 @@ export function TimeAgo({ iso }: { iso: string }) {
   )
 }
 
-/** An item's age: "3 hours". */
-export function Age({ iso }: { iso: string }) {
+/** An item's age: "3 hours", or "3h" when compact. */
+export function Age({ iso, compact: short = false }: { iso: string; compact?: boolean }) {
   useNow()
   return (
     <time dateTime={iso} title={`Created ${absolute(iso)}`}>
-      {formatDistanceToNowStrict(new Date(iso))}
+      {formatDistanceToNowStrict(new Date(iso), short ? { locale: compact } : {})}
     </time>
   )
 }
 
 /** An SLA deadline: "in 2 hours", or "40 minutes overdue" in red once past; "—" when none. */
-export function SlaDue({ iso }: { iso: string | null }) {
+export function SlaDue({ iso, compact: short = false }: { iso: string | null; compact?: boolean }) {
   const current = useNow()
   if (!iso) return <span className="muted">—</span>
   const due = new Date(iso)
   const overdue = due.getTime() < current
+  const locale = short ? compact : enUS
   return (
     <time dateTime={iso} title={`SLA due ${absolute(iso)}`} className={overdue ? 'sla overdue' : 'sla'}>
-      {overdue ? `${formatDistanceToNowStrict(due)} overdue` : formatDistanceToNowStrict(due, { addSuffix: true })}
+      {overdue ? `${formatDistanceToNowStrict(due, { locale })} overdue` : formatDistanceToNowStrict(due, { addSuffix: true, locale })}
     </time>
   )
 }

@@ -7,7 +7,7 @@ import { showError } from './ui'
 /** Rows per inbox.page request. */
 export const PAGE_SIZE = 100
 /** Pages kept in the cache; the ones farthest from what is on screen are dropped first. */
-const MAX_CACHED_PAGES = 40
+const MAX_CACHED_PAGES = 12
 const SEARCH_DEBOUNCE_MS = 120
 
 export const DEFAULT_SORT: InboxSort = { column: 'age', direction: 'desc' }

@@ -50,27 +50,40 @@ export function FirstRun() {
         ) : (
           <>
             <FormAlert message={errors.general} />
-            <div className="first-run-choices">
-              <button type="button" className="primary big" onClick={() => void seed()}>
-                Open the demo workspace
-              </button>
-              <button type="button" className="big" aria-expanded={mode === 'empty'} onClick={() => setMode('empty')}>
-                Start an empty workspace
-              </button>
-            </div>
-            {mode === 'empty' ? (
+            {mode === 'choose' ? (
+              <div className="first-run-choices">
+                <button type="button" className="primary big" onClick={() => void seed()}>
+                  Open the demo workspace
+                </button>
+                <button type="button" className="big" onClick={() => setMode('empty')}>
+                  Start an empty workspace
+                </button>
+              </div>
+            ) : (
               <form className="first-run-form" onSubmit={(e) => void start(e)} noValidate>
+                <p className="muted">An empty workspace, with you as its first agent.</p>
                 <Field label="Your name" error={errors.fields.name}>
                   <input type="text" value={name} onChange={(e) => setName(e.target.value)} autoComplete="name" autoFocus />
                 </Field>
                 <Field label="Your email" error={errors.fields.email}>
                   <input type="email" value={email} onChange={(e) => setEmail(e.target.value)} autoComplete="email" />
                 </Field>
-                <button type="submit" className="primary" disabled={busy}>
-                  Start
-                </button>
+                <div className="first-run-actions">
+                  <button type="submit" className="primary" disabled={busy}>
+                    Start
+                  </button>
+                  <button
+                    type="button"
+                    onClick={() => {
+                      setErrors(noErrors())
+                      setMode('choose')
+                    }}
+                  >
+                    Back
+                  </button>
+                </div>
               </form>
-            ) : null}
+            )}
           </>
         )}
       </div>

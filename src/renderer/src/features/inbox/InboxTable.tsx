@@ -19,14 +19,14 @@ import {
 } from '../../state/inbox'
 import { useOpenItemId } from '../../state/item'
 import { useViews } from '../../state/session'
-import { COLUMNS, GRID_TEMPLATE, type InboxEntry } from './columns'
+import { COLUMNS, GRID_MIN_WIDTH, GRID_TEMPLATE, type InboxEntry } from './columns'
 
 export const ROW_HEIGHT = 32
 const HEADER_HEIGHT = 30
 /** At most this often while scrolling do we ask for missing pages (plus once when it stops). */
 const FETCH_THROTTLE_MS = 80
 
-const gridStyle: CSSProperties = { gridTemplateColumns: GRID_TEMPLATE }
+const gridStyle: CSSProperties = { gridTemplateColumns: GRID_TEMPLATE, minWidth: GRID_MIN_WIDTH }
 
 function flatten(pages: ReadonlyMap<number, InboxRow[]>): InboxEntry[] {
   const offsets = [...pages.keys()].sort((a, b) => a - b)
@@ -79,8 +79,8 @@ export function InboxTable() {
         aria-rowcount={total === null ? -1 : total + 1}
         aria-colcount={COLUMNS.length}
       >
-        <div role="rowgroup" className="grid-head">
-          <div role="row" aria-rowindex={1} className="grid-row head-row" style={gridStyle}>
+        <div role="rowgroup" className="grid-head" style={{ minWidth: GRID_MIN_WIDTH }}>
+          <div role="row" className="grid-row head-row" style={gridStyle}>
             {headers.map((header, i) => {
               const id = header.column.id as SortColumn
               const sorted = sort.column === id ? sort.direction : null
@@ -202,7 +202,7 @@ const InboxRows = memo(function InboxRows({ scrollRef, rows, count }: InboxRowsP
   }
 
   return (
-    <div role="rowgroup" className="grid-body" style={{ height: virtualizer.getTotalSize() }}>
+    <div role="rowgroup" className="grid-body" style={{ height: virtualizer.getTotalSize(), minWidth: GRID_MIN_WIDTH }}>
       {items.map((v) => {
         const row = byIndex.get(v.index)
         const style: CSSProperties = { ...gridStyle, height: ROW_HEIGHT, transform: `translateY(${v.start - HEADER_HEIGHT}px)` }

@@ -23,21 +23,24 @@ const col = createColumnHelper<InboxEntry>()
 
 /** Stable, module-level column definitions; ids are the core's sort columns. */
 export const COLUMNS = [
-  col.accessor((e) => e.row.kind, { id: 'kind' satisfies SortColumn, header: 'Kind', cell: (c) => <KindPill kind={c.getValue()} />, meta: { width: '62px' } }),
-  col.accessor((e) => e.row.channel, { id: 'channel' satisfies SortColumn, header: 'Channel', cell: (c) => CHANNEL_LABEL[c.getValue()], meta: { width: '74px' } }),
-  col.accessor((e) => e.row.customerName, { id: 'customer' satisfies SortColumn, header: 'Customer', cell: (c) => c.getValue(), meta: { width: 'minmax(110px, 0.6fr)' } }),
-  col.accessor((e) => e.row.subject, { id: 'subject' satisfies SortColumn, header: 'Subject', cell: (c) => c.getValue(), meta: { width: 'minmax(160px, 1.4fr)' } }),
-  col.accessor((e) => e.row.status, { id: 'status' satisfies SortColumn, header: 'Status', cell: (c) => <StatusPill status={c.getValue()} />, meta: { width: '78px' } }),
-  col.accessor((e) => e.row.priority, { id: 'priority' satisfies SortColumn, header: 'Priority', cell: (c) => <PriorityPill priority={c.getValue()} />, meta: { width: '70px' } }),
+  col.accessor((e) => e.row.kind, { id: 'kind' satisfies SortColumn, header: 'Kind', cell: (c) => <KindPill kind={c.getValue()} />, meta: { width: '72px' } }),
+  col.accessor((e) => e.row.channel, { id: 'channel' satisfies SortColumn, header: 'Channel', cell: (c) => CHANNEL_LABEL[c.getValue()], meta: { width: '72px' } }),
+  col.accessor((e) => e.row.customerName, { id: 'customer' satisfies SortColumn, header: 'Customer', cell: (c) => c.getValue(), meta: { width: 'minmax(80px, 0.7fr)' } }),
+  col.accessor((e) => e.row.subject, { id: 'subject' satisfies SortColumn, header: 'Subject', cell: (c) => c.getValue(), meta: { width: 'minmax(128px, 1.5fr)' } }),
+  col.accessor((e) => e.row.status, { id: 'status' satisfies SortColumn, header: 'Status', cell: (c) => <StatusPill status={c.getValue()} />, meta: { width: '80px' } }),
+  col.accessor((e) => e.row.priority, { id: 'priority' satisfies SortColumn, header: 'Priority', cell: (c) => <PriorityPill priority={c.getValue()} />, meta: { width: '72px' } }),
   col.accessor((e) => e.row.assigneeName, {
     id: 'assignee' satisfies SortColumn,
     header: 'Assignee',
     cell: (c) => c.getValue() ?? <span className="muted">Unassigned</span>,
-    meta: { width: 'minmax(90px, 0.5fr)' }
+    meta: { width: 'minmax(70px, 0.6fr)' }
   }),
-  col.accessor((e) => e.row.createdAt, { id: 'age' satisfies SortColumn, header: 'Age', cell: (c) => <Age iso={c.getValue()} />, meta: { width: '74px' } }),
-  col.accessor((e) => e.row.slaDueAt, { id: 'slaDue' satisfies SortColumn, header: 'SLA due', cell: (c) => <SlaDue iso={c.getValue()} />, meta: { width: '112px' } })
+  col.accessor((e) => e.row.createdAt, { id: 'age' satisfies SortColumn, header: 'Age', cell: (c) => <Age iso={c.getValue()} compact />, meta: { width: '50px' } }),
+  col.accessor((e) => e.row.slaDueAt, { id: 'slaDue' satisfies SortColumn, header: 'SLA due', cell: (c) => <SlaDue iso={c.getValue()} compact />, meta: { width: '92px' } })
 ]
 
 /** The CSS grid template shared by the header row and every body row. */
 export const GRID_TEMPLATE = COLUMNS.map((c) => c.meta?.width ?? '1fr').join(' ')
+
+/** The narrowest a row may get (the sum of the tracks' minimums); below it the grid scrolls sideways. */
+export const GRID_MIN_WIDTH = COLUMNS.reduce((sum, c) => sum + Number(/(\d+)px/.exec(c.meta?.width ?? '')?.[1] ?? 80), 0)

@@ -1,5 +1,6 @@
 import { useId, useState, type FormEvent } from 'react'
-import { api, errorMessage } from '../../api/client'
+import { api } from '../../api/client'
+import { formErrors } from '../../components/fields'
 import { ELEMENT_IDS, displayKey } from '../../commands'
 import { afterItemChange } from '../../state/actions'
 import { setComposeMode, showSuccess, useComposeMode } from '../../state/ui'
@@ -33,7 +34,8 @@ export function Composer({ itemId, closed }: { itemId: string; closed: boolean }
       showSuccess(mode === 'reply' ? 'Reply sent' : 'Note added')
       await afterItemChange()
     } catch (err) {
-      setError(errorMessage(err))
+      const { fields, general } = formErrors(err, ['body'])
+      setError([fields.body, general].filter(Boolean).join(' '))
     } finally {
       setBusy(false)
     }

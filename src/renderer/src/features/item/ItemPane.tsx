@@ -1,4 +1,4 @@
-import { useState } from 'react'
+import { useEffect, useRef, useState } from 'react'
 import { allowedNextStatuses } from '../../../../shared/domain/lifecycle'
 import { CATEGORY_LABEL, CHANNEL_LABEL, KIND_LABEL, PRIORITIES, PRIORITY_LABEL, STATUS_LABEL, type Priority, type Status } from '../../../../shared/domain/vocabulary'
 import { errorMessage } from '../../api/client'
@@ -51,6 +51,14 @@ function ItemView() {
   const [busy, setBusy] = useState(false)
   const { item, customer } = detail
   const closed = item.status === 'closed'
+
+  // When the thread grows while the item is open (a reply, a note, an event), show the newest entry.
+  const scrollRef = useRef<HTMLDivElement>(null)
+  const seen = useRef(detail.thread.length)
+  useEffect(() => {
+    if (detail.thread.length > seen.current) scrollRef.current?.scrollTo({ top: scrollRef.current.scrollHeight, behavior: 'smooth' })
+    seen.current = detail.thread.length
+  }, [detail.thread.length])
 
   const change = async (run: () => Promise<void>, success: string) => {
     setBusy(true)
@@ -176,7 +184,7 @@ function ItemView() {
           </p>
         ) : null}
       </header>
-      <div className="item-scroll">
+      <div className="item-scroll" ref={scrollRef}>
         <CustomerCard customer={customer} items={detail.customerItems} currentId={item.id} />
         <Thread entries={detail.thread} customerName={customer.name} agents={agents} />
       </div>

@@ -67,7 +67,7 @@ export function eventSentence(event: ItemEvent, actorName: string | null, nameOf
   const actor = actorName ?? 'Handoff'
   switch (event.type) {
     case 'created':
-      return `${actor} created the item`
+      return actorName ? `${actorName} created the item` : 'Item created'
     case 'status':
       return event.from ? `${actor} changed status from ${event.from} to ${event.to}` : `${actor} set status to ${event.to}`
     case 'priority':

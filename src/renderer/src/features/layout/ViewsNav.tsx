@@ -47,7 +47,7 @@ export function ViewsNav() {
           <h2 className="nav-heading">My views</h2>
           <ul className="view-list">
             {own.map((view) => (
-              <li key={view.id} className="own-view">
+              <li key={view.id} className={view.id === activeId ? 'own-view active' : 'own-view'}>
                 {viewButton(view, null)}
                 <button type="button" className="icon-button delete-view" aria-label={`Delete view ${view.name}`} title={`Delete view ${view.name}`} onClick={() => void deleteView(view)}>
                   ×
