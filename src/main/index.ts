@@ -1,0 +1,146 @@
+/**
+ * The Electron shell: one window, locked down; the contract over IPC; the core in a worker.
+ * Kept thin on purpose: every decision lives in a small module tested without Electron
+ * (security.ts, ipc.ts, core-host.ts, native.ts).
+ */
+import { existsSync } from 'node:fs'
+import { join } from 'node:path'
+import { pathToFileURL } from 'node:url'
+import { app, BrowserWindow, ipcMain, session, shell } from 'electron'
+import { startCoreWorker, type CoreHost, type CoreWorkerOptions } from './core-host'
+import { registerHandoffIpc } from './ipc'
+import { nativeBindingFor } from './native'
+import { createOpenExternalSafely, cspHeader, isAppUrl, isTrustedSender } from './security'
+
+const here = import.meta.dirname
+const devServerUrl = process.env['ELECTRON_RENDERER_URL']
+const rendererFile = join(here, '../renderer/index.html')
+/** Where the renderer comes from; every navigation and IPC sender is checked against it. */
+const appUrl = devServerUrl ?? pathToFileURL(rendererFile).href
+
+let mainWindow: BrowserWindow | null = null
+let core: CoreHost | null = null
+let coreClosed = false
+
+const openExternalSafely = createOpenExternalSafely(
+  (url) => shell.openExternal(url),
+  (error) => console.error('Could not open external link:', error)
+)
+
+function startCore(): CoreHost {
+  const options: CoreWorkerOptions = {
+    file: join(app.getPath('userData'), 'handoff.sqlite'),
+    seedDemoIfEmpty: false
+  }
+  // node_modules holds better-sqlite3 built for Node; Electron needs its own (docs/native-modules.md).
+  const nativeBinding = nativeBindingFor(app.getAppPath(), process.versions, process.platform, process.arch)
+  if (nativeBinding) {
+    if (!existsSync(nativeBinding)) {
+      console.error(`Handoff: ${nativeBinding} is missing. Run \`node scripts/electron-native.mjs\` (npm start does it for you).`)
+    }
+    options.nativeBinding = nativeBinding
+  }
+  return startCoreWorker(join(here, 'core-worker.js'), options)
+}
+
+function lockDownSession(): void {
+  const mode = devServerUrl ? 'development' : 'production'
+  session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false))
+  session.defaultSession.setPermissionCheckHandler(() => false)
+  session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
+    const headers = Object.fromEntries(Object.entries(details.responseHeaders ?? {}).filter(([key]) => key.toLowerCase() !== 'content-security-policy'))
+    callback({ responseHeaders: { ...headers, 'Content-Security-Policy': [cspHeader(mode)] } })
+  })
+}
+
+function guardWebContents(): void {
+  app.on('web-contents-created', (_event, contents) => {
+    contents.on('will-navigate', (event, url) => {
+      if (isAppUrl(url, appUrl)) return
+      event.preventDefault()
+      openExternalSafely(url)
+    })
+    contents.on('will-redirect', (event, url) => {
+      if (!isAppUrl(url, appUrl)) event.preventDefault()
+    })
+    contents.on('will-attach-webview', (event) => event.preventDefault())
+    contents.setWindowOpenHandler(({ url }) => {
+      openExternalSafely(url)
+      return { action: 'deny' }
+    })
+  })
+}
+
+function createWindow(): BrowserWindow {
+  const window = new BrowserWindow({
+    width: 1360,
+    height: 860,
+    minWidth: 960,
+    minHeight: 600,
+    show: false,
+    title: 'Handoff',
+    autoHideMenuBar: true,
+    webPreferences: {
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      webSecurity: true,
+      webviewTag: false,
+      preload: join(here, '../preload/index.cjs')
+    }
+  })
+  window.once('ready-to-show', () => window.show())
+  window.on('closed', () => {
+    if (mainWindow === window) mainWindow = null
+  })
+  if (devServerUrl) void window.loadURL(devServerUrl)
+  else void window.loadFile(rendererFile)
+  return window
+}
+
+if (!app.requestSingleInstanceLock()) {
+  app.quit()
+} else {
+  app.enableSandbox()
+  guardWebContents()
+
+  app.on('second-instance', () => {
+    if (!mainWindow) return
+    if (mainWindow.isMinimized()) mainWindow.restore()
+    mainWindow.focus()
+  })
+
+  void app.whenReady().then(() => {
+    lockDownSession()
+    core = startCore()
+    const host = core
+    registerHandoffIpc(ipcMain, {
+      call: (name, args) => host.call(name, args),
+      isTrustedSender: (frame) =>
+        isTrustedSender(frame, {
+          appUrl,
+          mainFrame: () => (mainWindow && !mainWindow.isDestroyed() ? mainWindow.webContents.mainFrame : null)
+        }),
+      log: (message, detail) => console.warn(message, detail ?? '')
+    })
+    mainWindow = createWindow()
+    app.on('activate', () => {
+      if (BrowserWindow.getAllWindows().length === 0) mainWindow = createWindow()
+    })
+  })
+
+  app.on('window-all-closed', () => {
+    if (process.platform !== 'darwin') app.quit()
+  })
+
+  // Close the database cleanly (WAL checkpoint) before the process ends.
+  app.on('will-quit', (event) => {
+    if (!core || coreClosed) return
+    event.preventDefault()
+    const host = core
+    void host.close().finally(() => {
+      coreClosed = true
+      app.quit()
+    })
+  })
+}
