@@ -29,18 +29,11 @@ export function App() {
   }, [])
 
   if (phase === 'refused') return <DatabaseRefused />
-  let screen
-  if (phase === 'loading') screen = <Loading />
-  else if (phase === 'failed') screen = <StartupFailed />
-  else if (!workspace || workspace.empty) screen = <FirstRun />
-  else if (!agent) screen = <ChooseAgent />
-  else screen = <Workspace />
-  return (
-    <>
-      {screen}
-      <Toasts />
-    </>
-  )
+  if (phase === 'loading') return <Loading />
+  if (phase === 'failed') return <StartupFailed />
+  if (!workspace || workspace.empty) return <FirstRun />
+  if (!agent) return <ChooseAgent />
+  return <Workspace />
 }
 
 /** The three panes and the status bar, with the dialogs and the palette above them. */
@@ -83,6 +76,7 @@ function Workspace() {
       </div>
       {dialog ? <ActiveDialog dialog={dialog} /> : null}
       {paletteOpen ? <CommandPalette /> : null}
+      <Toasts />
     </>
   )
 }

@@ -33,11 +33,11 @@ const set = useUiStore.setState
 const get = useUiStore.getState
 
 let nextToast = 1
-const TOAST_MS = { success: 4000, error: 8000 }
+const TOAST_MS = { success: 3500, error: 8000 }
 
 function toast(tone: Toast['tone'], text: string): void {
   const id = nextToast++
-  set({ toasts: [...get().toasts.slice(-3), { id, tone, text }] })
+  set({ toasts: [...get().toasts.slice(-2), { id, tone, text }] })
   setTimeout(() => dismissToast(id), TOAST_MS[tone])
 }
 export const showSuccess = (text: string) => toast('success', text)

@@ -53,7 +53,6 @@ export function Composer({ itemId, closed }: { itemId: string; closed: boolean }
           <input type="radio" name={`compose-${itemId}`} value="note" checked={mode === 'note'} onChange={() => setComposeMode('note')} />
           Internal note
         </label>
-        {mode === 'note' ? <span className="compose-hint">Only agents see internal notes.</span> : null}
         {mode === 'reply' && closed ? <span className="compose-hint">This item is closed.</span> : null}
       </div>
       <textarea
@@ -62,7 +61,7 @@ export function Composer({ itemId, closed }: { itemId: string; closed: boolean }
         aria-invalid={error ? true : undefined}
         aria-describedby={error ? errorId : undefined}
         rows={4}
-        placeholder={mode === 'reply' ? 'Write a reply to the customer…' : 'Write a note for your colleagues…'}
+        placeholder={mode === 'reply' ? 'Write a reply to the customer…' : 'Write an internal note (only agents see it)…'}
         value={text}
         onChange={(e) => update(e.target.value)}
         onKeyDown={(e) => {
