@@ -117,7 +117,7 @@ export function ensureRange(first: number, last: number): void {
 function reload(): void {
   const generation = get().generation + 1
   inFlight = new Set()
-  set({ generation, pages: new Map(), total: null, selectedIndex: null })
+  set({ generation, pages: new Map(), total: null, selectedIndex: null, scrollRequest: null })
   void fetchCount(generation)
   void fetchPage(0, generation)
 }

@@ -159,16 +159,21 @@ const InboxRows = memo(function InboxRows({ scrollRef, rows, count }: InboxRowsP
     return () => clearTimeout(timer)
   }, [first, last, generation, count])
 
-  // j / k / arrow keys: bring the row into view and, when asked, focus it.
+  // j / k / arrow keys: bring the row into view and, when asked, focus it. Runs once per request.
   useEffect(() => {
-    if (!scrollRequest || scrollRequest.index >= count) return
+    if (!scrollRequest || scrollRequest.index >= virtualizer.options.count) return
     virtualizer.scrollToIndex(scrollRequest.index, { align: 'auto' })
     if (!scrollRequest.focus) return
-    const frame = requestAnimationFrame(() => {
-      scrollRef.current?.querySelector<HTMLElement>(`[data-row-index="${scrollRequest.index}"]`)?.focus({ preventScroll: true })
-    })
+    // The row appears once the scroll has been rendered: look for it for a few frames.
+    let frame = 0
+    const tryFocus = (tries: number) => {
+      const row = scrollRef.current?.querySelector<HTMLElement>(`[data-row-index="${scrollRequest.index}"]`)
+      if (row) row.focus({ preventScroll: true })
+      else if (tries > 0) frame = requestAnimationFrame(() => tryFocus(tries - 1))
+    }
+    frame = requestAnimationFrame(() => tryFocus(10))
     return () => cancelAnimationFrame(frame)
-  }, [scrollRequest, count, virtualizer, scrollRef])
+  }, [scrollRequest, virtualizer, scrollRef])
 
   const tabStop = selectedIndex ?? first
   const focusRow = (index: number) => {

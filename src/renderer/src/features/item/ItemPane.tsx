@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState } from 'react'
+import type { ItemDetail } from '../../../../shared/contract'
 import { allowedNextStatuses } from '../../../../shared/domain/lifecycle'
 import { CATEGORY_LABEL, CHANNEL_LABEL, KIND_LABEL, PRIORITIES, PRIORITY_LABEL, STATUS_LABEL, type Priority, type Status } from '../../../../shared/domain/vocabulary'
 import { errorMessage } from '../../api/client'
@@ -40,11 +41,10 @@ export function ItemPane() {
     )
   }
   // Keyed by item: the controls' error messages and the composer start fresh for each item.
-  return <ItemView key={detail.item.id} />
+  return <ItemView key={detail.item.id} detail={detail} />
 }
 
-function ItemView() {
-  const detail = useItemDetail()!
+function ItemView({ detail }: { detail: ItemDetail }) {
   const agents = useAgents()
   const me = useSignedInAgent()
   const [controlError, setControlError] = useState<string | null>(null)
