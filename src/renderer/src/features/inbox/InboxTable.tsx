@@ -10,10 +10,13 @@ import {
   requestScrollTo,
   setSelectedIndex,
   setSort,
+  useInboxBusy,
   useInboxGeneration,
   useInboxPages,
+  useInboxRowCount,
   useInboxScrollRequest,
   useInboxSelectedIndex,
+  useInboxShownSearch,
   useInboxSort,
   useInboxTotal
 } from '../../state/inbox'
@@ -42,6 +45,9 @@ function flatten(pages: ReadonlyMap<number, InboxRow[]>): InboxEntry[] {
 export function InboxTable() {
   const pages = useInboxPages()
   const total = useInboxTotal()
+  const rowCount = useInboxRowCount()
+  const busy = useInboxBusy()
+  const shownSearch = useInboxShownSearch()
   const sort = useInboxSort()
   const views = useViews()
   const scrollRef = useRef<HTMLDivElement>(null)
@@ -65,8 +71,8 @@ export function InboxTable() {
     else setSort({ column, direction: 'asc' })
   }
 
-  // While counting, show the rows we already have; the count arrives shortly.
-  const count = total ?? data.length
+  // While a new count is on its way, lay out the last known one (its rows stay on screen).
+  const count = Math.max(rowCount, total === null ? data.length : 0)
   const headers = table.getHeaderGroups()[0]?.headers ?? []
 
   return (
@@ -78,6 +84,8 @@ export function InboxTable() {
         aria-label="Inbox"
         aria-rowcount={total === null ? -1 : total + 1}
         aria-colcount={COLUMNS.length}
+        aria-busy={busy}
+        data-search={shownSearch}
       >
         <div role="rowgroup" className="grid-head" style={{ minWidth: GRID_MIN_WIDTH }}>
           <div role="row" className="grid-row head-row" style={gridStyle}>
