@@ -2,6 +2,8 @@ import { resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { defineConfig, externalizeDepsPlugin } from 'electron-vite'
 import react from '@vitejs/plugin-react'
+import type { Plugin } from 'vite'
+import { cspHeader } from './src/main/security'
 
 const root = fileURLToPath(new URL('.', import.meta.url))
 
@@ -32,6 +34,19 @@ export default defineConfig({
     build: {
       rollupOptions: { input: resolve(root, 'src/renderer/index.html') }
     },
-    plugins: [react()]
+    plugins: [react(), devCsp()]
   }
 })
+
+/**
+ * In `npm run dev` only, Vite injects inline scripts and styles (React refresh, CSS): relax the
+ * CSP meta to the development policy there. Builds keep the strict policy of index.html.
+ */
+function devCsp(): Plugin {
+  return {
+    name: 'handoff-dev-csp',
+    apply: 'serve',
+    transformIndexHtml: (html) =>
+      html.replace(/(http-equiv="Content-Security-Policy"\s+content=")[^"]*(")/, (_m, head: string, tail: string) => `${head}${cspHeader('development')}${tail}`)
+  }
+}
