@@ -1,0 +1,131 @@
+import type { Agent, Customer, Item, ItemEvent, Message, Rating } from '../../shared/domain/entities'
+import type { AgentRole, Category, Channel, ItemKind, MessageKind, Priority, RatingKind, Status, Tier } from '../../shared/domain/vocabulary'
+import type { InboxRow } from '../../shared/contract'
+
+/**
+ * Rows as SQLite returns them, and their entities. The CHECK constraints of the schema guarantee
+ * that the text columns hold values of the vocabulary, which is what makes these casts sound.
+ */
+export const ITEM_COLUMNS =
+  'i.rid, i.id, i.kind, i.category, i.channel, i.customer_id, i.customer_name, i.subject, i.status, i.priority, i.assignee_id, i.assignee_name, i.tier, i.created_at, i.updated_at, i.first_response_at, i.resolved_at, i.sla_due_at'
+
+export interface ItemRow {
+  rid: number
+  id: string
+  kind: string
+  category: string
+  channel: string
+  customer_id: string
+  customer_name: string
+  subject: string
+  status: string
+  priority: string
+  assignee_id: string | null
+  assignee_name: string | null
+  tier: number | null
+  created_at: string
+  updated_at: string
+  first_response_at: string | null
+  resolved_at: string | null
+  sla_due_at: string | null
+}
+
+export function itemFromRow(r: ItemRow): Item {
+  return {
+    id: r.id,
+    kind: r.kind as ItemKind,
+    category: r.category as Category,
+    channel: r.channel as Channel,
+    customerId: r.customer_id,
+    subject: r.subject,
+    status: r.status as Status,
+    priority: r.priority as Priority,
+    assigneeId: r.assignee_id,
+    tier: r.tier as Tier | null,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+    firstResponseAt: r.first_response_at,
+    resolvedAt: r.resolved_at,
+    slaDueAt: r.sla_due_at
+  }
+}
+
+export function inboxRowFromRow(r: ItemRow): InboxRow {
+  return {
+    id: r.id,
+    kind: r.kind as ItemKind,
+    category: r.category as Category,
+    channel: r.channel as Channel,
+    customerId: r.customer_id,
+    customerName: r.customer_name,
+    subject: r.subject,
+    status: r.status as Status,
+    priority: r.priority as Priority,
+    assigneeId: r.assignee_id,
+    assigneeName: r.assignee_name,
+    tier: r.tier as Tier | null,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+    slaDueAt: r.sla_due_at
+  }
+}
+
+export const AGENT_COLUMNS = 'a.id, a.name, a.email, a.role, a.tiers'
+export interface AgentRow {
+  id: string
+  name: string
+  email: string
+  role: string
+  tiers: string
+}
+export function agentFromRow(r: AgentRow): Agent {
+  return { id: r.id, name: r.name, email: r.email, role: r.role as AgentRole, tiers: JSON.parse(r.tiers) as Tier[] }
+}
+
+export const CUSTOMER_COLUMNS = 'c.id, c.name, c.email, c.phone, c.created_at'
+export interface CustomerRow {
+  id: string
+  name: string
+  email: string | null
+  phone: string | null
+  created_at: string
+}
+export function customerFromRow(r: CustomerRow): Customer {
+  return { id: r.id, name: r.name, email: r.email, phone: r.phone, createdAt: r.created_at }
+}
+
+export interface MessageRow {
+  id: string
+  kind: string
+  author_id: string | null
+  channel: string
+  body: string
+  created_at: string
+}
+export function messageFromRow(itemId: string, r: MessageRow): Message {
+  return { id: r.id, itemId, kind: r.kind as MessageKind, authorId: r.author_id, channel: r.channel as Channel, body: r.body, createdAt: r.created_at }
+}
+
+export interface EventRow {
+  id: string
+  type: string
+  actor_id: string | null
+  from_value: string | null
+  to_value: string | null
+  reason: string | null
+  created_at: string
+}
+export function eventFromRow(itemId: string, r: EventRow): ItemEvent {
+  return { id: r.id, itemId, type: r.type as ItemEvent['type'], actorId: r.actor_id, from: r.from_value, to: r.to_value, reason: r.reason, createdAt: r.created_at }
+}
+
+export interface RatingRow {
+  id: string
+  kind: string
+  score: number
+  recorded_by: string
+  created_at: string
+}
+export function ratingFromRow(itemId: string, r: RatingRow): Rating {
+  return { id: r.id, itemId, kind: r.kind as RatingKind, score: r.score, recordedBy: r.recorded_by, createdAt: r.created_at }
+}

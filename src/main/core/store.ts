@@ -1,0 +1,260 @@
+import type { Database } from 'better-sqlite3'
+import type { Customer, Item, ItemEvent, Message, Rating, SavedView } from '../../shared/domain/entities'
+import type { Agent } from '../../shared/domain/entities'
+import type { Change, Needs, Snapshot } from '../../shared/mutations/types'
+import { allocateItemKey } from './item-keys'
+import {
+  AGENT_COLUMNS,
+  CUSTOMER_COLUMNS,
+  ITEM_COLUMNS,
+  agentFromRow,
+  customerFromRow,
+  itemFromRow,
+  ratingFromRow,
+  type AgentRow,
+  type CustomerRow,
+  type ItemRow,
+  type RatingRow
+} from './rows'
+import { customerDocument, itemDocument } from './search-text'
+import { prepared } from './statements'
+import { viewById } from './views'
+
+/**
+ * The rows a mutation's needs() named, from SQLite. Missing ids are simply absent. The current
+ * assignee of every loaded item is loaded too, so a rejection can name who holds an item (a
+ * compare-and-set conflict on item.assign) although needs() could not know that id in advance.
+ */
+export function loadSnapshot(db: Database, needs: Needs): Snapshot {
+  const items = new Map<string, Item>()
+  for (const id of needs.items ?? []) {
+    const row = prepared<[string], ItemRow>(db, `SELECT ${ITEM_COLUMNS} FROM items i WHERE i.id = ?`).get(id)
+    if (row) items.set(id, itemFromRow(row))
+  }
+  const customers = new Map<string, Customer>()
+  for (const id of needs.customers ?? []) {
+    const row = prepared<[string], CustomerRow>(db, `SELECT ${CUSTOMER_COLUMNS} FROM customers c WHERE c.id = ?`).get(id)
+    if (row) customers.set(id, customerFromRow(row))
+  }
+  const agents = new Map<string, Agent>()
+  const assignees = [...items.values()].map((i) => i.assigneeId).filter((id): id is string => id !== null)
+  for (const id of [...(needs.agents ?? []), ...assignees]) {
+    if (agents.has(id)) continue
+    const row = prepared<[string], AgentRow>(db, `SELECT ${AGENT_COLUMNS} FROM agents a WHERE a.id = ?`).get(id)
+    if (row) agents.set(id, agentFromRow(row))
+  }
+  const ratings = new Map<string, Rating[]>()
+  for (const itemId of needs.ratingsOf ?? []) {
+    const rows = prepared<[string], RatingRow>(
+      db,
+      'SELECT r.id, r.kind, r.score, r.recorded_by, r.created_at FROM ratings r JOIN items i ON i.rid = r.item_rid WHERE i.id = ? ORDER BY r.rid'
+    ).all(itemId)
+    ratings.set(
+      itemId,
+      rows.map((r) => ratingFromRow(itemId, r))
+    )
+  }
+  const views = new Map<string, SavedView>()
+  for (const id of needs.views ?? []) {
+    const view = viewById(db, id)
+    if (view) views.set(id, view)
+  }
+  return { items, customers, agents, ratings, views }
+}
+
+/** Thrown when a change names a row that is not there: a bug in a decide(), never a user error. */
+export class MissingRowError extends Error {
+  constructor(what: string, id: string) {
+    super(`${what} ${id} does not exist`)
+    this.name = 'MissingRowError'
+  }
+}
+
+/**
+ * Writes a decision's changes. Keeps the denormalized columns (customer_name, assignee_name) and
+ * the full-text documents in step. Call inside a transaction: it is several statements.
+ */
+export function applyChanges(db: Database, changes: readonly Change[]): void {
+  const touched = new Map<number, { isNew: boolean }>()
+  for (const change of changes) {
+    switch (change.op) {
+      case 'insertCustomer':
+        insertCustomer(db, change.customer)
+        break
+      case 'insertItem':
+        touched.set(insertItem(db, change.item), { isNew: true })
+        break
+      case 'updateItem': {
+        const rid = updateItem(db, change.id, change.patch)
+        if ('subject' in change.patch || 'customerId' in change.patch) touched.set(rid, touched.get(rid) ?? { isNew: false })
+        break
+      }
+      case 'insertMessage': {
+        const rid = insertMessage(db, change.message)
+        touched.set(rid, touched.get(rid) ?? { isNew: false })
+        break
+      }
+      case 'insertEvent':
+        insertEvent(db, change.event)
+        break
+      case 'insertRating':
+        insertRating(db, change.rating)
+        break
+      case 'upsertView':
+        upsertView(db, change.view)
+        break
+      case 'deleteView':
+        prepared<[string]>(db, 'DELETE FROM views WHERE id = ?').run(change.id)
+        break
+      default: {
+        const unknownChange: never = change
+        throw new Error(`Unknown change ${JSON.stringify(unknownChange)}`)
+      }
+    }
+  }
+  for (const [rid, { isNew }] of touched) reindexItem(db, rid, isNew)
+}
+
+function itemRid(db: Database, itemId: string): number {
+  const row = prepared<[string], { rid: number }>(db, 'SELECT rid FROM items WHERE id = ?').get(itemId)
+  if (!row) throw new MissingRowError('Item', itemId)
+  return row.rid
+}
+
+function insertCustomer(db: Database, c: Customer): void {
+  const { lastInsertRowid } = prepared<[string, string, string | null, string | null, string]>(
+    db,
+    'INSERT INTO customers (id, name, email, phone, created_at) VALUES (?, ?, ?, ?, ?)'
+  ).run(c.id, c.name, c.email, c.phone, c.createdAt)
+  prepared<[number | bigint, string]>(db, 'INSERT INTO customers_fts (rowid, doc) VALUES (CAST(? AS INTEGER), ?)').run(lastInsertRowid, customerDocument(c.name, c.email, c.phone))
+}
+
+function insertItem(db: Database, item: Item): number {
+  const rid = allocateItemKey(db, item.createdAt)
+  prepared(
+    db,
+    `INSERT INTO items (rid, id, kind, category, channel, customer_id, customer_name, subject, status, priority, assignee_id, assignee_name, assignee_key, tier,
+       created_at, updated_at, first_response_at, resolved_at, sla_due_at)
+     VALUES (?, ?, ?, ?, ?, ?, (SELECT name FROM customers WHERE id = ?), ?, ?, ?, ?, (SELECT name FROM agents WHERE id = ?), (SELECT rid FROM agents WHERE id = ?), ?, ?, ?, ?, ?, ?)`
+  ).run(
+    rid,
+    item.id,
+    item.kind,
+    item.category,
+    item.channel,
+    item.customerId,
+    item.customerId,
+    item.subject,
+    item.status,
+    item.priority,
+    item.assigneeId,
+    item.assigneeId,
+    item.assigneeId,
+    item.tier,
+    item.createdAt,
+    item.updatedAt,
+    item.firstResponseAt,
+    item.resolvedAt,
+    item.slaDueAt
+  )
+  return rid
+}
+
+type ItemPatch = Extract<Change, { op: 'updateItem' }>['patch']
+/** Every patchable field and its column; a new Item field fails to compile here until it is mapped. */
+const PATCH_COLUMNS: { [K in keyof Required<ItemPatch>]: string } = {
+  kind: 'kind',
+  category: 'category',
+  channel: 'channel',
+  customerId: 'customer_id',
+  subject: 'subject',
+  status: 'status',
+  priority: 'priority',
+  assigneeId: 'assignee_id',
+  tier: 'tier',
+  updatedAt: 'updated_at',
+  firstResponseAt: 'first_response_at',
+  resolvedAt: 'resolved_at',
+  slaDueAt: 'sla_due_at'
+}
+const isPatchKey = (k: string): k is keyof ItemPatch => Object.hasOwn(PATCH_COLUMNS, k)
+
+function updateItem(db: Database, id: string, patch: ItemPatch): number {
+  const sets: string[] = []
+  const params: unknown[] = []
+  for (const [key, value] of Object.entries(patch)) {
+    if (value === undefined) continue
+    if (!isPatchKey(key)) throw new Error(`Cannot patch item field ${key}`)
+    sets.push(`${PATCH_COLUMNS[key]} = ?`)
+    params.push(value)
+    if (key === 'assigneeId') {
+      sets.push('assignee_name = (SELECT name FROM agents WHERE id = ?)', 'assignee_key = (SELECT rid FROM agents WHERE id = ?)')
+      params.push(value, value)
+    }
+    if (key === 'customerId') {
+      sets.push('customer_name = (SELECT name FROM customers WHERE id = ?)')
+      params.push(value)
+    }
+  }
+  const rid = itemRid(db, id)
+  if (sets.length === 0) return rid
+  prepared(db, `UPDATE items SET ${sets.join(', ')} WHERE rid = ?`).run(...params, rid)
+  return rid
+}
+
+function insertMessage(db: Database, m: Message): number {
+  const rid = itemRid(db, m.itemId)
+  prepared(db, 'INSERT INTO messages (id, item_rid, kind, author_id, channel, body, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)').run(
+    m.id,
+    rid,
+    m.kind,
+    m.authorId,
+    m.channel,
+    m.body,
+    m.createdAt
+  )
+  return rid
+}
+
+function insertEvent(db: Database, e: ItemEvent): void {
+  prepared(db, 'INSERT INTO item_events (id, item_rid, type, actor_id, from_value, to_value, reason, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)').run(
+    e.id,
+    itemRid(db, e.itemId),
+    e.type,
+    e.actorId,
+    e.from,
+    e.to,
+    e.reason,
+    e.createdAt
+  )
+}
+
+function insertRating(db: Database, r: Rating): void {
+  prepared(db, 'INSERT INTO ratings (id, item_rid, kind, score, recorded_by, created_at) VALUES (?, ?, ?, ?, ?, ?)').run(
+    r.id,
+    itemRid(db, r.itemId),
+    r.kind,
+    r.score,
+    r.recordedBy,
+    r.createdAt
+  )
+}
+
+function upsertView(db: Database, v: SavedView): void {
+  if (v.ownerId === null) throw new Error('Built-in views are not stored')
+  prepared(
+    db,
+    `INSERT INTO views (id, owner_id, name, filter, sort) VALUES (?, ?, ?, ?, ?)
+     ON CONFLICT (id) DO UPDATE SET name = excluded.name, filter = excluded.filter, sort = excluded.sort`
+  ).run(v.id, v.ownerId, v.name, JSON.stringify(v.filter), JSON.stringify(v.sort))
+}
+
+/** Rewrites an item's full-text document from its subject, customer name and thread. */
+export function reindexItem(db: Database, rid: number, isNew: boolean): void {
+  const item = prepared<[number], { subject: string; customer_name: string }>(db, 'SELECT subject, customer_name FROM items WHERE rid = ?').get(rid)
+  if (!item) return
+  const bodies = prepared<[number], string>(db, 'SELECT body FROM messages WHERE item_rid = ? ORDER BY rid').pluck().all(rid)
+  // better-sqlite3 binds JavaScript numbers as REAL; FTS5 wants its rowids as INTEGER.
+  if (!isNew) prepared<[number]>(db, 'DELETE FROM items_fts WHERE rowid = CAST(? AS INTEGER)').run(rid)
+  prepared<[number, string]>(db, 'INSERT INTO items_fts (rowid, doc) VALUES (CAST(? AS INTEGER), ?)').run(rid, itemDocument(item.subject, item.customer_name, bodies))
+}
