@@ -34,8 +34,6 @@ export function applyMutation<K extends MutationName>(db: Database, name: K, arg
     if (!decision.ok) {
       throw new HandoffError({ code: 'rejected', rejection: decision.rejection.code, message: decision.rejection.message })
     }
-    // The outbox row first: applyChanges ends with the full-text index, and FTS5 flushes its
-    // pending terms when a later statement of the transaction opens a savepoint.
     prepared(db, 'INSERT INTO outbox (mutation_id, name, args, actor_id, created_at) VALUES (?, ?, ?, ?, ?)').run(
       ctx.mutationId,
       def.name,

@@ -65,30 +65,32 @@ CREATE TABLE items (
   first_response_at TEXT,
   resolved_at TEXT,
   sla_due_at TEXT,
-  -- Sort keys: lifecycle order, priority rank, and the deadline. An active item without a
-  -- deadline sorts as the far future; a resolved or closed item one step further, so that
-  -- "active only" is exactly the range sla_key < '9999-12-31T23:59:59.999Z'.
+  -- Small codes of the facets and sort keys, for compact indexes: kind and channel in the
+  -- alphabetical order of their labels, status in lifecycle order, priority by rank, and the
+  -- deadline (an active item without one sorts as the far future, a resolved/closed item after).
+  kind_code INTEGER GENERATED ALWAYS AS (CASE kind WHEN 'service' THEN 0 ELSE 1 END) VIRTUAL,
+  channel_code INTEGER GENERATED ALWAYS AS (CASE channel WHEN 'chat' THEN 0 WHEN 'email' THEN 1 WHEN 'inperson' THEN 2 WHEN 'phone' THEN 3 WHEN 'sms' THEN 4 WHEN 'social' THEN 5 ELSE 6 END) VIRTUAL,
   status_rank INTEGER GENERATED ALWAYS AS (CASE status WHEN 'new' THEN 0 WHEN 'open' THEN 1 WHEN 'pending' THEN 2 WHEN 'resolved' THEN 3 ELSE 4 END) VIRTUAL,
   priority_rank INTEGER GENERATED ALWAYS AS (CASE priority WHEN 'low' THEN 0 WHEN 'normal' THEN 1 WHEN 'high' THEN 2 ELSE 3 END) VIRTUAL,
   sla_key TEXT GENERATED ALWAYS AS (CASE WHEN status = 'resolved' OR status = 'closed' THEN '9999-12-31T23:59:59.999Z' ELSE coalesce(sla_due_at, '9999-12-31T23:59:59.998Z') END) VIRTUAL
 );
--- Inbox indexes. Each also holds the rowid: the tiebreaker, and age order within one value.
--- Sort columns of their own (customer, subject, assignee, deadline) carry status and assignee,
--- the two most used filters, so a walk in sort order checks them without reading the row.
-CREATE INDEX items_by_customer_name ON items (customer_name, status_rank, assignee_key);
-CREATE INDEX items_by_subject ON items (subject, status_rank, assignee_key);
-CREATE INDEX items_by_assignee_name ON items (assignee_name, status_rank, assignee_key);
-CREATE INDEX items_by_sla ON items (sla_key, status_rank, assignee_key);
--- Facets: one value in age order, and sort order for the facet's own column.
-CREATE INDEX items_by_kind ON items (kind);
-CREATE INDEX items_by_channel ON items (channel);
-CREATE INDEX items_by_status ON items (status_rank);
+-- Inbox walk indexes, one per sort column: status first, then the sort key, the rowid (the
+-- tiebreaker), then every other facet. A query names its statuses as an IN list (all five when
+-- the view does not filter on status), so SQLite walks each status in sort order and stops as
+-- soon as the page is full, checking every facet filter from the index without reading rows.
+CREATE INDEX items_walk_age ON items (status_rank, rid, kind_code, channel_code, priority_rank, assignee_key);
+CREATE INDEX items_walk_sla ON items (status_rank, sla_key, rid, kind_code, channel_code, priority_rank, assignee_key);
+CREATE INDEX items_walk_customer ON items (status_rank, customer_name, rid, kind_code, channel_code, priority_rank, assignee_key);
+CREATE INDEX items_walk_subject ON items (status_rank, subject, rid, kind_code, channel_code, priority_rank, assignee_key);
+CREATE INDEX items_walk_assignee ON items (status_rank, assignee_name, rid, kind_code, channel_code, priority_rank, assignee_key);
+CREATE INDEX items_walk_priority ON items (status_rank, priority_rank, rid, kind_code, channel_code, assignee_key);
+CREATE INDEX items_walk_kind ON items (status_rank, kind_code, rid, channel_code, priority_rank, assignee_key);
+CREATE INDEX items_walk_channel ON items (status_rank, channel_code, rid, kind_code, priority_rank, assignee_key);
+-- Gather indexes: the items of one facet value (few of them), to be sorted after.
+CREATE INDEX items_by_kind ON items (kind_code);
+CREATE INDEX items_by_channel ON items (channel_code);
 CREATE INDEX items_by_priority ON items (priority_rank);
--- One agent's queue ("My open") by age, deadline, status and priority.
-CREATE INDEX items_by_assignee ON items (assignee_key);
-CREATE INDEX items_by_assignee_sla ON items (assignee_key, sla_key);
-CREATE INDEX items_by_assignee_status ON items (assignee_key, status_rank);
-CREATE INDEX items_by_assignee_priority ON items (assignee_key, priority_rank);
+CREATE INDEX items_by_assignee ON items (assignee_key, status_rank);
 -- A customer's items across kinds, newest first.
 CREATE INDEX items_by_customer ON items (customer_id);
 
@@ -177,6 +179,15 @@ CREATE TABLE outbox (
   actor_id TEXT NOT NULL,
   created_at TEXT NOT NULL
 );
+
+-- Items (tbl 0) and customers (tbl 1) whose full-text document must be (re)written. A mutation
+-- marks them in its own transaction; the index is brought up to date in one batch before the
+-- next search reads it (search-index.ts), so a burst of writes pays for FTS5 once, not per commit.
+CREATE TABLE search_dirty (
+  tbl INTEGER NOT NULL,
+  rid INTEGER NOT NULL,
+  PRIMARY KEY (tbl, rid)
+) WITHOUT ROWID;
 
 -- Full-text search. Contentless (the text lives in items/messages/customers) with
 -- contentless_delete so a document can be replaced. One document per item: its subject, its

@@ -16,7 +16,7 @@ import {
   type ItemRow,
   type RatingRow
 } from './rows'
-import { customerDocument, itemDocument } from './search-text'
+import { markForIndexing } from './search-index'
 import { prepared } from './statements'
 import { viewById } from './views'
 
@@ -71,29 +71,28 @@ export class MissingRowError extends Error {
 }
 
 /**
- * Writes a decision's changes. Keeps the denormalized columns (customer_name, assignee_name) and
- * the full-text documents in step. Call inside a transaction: it is several statements.
+ * Writes a decision's changes. Keeps the denormalized columns (customer_name, assignee_name,
+ * assignee_key) in step and marks the full-text documents to rewrite (search-index.ts). Call
+ * inside a transaction: it is several statements.
  */
 export function applyChanges(db: Database, changes: readonly Change[]): void {
-  const touched = new Map<number, { isNew: boolean }>()
+  const touched = new Set<number>()
   for (const change of changes) {
     switch (change.op) {
       case 'insertCustomer':
         insertCustomer(db, change.customer)
         break
       case 'insertItem':
-        touched.set(insertItem(db, change.item), { isNew: true })
+        touched.add(insertItem(db, change.item))
         break
       case 'updateItem': {
         const rid = updateItem(db, change.id, change.patch)
-        if ('subject' in change.patch || 'customerId' in change.patch) touched.set(rid, touched.get(rid) ?? { isNew: false })
+        if ('subject' in change.patch || 'customerId' in change.patch) touched.add(rid)
         break
       }
-      case 'insertMessage': {
-        const rid = insertMessage(db, change.message)
-        touched.set(rid, touched.get(rid) ?? { isNew: false })
+      case 'insertMessage':
+        insertMessage(db, change.message) // indexed by the message high-water mark (search-index.ts)
         break
-      }
       case 'insertEvent':
         insertEvent(db, change.event)
         break
@@ -112,7 +111,7 @@ export function applyChanges(db: Database, changes: readonly Change[]): void {
       }
     }
   }
-  for (const [rid, { isNew }] of touched) reindexItem(db, rid, isNew)
+  for (const rid of touched) markForIndexing(db, 'item', rid)
 }
 
 function itemRid(db: Database, itemId: string): number {
@@ -122,11 +121,14 @@ function itemRid(db: Database, itemId: string): number {
 }
 
 function insertCustomer(db: Database, c: Customer): void {
-  const { lastInsertRowid } = prepared<[string, string, string | null, string | null, string]>(
-    db,
-    'INSERT INTO customers (id, name, email, phone, created_at) VALUES (?, ?, ?, ?, ?)'
-  ).run(c.id, c.name, c.email, c.phone, c.createdAt)
-  prepared<[number | bigint, string]>(db, 'INSERT INTO customers_fts (rowid, doc) VALUES (CAST(? AS INTEGER), ?)').run(lastInsertRowid, customerDocument(c.name, c.email, c.phone))
+  // Indexed for search by the customer high-water mark (search-index.ts).
+  prepared<[string, string, string | null, string | null, string]>(db, 'INSERT INTO customers (id, name, email, phone, created_at) VALUES (?, ?, ?, ?, ?)').run(
+    c.id,
+    c.name,
+    c.email,
+    c.phone,
+    c.createdAt
+  )
 }
 
 function insertItem(db: Database, item: Item): number {
@@ -202,7 +204,7 @@ function updateItem(db: Database, id: string, patch: ItemPatch): number {
   return rid
 }
 
-function insertMessage(db: Database, m: Message): number {
+function insertMessage(db: Database, m: Message): void {
   const rid = itemRid(db, m.itemId)
   prepared(db, 'INSERT INTO messages (id, item_rid, kind, author_id, channel, body, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)').run(
     m.id,
@@ -213,7 +215,6 @@ function insertMessage(db: Database, m: Message): number {
     m.body,
     m.createdAt
   )
-  return rid
 }
 
 function insertEvent(db: Database, e: ItemEvent): void {
@@ -247,14 +248,4 @@ function upsertView(db: Database, v: SavedView): void {
     `INSERT INTO views (id, owner_id, name, filter, sort) VALUES (?, ?, ?, ?, ?)
      ON CONFLICT (id) DO UPDATE SET name = excluded.name, filter = excluded.filter, sort = excluded.sort`
   ).run(v.id, v.ownerId, v.name, JSON.stringify(v.filter), JSON.stringify(v.sort))
-}
-
-/** Rewrites an item's full-text document from its subject, customer name and thread. */
-export function reindexItem(db: Database, rid: number, isNew: boolean): void {
-  const item = prepared<[number], { subject: string; customer_name: string }>(db, 'SELECT subject, customer_name FROM items WHERE rid = ?').get(rid)
-  if (!item) return
-  const bodies = prepared<[number], string>(db, 'SELECT body FROM messages WHERE item_rid = ? ORDER BY rid').pluck().all(rid)
-  // better-sqlite3 binds JavaScript numbers as REAL; FTS5 wants its rowids as INTEGER.
-  if (!isNew) prepared<[number]>(db, 'DELETE FROM items_fts WHERE rowid = CAST(? AS INTEGER)').run(rid)
-  prepared<[number, string]>(db, 'INSERT INTO items_fts (rowid, doc) VALUES (CAST(? AS INTEGER), ?)').run(rid, itemDocument(item.subject, item.customer_name, bodies))
 }
