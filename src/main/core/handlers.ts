@@ -1,0 +1,91 @@
+import type { Database } from 'better-sqlite3'
+import { v7 as uuidv7 } from 'uuid'
+import { HandoffError, type Handlers, type ParsedArgs, type Results } from '../../shared/contract'
+import type { MutationName } from '../../shared/mutations'
+import { applyMutation, outboxPending } from './apply-mutation'
+import { agentById, listAgents, searchCustomers } from './directory'
+import { inboxCount, inboxPage, type QueryContext } from './inbox-query'
+import { itemDetail } from './item-detail'
+import { seedWorkspace } from './seed'
+import { META, hasAnyAgent, hasAnyItem, sessionInfo, setMeta, signedInAgentId } from './session'
+import { listViews } from './views'
+
+/** Fills an empty workspace with the demo and signs in as its first service agent, in one transaction. */
+export function seedDemoWorkspace(db: Database, now: Date): void {
+  if (hasAnyItem(db)) {
+    throw new HandoffError({ code: 'rejected', rejection: 'forbidden', message: 'This workspace already has items; the demo can only be added to an empty workspace.' })
+  }
+  db.transaction(() => {
+    const summary = seedWorkspace(db, { now })
+    setMeta(db, META.signedInAgent, summary.firstServiceAgentId)
+  })()
+}
+
+/** Every operation of the contract over one open database. Arguments arrive validated. */
+export function createHandlers(db: Database, clock: () => Date): Handlers {
+  // The signed-in agent, read from meta once and then kept: only these handlers change it, and
+  // agents are never deleted.
+  let session: { agentId: string | null } | null = null
+  const signedIn = (): string | null => (session ??= { agentId: signedInAgentId(db) }).agentId
+  const forgetSession = () => {
+    session = null
+  }
+  const actorId = (): string => {
+    const id = signedIn()
+    if (!id) throw new HandoffError({ code: 'not_signed_in', message: 'Sign in as an agent before changing anything.' })
+    return id
+  }
+  const context = (): QueryContext => ({ agentId: signedIn(), now: clock() })
+  const mutation =
+    <K extends MutationName>(name: K) =>
+    (args: ParsedArgs<K>): Results[K] =>
+      applyMutation(db, name, args, { actorId: actorId(), now: clock() })
+
+  return {
+    'session.get': () => sessionInfo(db),
+    'session.signIn': ({ agentId }) => {
+      if (!agentById(db, agentId)) throw new HandoffError({ code: 'not_found', message: `There is no agent ${agentId} in this workspace.` })
+      setMeta(db, META.signedInAgent, agentId)
+      forgetSession()
+      return sessionInfo(db)
+    },
+    'workspace.seedDemo': () => {
+      seedDemoWorkspace(db, clock())
+      forgetSession()
+      return sessionInfo(db)
+    },
+    'workspace.startEmpty': ({ name, email }) => {
+      if (hasAnyItem(db) || hasAnyAgent(db)) {
+        throw new HandoffError({ code: 'rejected', rejection: 'forbidden', message: 'This workspace is not empty; sign in as one of its agents instead.' })
+      }
+      const id = uuidv7()
+      db.transaction(() => {
+        db.prepare('INSERT INTO agents (id, name, email, role, tiers) VALUES (?, ?, ?, ?, ?)').run(id, name, email, 'service', '[]')
+        setMeta(db, META.signedInAgent, id)
+      })()
+      forgetSession()
+      return sessionInfo(db)
+    },
+    'agents.list': () => listAgents(db),
+    'customers.search': ({ query, limit }) => searchCustomers(db, query, limit),
+    'inbox.page': (q) => ({ rows: inboxPage(db, q, context()) }),
+    'inbox.count': ({ filter }) => ({ total: inboxCount(db, filter, context()) }),
+    'views.list': () => listViews(db, signedIn()),
+    'item.get': ({ itemId }) => {
+      const detail = itemDetail(db, itemId)
+      if (!detail) throw new HandoffError({ code: 'not_found', message: `There is no item ${itemId}.` })
+      return detail
+    },
+    'outbox.status': () => ({ pending: outboxPending(db) }),
+    'item.create': mutation('item.create'),
+    'item.logContact': mutation('item.logContact'),
+    'item.reply': mutation('item.reply'),
+    'item.addNote': mutation('item.addNote'),
+    'item.setStatus': mutation('item.setStatus'),
+    'item.setPriority': mutation('item.setPriority'),
+    'item.assign': mutation('item.assign'),
+    'item.recordRating': mutation('item.recordRating'),
+    'view.save': mutation('view.save'),
+    'view.delete': mutation('view.delete')
+  }
+}
