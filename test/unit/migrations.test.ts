@@ -1,0 +1,214 @@
+import { randomBytes } from 'node:crypto'
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+import Database from 'better-sqlite3'
+import { describe, expect, it } from 'vitest'
+import { createCoreOrRefusal } from '../../src/main/core/core'
+import { openDatabase } from '../../src/main/core/database'
+import { DatabaseRefusedError } from '../../src/main/core/errors'
+import { HANDOFF_APPLICATION_ID, MIGRATIONS, assertMigrationList, latestVersion, migrate, type Migration } from '../../src/main/core/migrations'
+import { sha256, tempFile } from './helpers/workspace'
+
+const tablesOf = (db: Database.Database) =>
+  db
+    .prepare(`SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '%fts_%' ORDER BY name`)
+    .pluck()
+    .all()
+
+/** Opening must throw a DatabaseRefusedError of `reason` and leave the file byte-for-byte as it was. */
+function expectRefusedUntouched(file: string, reason: DatabaseRefusedError['reason'], message: RegExp) {
+  const before = sha256(file)
+  let error: unknown
+  try {
+    openDatabase(file).close()
+  } catch (e) {
+    error = e
+  }
+  expect(error).toBeInstanceOf(DatabaseRefusedError)
+  expect((error as DatabaseRefusedError).reason).toBe(reason)
+  expect((error as DatabaseRefusedError).message).toMatch(message)
+  expect(sha256(file)).toBe(before)
+  // Through the core's door: every call answers database_refused, and the file still is untouched.
+  const core = createCoreOrRefusal({ file })
+  const answer = core.dispatch('session.get', {})
+  expect(answer).toMatchObject({ ok: false, error: { code: 'database_refused' } })
+  expect(!answer.ok && answer.error.message).toBe((error as DatabaseRefusedError).message)
+  expect(core.dispatch('item.reply', { itemId: 'x', body: 'y' })).toMatchObject({ ok: false, error: { code: 'database_refused' } })
+  core.close()
+  expect(sha256(file)).toBe(before)
+  return error as DatabaseRefusedError
+}
+
+describe('a fresh database', () => {
+  it('gets the latest schema, the Handoff application id and WAL', () => {
+    const file = tempFile()
+    const db = openDatabase(file)
+    expect(db.pragma('user_version', { simple: true })).toBe(latestVersion())
+    expect(db.pragma('application_id', { simple: true })).toBe(HANDOFF_APPLICATION_ID)
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal')
+    expect(db.pragma('synchronous', { simple: true })).toBe(1) // NORMAL
+    expect(db.pragma('foreign_keys', { simple: true })).toBe(1)
+    expect(tablesOf(db)).toEqual(['agents', 'customers', 'customers_fts', 'item_events', 'item_facets', 'items', 'items_fts', 'messages', 'meta', 'outbox', 'ratings', 'search_dirty', 'views'])
+    expect(db.prepare(`SELECT value FROM meta WHERE key = 'app'`).pluck().get()).toBe('handoff')
+    db.close()
+    // Reopening migrates nothing.
+    const again = openDatabase(file)
+    expect(again.pragma('user_version', { simple: true })).toBe(latestVersion())
+    again.close()
+  })
+
+  it('migrates an existing empty SQLite file at user_version 0', () => {
+    const file = tempFile()
+    const raw = new Database(file)
+    raw.exec('CREATE TABLE scratch (x); DROP TABLE scratch;')
+    raw.close()
+    expect(readFileSync(file).length).toBeGreaterThan(0)
+    const db = openDatabase(file)
+    expect(db.pragma('user_version', { simple: true })).toBe(1)
+    expect(tablesOf(db)).toContain('items')
+    db.close()
+  })
+})
+
+describe('the migration runner', () => {
+  const v2: Migration = {
+    version: 2,
+    name: 'agents get a signature',
+    up: (db) => {
+      db.exec(`ALTER TABLE agents ADD COLUMN signature TEXT NOT NULL DEFAULT ''`)
+      db.exec(`UPDATE agents SET signature = 'Kind regards, ' || name`)
+    }
+  }
+
+  it('upgrades a version 1 file to an injected version 2, keeping its data', () => {
+    const file = tempFile()
+    const v1 = openDatabase(file)
+    v1.prepare(`INSERT INTO agents (id, name, email, role) VALUES ('a1', 'Maya', 'maya@example.com', 'service')`).run()
+    v1.close()
+    const db = openDatabase(file, { migrations: [...MIGRATIONS, v2] })
+    expect(db.pragma('user_version', { simple: true })).toBe(2)
+    expect(db.prepare(`SELECT signature FROM agents WHERE id = 'a1'`).pluck().get()).toBe('Kind regards, Maya')
+    db.close()
+    // The build that only knows version 1 now refuses the file.
+    const error = expectRefusedUntouched(file, 'newer', /newer version of Handoff \(schema 2; this version knows up to 1\)/)
+    expect(error.file).toBe(file)
+  })
+
+  it('runs every pending step in one transaction: a failing step leaves the file at its old version', () => {
+    const file = tempFile()
+    openDatabase(file).close()
+    const broken: Migration = {
+      version: 3,
+      name: 'fails halfway',
+      up: (db) => {
+        db.exec('CREATE TABLE half_done (x)')
+        throw new Error('disk on fire')
+      }
+    }
+    expect(() => openDatabase(file, { migrations: [...MIGRATIONS, v2, broken] })).toThrow('disk on fire')
+    const db = new Database(file, { readonly: true })
+    expect(db.pragma('user_version', { simple: true })).toBe(1)
+    expect(tablesOf(db)).not.toContain('half_done')
+    expect(db.prepare(`SELECT count(*) FROM pragma_table_info('agents') WHERE name = 'signature'`).pluck().get()).toBe(0)
+    db.close()
+  })
+
+  it('rejects a list with gaps or out of order', () => {
+    expect(() => assertMigrationList([...MIGRATIONS, { ...v2, version: 3 }])).toThrow(/out of order/)
+    expect(() => migrate(new Database(':memory:'), ':memory:', [v2])).toThrow(/out of order/)
+  })
+})
+
+describe('refused files stay byte-for-byte untouched', () => {
+  it('refuses a database written by a newer Handoff', () => {
+    const file = tempFile()
+    openDatabase(file).close()
+    const raw = new Database(file)
+    raw.pragma('user_version = 7')
+    raw.pragma('journal_mode = DELETE')
+    raw.close()
+    expectRefusedUntouched(file, 'newer', /^This database was written by a newer version of Handoff \(schema 7; this version knows up to 1\)\. Update Handoff to open it\.$/)
+  })
+
+  it('refuses a newer database still in WAL mode', () => {
+    const file = tempFile()
+    openDatabase(file).close()
+    const raw = new Database(file)
+    raw.pragma('user_version = 9')
+    raw.close()
+    expectRefusedUntouched(file, 'newer', /schema 9/)
+  })
+
+  it('refuses random bytes', () => {
+    const file = tempFile()
+    writeFileSync(file, randomBytes(64 * 1024))
+    const error = expectRefusedUntouched(file, 'corrupt', /not an SQLite database file/)
+    expect(error.message).toContain(file)
+  })
+
+  it('refuses a tiny file', () => {
+    const file = tempFile()
+    writeFileSync(file, 'SQLite')
+    expectRefusedUntouched(file, 'corrupt', /not an SQLite database/)
+  })
+
+  it('refuses a valid header followed by garbage', () => {
+    const file = tempFile()
+    writeFileSync(file, Buffer.concat([Buffer.from('SQLite format 3\0', 'latin1'), randomBytes(32 * 1024)]))
+    expectRefusedUntouched(file, 'corrupt', /damaged|not an SQLite/)
+  })
+
+  it('refuses a valid header followed by zeros', () => {
+    const file = tempFile()
+    writeFileSync(file, Buffer.concat([Buffer.from('SQLite format 3\0', 'latin1'), Buffer.alloc(8192, 0x5a)]))
+    expectRefusedUntouched(file, 'corrupt', /damaged|not an SQLite/)
+  })
+
+  it('refuses a Handoff database whose schema page was overwritten', () => {
+    const file = tempFile()
+    const db = openDatabase(file)
+    db.pragma('journal_mode = DELETE')
+    db.close()
+    const bytes = readFileSync(file)
+    randomBytes(4096 - 100).copy(bytes, 100) // keep the 100-byte header, wreck the rest of page 1
+    writeFileSync(file, bytes)
+    expectRefusedUntouched(file, 'corrupt', /damaged/)
+  })
+
+  it('refuses an SQLite file of another application (its own application id)', () => {
+    const file = tempFile()
+    const raw = new Database(file)
+    raw.pragma('application_id = 1234567')
+    raw.exec('CREATE TABLE notes (id INTEGER PRIMARY KEY, text TEXT)')
+    raw.close()
+    expectRefusedUntouched(file, 'foreign', /another application/)
+  })
+
+  it('refuses an SQLite file with tables but no Handoff marks', () => {
+    const file = tempFile()
+    const raw = new Database(file)
+    raw.exec(`CREATE TABLE meta (k TEXT, v TEXT); CREATE TABLE items (id INTEGER PRIMARY KEY); INSERT INTO meta VALUES ('app', 'other')`)
+    raw.close()
+    expectRefusedUntouched(file, 'foreign', /another application \(tables: items, meta\)/)
+  })
+
+  it('does not create anything next to a refused file', () => {
+    const file = tempFile()
+    writeFileSync(file, randomBytes(1024))
+    expectRefusedUntouched(file, 'corrupt', /not an SQLite/)
+    expect(existsSync(`${file}-wal`)).toBe(false)
+  })
+})
+
+describe('read-only opening', () => {
+  it('opens an up-to-date file without writing and refuses one that needs a migration', () => {
+    const file = tempFile()
+    openDatabase(file).close()
+    const before = sha256(file)
+    const ro = openDatabase(file, { readonly: true })
+    expect(ro.prepare('SELECT count(*) FROM items').pluck().get()).toBe(0)
+    ro.close()
+    expect(sha256(file)).toBe(before)
+    const v2: Migration = { version: 2, name: 'noop', up: () => undefined }
+    expect(() => openDatabase(file, { readonly: true, migrations: [...MIGRATIONS, v2] })).toThrow(DatabaseRefusedError)
+  })
+})
