@@ -124,10 +124,11 @@ function walkCost(x: Context, facetShare: number, hitShare: number, perProbe: nu
 function gatherDriver(x: Context): { index: string; rows: number; covers: boolean } {
   const f = x.a.facets
   const options: { index: string; rows: number; covers: boolean }[] = [{ index: 'items_walk_age', rows: facetCount(x.db, only(f, ['status'])), covers: true }]
-  if (f.kinds) options.push({ index: 'items_by_kind', rows: facetCount(x.db, only(f, ['kind'])), covers: false })
-  if (f.channels) options.push({ index: 'items_by_channel', rows: facetCount(x.db, only(f, ['channel'])), covers: false })
-  if (f.priorities) options.push({ index: 'items_by_priority', rows: facetCount(x.db, only(f, ['priority'])), covers: false })
-  if (f.assignee.type !== 'any') options.push({ index: 'items_by_assignee', rows: facetCount(x.db, only(f, ['assignee', 'status'])), covers: false })
+  // Each gather index leads with its facet, then status (narrowing it too), then the others.
+  if (f.kinds) options.push({ index: 'items_by_kind', rows: facetCount(x.db, only(f, ['kind', 'status'])), covers: true })
+  if (f.channels) options.push({ index: 'items_by_channel', rows: facetCount(x.db, only(f, ['channel', 'status'])), covers: true })
+  if (f.priorities) options.push({ index: 'items_by_priority', rows: facetCount(x.db, only(f, ['priority', 'status'])), covers: true })
+  if (f.assignee.type !== 'any') options.push({ index: 'items_by_assignee', rows: facetCount(x.db, only(f, ['assignee', 'status'])), covers: true })
   if (x.a.dueAt !== null) options.push({ index: 'items_walk_sla', rows: countDue(x), covers: true })
   return options.reduce((best, o) => (o.rows < best.rows ? o : best))
 }

@@ -86,11 +86,12 @@ CREATE INDEX items_walk_assignee ON items (status_rank, assignee_name, rid, kind
 CREATE INDEX items_walk_priority ON items (status_rank, priority_rank, rid, kind_code, channel_code, assignee_key);
 CREATE INDEX items_walk_kind ON items (status_rank, kind_code, rid, channel_code, priority_rank, assignee_key);
 CREATE INDEX items_walk_channel ON items (status_rank, channel_code, rid, kind_code, priority_rank, assignee_key);
--- Gather indexes: the items of one facet value (few of them), to be sorted after.
-CREATE INDEX items_by_kind ON items (kind_code);
-CREATE INDEX items_by_channel ON items (channel_code);
-CREATE INDEX items_by_priority ON items (priority_rank);
-CREATE INDEX items_by_assignee ON items (assignee_key, status_rank);
+-- Gather indexes: the items of one facet value (few of them), to be sorted after; they also
+-- carry the other facets, so only the matching rows are read.
+CREATE INDEX items_by_kind ON items (kind_code, status_rank, channel_code, priority_rank, assignee_key);
+CREATE INDEX items_by_channel ON items (channel_code, status_rank, kind_code, priority_rank, assignee_key);
+CREATE INDEX items_by_priority ON items (priority_rank, status_rank, kind_code, channel_code, assignee_key);
+CREATE INDEX items_by_assignee ON items (assignee_key, status_rank, kind_code, channel_code, priority_rank);
 -- A customer's items across kinds, newest first.
 CREATE INDEX items_by_customer ON items (customer_id);
 

@@ -29,7 +29,10 @@ export function loadSnapshot(db: Database, needs: Needs): Snapshot {
   const items = new Map<string, Item>()
   for (const id of needs.items ?? []) {
     const row = prepared<[string], ItemRow>(db, `SELECT ${ITEM_COLUMNS} FROM items i WHERE i.id = ?`).get(id)
-    if (row) items.set(id, itemFromRow(row))
+    if (row) {
+      items.set(id, itemFromRow(row))
+      rememberRid(db, id, row.rid)
+    }
   }
   const customers = new Map<string, Customer>()
   for (const id of needs.customers ?? []) {
@@ -114,9 +117,30 @@ export function applyChanges(db: Database, changes: readonly Change[]): void {
   for (const rid of touched) markForIndexing(db, 'item', rid)
 }
 
+/**
+ * Item id -> rid, per connection: a mutation names its item by id several times (its snapshot,
+ * its message, its update, its event). Sound because an item's rid never changes and items are
+ * never deleted; bounded so it stays small.
+ */
+const ridCache = new WeakMap<Database, Map<string, number>>()
+const RID_CACHE_SIZE = 5_000
+
+function rememberRid(db: Database, itemId: string, rid: number): void {
+  let cache = ridCache.get(db)
+  if (!cache) {
+    cache = new Map()
+    ridCache.set(db, cache)
+  }
+  if (cache.size >= RID_CACHE_SIZE) cache.clear()
+  cache.set(itemId, rid)
+}
+
 function itemRid(db: Database, itemId: string): number {
+  const cached = ridCache.get(db)?.get(itemId)
+  if (cached !== undefined) return cached
   const row = prepared<[string], { rid: number }>(db, 'SELECT rid FROM items WHERE id = ?').get(itemId)
   if (!row) throw new MissingRowError('Item', itemId)
+  rememberRid(db, itemId, row.rid)
   return row.rid
 }
 
