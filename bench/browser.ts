@@ -4,7 +4,7 @@
  * measured inside the page (performance.now()), so the driver's own latency is not counted.
  */
 import { chromium } from 'playwright-core'
-import { startHarness } from '../test/e2e/harness-process'
+import { startHarness } from '../scripts/harness/process'
 import { summarize } from './stats'
 
 const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-quic', '--disable-sync']

@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
-import { startHarness, type HarnessProcess } from './harness-process'
+import { startHarness, type HarnessProcess } from '../../scripts/harness/process'
 
 interface Fixtures {
   /** Options for this test's harness; override with test.use({ harnessOptions: { empty: true } }). */
