@@ -40,7 +40,14 @@ export function buildPreloadApi(invoke: Invoke): PreloadApi {
     'item.assign': method('item.assign'),
     'item.recordRating': method('item.recordRating'),
     'view.save': method('view.save'),
-    'view.delete': method('view.delete')
+    'view.delete': method('view.delete'),
+    'settings.get': method('settings.get'),
+    'settings.update': method('settings.update'),
+    'figures.escalations': method('figures.escalations'),
+    'item.escalateToSupport': method('item.escalateToSupport'),
+    'item.escalateTier': method('item.escalateTier'),
+    'item.handBack': method('item.handBack'),
+    'item.deescalate': method('item.deescalate')
   } satisfies Record<OperationName, PreloadMethod>
   return Object.freeze(api)
 }

@@ -3,6 +3,9 @@ import type { Agent, Customer, Item, ItemEvent, Message, Rating, SavedView } fro
 import { mutations, type MutationName } from '../mutations'
 import { LIMITS, emailField, idField, nameField, sortField, viewFilterField } from '../mutations/fields'
 import type { OperationName } from './names'
+import type { WorkspaceSettings } from '../domain/settings'
+import type { EscalationFigures } from '../domain/figures/escalations'
+import type { Queue } from '../domain/escalation'
 
 export * from './names'
 export * from './errors'
@@ -28,6 +31,7 @@ export interface InboxRow {
   assigneeId: string | null
   assigneeName: string | null
   tier: Item['tier']
+  queue: Queue
   createdAt: string
   updatedAt: string
   slaDueAt: string | null
@@ -82,7 +86,17 @@ export const argSchemas = {
   'item.assign': mutations['item.assign'].args,
   'item.recordRating': mutations['item.recordRating'].args,
   'view.save': mutations['view.save'].args,
-  'view.delete': mutations['view.delete'].args
+  'view.delete': mutations['view.delete'].args,
+  'settings.get': empty,
+  'settings.update': mutations['settings.update'].args,
+  'figures.escalations': z
+    .object({ from: z.iso.datetime({ offset: true }), to: z.iso.datetime({ offset: true }) })
+    .strict()
+    .refine((a) => Date.parse(a.from) <= Date.parse(a.to), { message: 'The start of the period is after its end.', path: ['from'] }),
+  'item.escalateToSupport': mutations['item.escalateToSupport'].args,
+  'item.escalateTier': mutations['item.escalateTier'].args,
+  'item.handBack': mutations['item.handBack'].args,
+  'item.deescalate': mutations['item.deescalate'].args
 } satisfies Record<OperationName, z.ZodType>
 
 /** Result type of every operation. */
@@ -98,6 +112,9 @@ export type Results = {
   'views.list': SavedView[]
   'item.get': ItemDetail
   'outbox.status': { pending: number }
+  'settings.get': WorkspaceSettings
+  /** Per agent, with their name, over [from, to). */
+  'figures.escalations': (EscalationFigures & { agentName: string })[]
 } & { [K in MutationName]: MutationResult<K> }
 
 type ArgSchemas = typeof argSchemas

@@ -23,7 +23,14 @@ export const OPERATION_NAMES = [
   'item.assign',
   'item.recordRating',
   'view.save',
-  'view.delete'
+  'view.delete',
+  'settings.get',
+  'settings.update',
+  'figures.escalations',
+  'item.escalateToSupport',
+  'item.escalateTier',
+  'item.handBack',
+  'item.deescalate'
 ] as const
 
 export type OperationName = (typeof OPERATION_NAMES)[number]

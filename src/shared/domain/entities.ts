@@ -1,3 +1,4 @@
+import type { Queue } from './escalation'
 import type { AgentRole, Category, Channel, ItemKind, MessageKind, Priority, RatingKind, Status, Tier } from './vocabulary'
 
 /** Timestamps are ISO-8601 strings in UTC (`2026-11-23T09:15:00.000Z`). */
@@ -30,8 +31,19 @@ export interface Item {
   status: Status
   priority: Priority
   assigneeId: string | null
-  /** Support tier for tickets (1..3); null for service interactions. */
+  /** Support tier reached (1..3); null if the item never went to support. Never drops but by de-escalate. */
   tier: Tier | null
+  /** The queue the item waits in: frontline service or a support tier. */
+  queue: Queue
+  /** The latest handoff summary: it stands at the top of the item for whoever picks it up. */
+  handoffSummary: string | null
+  /** Who last moved the item between queues, and when (named when a concurrent move is refused). */
+  queueChangedBy: string | null
+  queueChangedAt: Iso | null
+  /** Start of the current SLA clock (creation, or the last escalation when the policy restarts it). */
+  slaStartedAt: Iso
+  /** The first public reply on the current SLA clock. */
+  slaRespondedAt: Iso | null
   createdAt: Iso
   updatedAt: Iso
   firstResponseAt: Iso | null
@@ -50,7 +62,7 @@ export interface Message {
   createdAt: Iso
 }
 
-export const EVENT_TYPES = ['created', 'status', 'priority', 'assigned', 'rating', 'contact_logged'] as const
+export const EVENT_TYPES = ['created', 'status', 'priority', 'assigned', 'rating', 'contact_logged', 'escalated', 'handed_back', 'deescalated'] as const
 export type EventType = (typeof EVENT_TYPES)[number]
 
 /** One line of the append-only history: who, when, from what, to what, and why. */
@@ -77,6 +89,7 @@ export interface Rating {
 
 export interface SavedViewFilter {
   kinds?: ItemKind[]
+  queues?: Queue[]
   channels?: Channel[]
   statuses?: Status[]
   priorities?: Priority[]

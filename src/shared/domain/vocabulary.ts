@@ -32,8 +32,11 @@ export type AgentRole = (typeof AGENT_ROLES)[number]
 export const RATING_KINDS = ['csat', 'nps'] as const
 export type RatingKind = (typeof RATING_KINDS)[number]
 
-/** What a thread entry is. `contact` is a phone call or walk-in logged by the agent: public. */
-export const MESSAGE_KINDS = ['customer', 'reply', 'note', 'contact', 'auto'] as const
+/**
+ * What a thread entry is. `contact` is a phone call or walk-in logged by the agent: public.
+ * `handoff` is the summary written when an item changes hands: internal, never a response.
+ */
+export const MESSAGE_KINDS = ['customer', 'reply', 'note', 'contact', 'auto', 'handoff'] as const
 export type MessageKind = (typeof MESSAGE_KINDS)[number]
 
 export function categoriesOf(kind: ItemKind): readonly Category[] {

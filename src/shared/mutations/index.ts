@@ -1,6 +1,8 @@
 import { itemCreate, itemLogContact } from './item-create'
 import { itemAddNote, itemAssign, itemRecordRating, itemReply, itemSetPriority, itemSetStatus } from './item-work'
 import { viewDelete, viewSave } from './view'
+import { itemDeescalate, itemEscalateTier, itemEscalateToSupport, itemHandBack } from './item-handoff'
+import { settingsUpdate } from './settings'
 
 /** Every named mutation, by name. The outbox stores these names; the server re-runs the same decide(). */
 export const mutations = {
@@ -13,7 +15,12 @@ export const mutations = {
   'item.assign': itemAssign,
   'item.recordRating': itemRecordRating,
   'view.save': viewSave,
-  'view.delete': viewDelete
+  'view.delete': viewDelete,
+  'item.escalateToSupport': itemEscalateToSupport,
+  'item.escalateTier': itemEscalateTier,
+  'item.handBack': itemHandBack,
+  'item.deescalate': itemDeescalate,
+  'settings.update': settingsUpdate
 } as const
 
 export type Mutations = typeof mutations

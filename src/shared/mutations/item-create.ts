@@ -31,6 +31,10 @@ function resolveCustomer(state: Snapshot, ref: CustomerRef, ctx: MutationContext
   }
 }
 
+/** A new item waits in frontline service, or in support tier 1 if it is a ticket; its SLA clock starts now. */
+const newQueue = (kind: z.output<typeof kindField>, now: string) =>
+  ({ queue: kind === 'support' ? 'tier1' : 'service', handoffSummary: null, queueChangedBy: null, queueChangedAt: null, slaStartedAt: now }) as const
+
 const customerNeeds = (ref: CustomerRef) => (ref.type === 'existing' ? [ref.customerId] : [])
 
 function event(ctx: MutationContext, n: number, itemId: string, type: ItemEvent['type'], from: string | null, to: string | null): Change {
@@ -72,13 +76,15 @@ export const itemCreate = defineMutation({
       priority: args.priority,
       assigneeId: args.assignToMe ? ctx.actorId : null,
       tier: args.kind === 'support' ? 1 : null,
+      ...newQueue(args.kind, ctx.now),
       createdAt: ctx.now,
       updatedAt: ctx.now,
       firstResponseAt: null,
+      slaRespondedAt: null,
       resolvedAt: null,
       slaDueAt: null
     }
-    item.slaDueAt = slaDueAt(item)
+    item.slaDueAt = slaDueAt(item, state.settings.sla)
     const message: Message = { id: childId(ctx, 'm0'), itemId, kind: 'customer', authorId: null, channel: args.channel, body: args.body, createdAt: ctx.now }
     const changes: Change[] = [...resolved.changes, { op: 'insertItem', item }, { op: 'insertMessage', message }, event(ctx, 0, itemId, 'created', null, 'new')]
     if (item.assigneeId) changes.push(event(ctx, 1, itemId, 'assigned', null, item.assigneeId))
@@ -121,14 +127,16 @@ export const itemLogContact = defineMutation({
       priority: args.priority,
       assigneeId: ctx.actorId,
       tier: args.kind === 'support' ? 1 : null,
+      ...newQueue(args.kind, ctx.now),
       createdAt: ctx.now,
       updatedAt: ctx.now,
       // The contact itself is the first human response.
       firstResponseAt: ctx.now,
+      slaRespondedAt: ctx.now,
       resolvedAt: args.outcome === 'resolved' ? ctx.now : null,
       slaDueAt: null
     }
-    item.slaDueAt = slaDueAt(item)
+    item.slaDueAt = slaDueAt(item, state.settings.sla)
     const message: Message = { id: childId(ctx, 'm0'), itemId, kind: 'contact', authorId: ctx.actorId, channel: args.channel, body: args.summary, createdAt: ctx.now }
     const changes: Change[] = [
       ...resolved.changes,

@@ -9,22 +9,22 @@ import { childId, defineMutation, reject, type Change, type Decision, type Mutat
 type Refused = { ok: false; rejection: Rejection }
 
 /** The item a mutation works on, or the rejection when it is missing (or closed, where that matters). */
-function target(state: Snapshot, itemId: string, opts: { openOnly: boolean }): Item | Refused {
+export function target(state: Snapshot, itemId: string, opts: { openOnly: boolean }): Item | Refused {
   const item = state.items.get(itemId)
   if (!item) return reject('not_found', `There is no item ${itemId}.`)
   if (opts.openOnly && item.status === 'closed') return reject('closed', 'This item is closed; closed items are final.')
   return item
 }
-const isRejection = (x: Item | Refused): x is Refused => 'ok' in x
+export const isRejection = (x: Item | Refused): x is Refused => 'ok' in x
 
-function historyEvent(ctx: MutationContext, n: number, itemId: string, type: ItemEvent['type'], from: string | null, to: string | null, reason: string | null = null): Change {
+export function historyEvent(ctx: MutationContext, n: number, itemId: string, type: ItemEvent['type'], from: string | null, to: string | null, reason: string | null = null): Change {
   return { op: 'insertEvent', event: { id: childId(ctx, `e${n}`), itemId, type, actorId: ctx.actorId, from, to, reason, createdAt: ctx.now } }
 }
 
-/** A patch plus the SLA deadline it implies. */
-function patchWithSla(item: Item, patch: Partial<Item>, now: string): Change {
+/** A patch plus the SLA deadline it implies under the workspace's policy. */
+export function patchWithSla(state: Snapshot, item: Item, patch: Partial<Item>, now: string): Change {
   const next = { ...item, ...patch }
-  return { op: 'updateItem', id: item.id, patch: { ...patch, slaDueAt: slaDueAt(next), updatedAt: now } }
+  return { op: 'updateItem', id: item.id, patch: { ...patch, slaDueAt: slaDueAt(next, state.settings.sla), updatedAt: now } }
 }
 
 const itemArgs = { itemId: idField }
@@ -41,12 +41,13 @@ export const itemReply = defineMutation({
     const message: Message = { id: childId(ctx, 'm'), itemId: item.id, kind: 'reply', authorId: ctx.actorId, channel: item.channel, body: args.body, createdAt: ctx.now }
     const patch: Partial<Item> = {}
     if (item.firstResponseAt === null) patch.firstResponseAt = ctx.now
+    if (item.slaRespondedAt === null) patch.slaRespondedAt = ctx.now
     const changes: Change[] = [{ op: 'insertMessage', message }]
     if (item.status === 'new') {
       patch.status = 'open'
       changes.push(historyEvent(ctx, 0, item.id, 'status', 'new', 'open'))
     }
-    changes.push(patchWithSla(item, patch, ctx.now))
+    changes.push(patchWithSla(state, item, patch, ctx.now))
     return { ok: true, changes, result: { messageId: message.id } }
   }
 })
@@ -81,7 +82,7 @@ export const itemSetStatus = defineMutation({
     if (item.status === 'resolved' && args.status === 'open') patch.resolvedAt = null
     return {
       ok: true,
-      changes: [patchWithSla(item, patch, ctx.now), historyEvent(ctx, 0, item.id, 'status', item.status, args.status, args.reason ?? null)],
+      changes: [patchWithSla(state, item, patch, ctx.now), historyEvent(ctx, 0, item.id, 'status', item.status, args.status, args.reason ?? null)],
       result: { status: args.status }
     }
   }
@@ -97,7 +98,7 @@ export const itemSetPriority = defineMutation({
     if (item.priority === args.priority) return reject('unchanged', `The priority is already ${args.priority}.`)
     return {
       ok: true,
-      changes: [patchWithSla(item, { priority: args.priority }, ctx.now), historyEvent(ctx, 0, item.id, 'priority', item.priority, args.priority)],
+      changes: [patchWithSla(state, item, { priority: args.priority }, ctx.now), historyEvent(ctx, 0, item.id, 'priority', item.priority, args.priority)],
       result: { priority: args.priority }
     }
   }

@@ -1,5 +1,6 @@
 import type { z } from 'zod'
 import type { Agent, Customer, Item, ItemEvent, Iso, Message, Rating, SavedView } from '../domain/entities'
+import { DEFAULT_SETTINGS, type WorkspaceSettings } from '../domain/settings'
 
 /** Who is acting, when, and under which mutation id (a UUIDv7 made by the client). */
 export interface MutationContext {
@@ -23,6 +24,8 @@ export interface Snapshot {
   agents: ReadonlyMap<string, Agent>
   ratings: ReadonlyMap<string, readonly Rating[]>
   views: ReadonlyMap<string, SavedView>
+  /** Always loaded: SLA policy and escalation reasons. */
+  settings: WorkspaceSettings
 }
 
 /** What a decision writes. Each store implements these few operations and nothing else. */
@@ -35,8 +38,9 @@ export type Change =
   | { op: 'insertRating'; rating: Rating }
   | { op: 'upsertView'; view: SavedView }
   | { op: 'deleteView'; id: string }
+  | { op: 'setSettings'; settings: WorkspaceSettings }
 
-export const REJECTION_CODES = ['not_found', 'invalid_transition', 'closed', 'conflict', 'duplicate', 'forbidden', 'unchanged'] as const
+export const REJECTION_CODES = ['not_found', 'invalid_transition', 'closed', 'conflict', 'duplicate', 'forbidden', 'unchanged', 'invalid_handoff'] as const
 export type RejectionCode = (typeof REJECTION_CODES)[number]
 
 export interface Rejection {
@@ -63,5 +67,5 @@ export const reject = (code: RejectionCode, message: string): { ok: false; rejec
 export const childId = (ctx: MutationContext, suffix: string): string => `${ctx.mutationId}.${suffix}`
 
 export function emptySnapshot(): Snapshot {
-  return { items: new Map(), customers: new Map(), agents: new Map(), ratings: new Map(), views: new Map() }
+  return { items: new Map(), customers: new Map(), agents: new Map(), ratings: new Map(), views: new Map(), settings: DEFAULT_SETTINGS }
 }
