@@ -13,7 +13,7 @@ const ROWS = '[role="grid"][aria-label="Inbox"] [role="row"][aria-rowindex]'
 /** In the page from its first script: the time the first inbox row is in the DOM and painted. */
 const FIRST_ROWS_PROBE = `(() => {
   const check = () => {
-    if (window.__firstRowsAt === undefined && document.querySelector('${'${ROWS}'}')) {
+    if (window.__firstRowsAt === undefined && document.querySelector(${JSON.stringify(ROWS)})) {
       requestAnimationFrame(() => requestAnimationFrame(() => { window.__firstRowsAt = performance.now() }))
       return true
     }
