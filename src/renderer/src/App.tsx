@@ -5,6 +5,9 @@ import { LogContactDialog } from './features/dialogs/LogContactDialog'
 import { NewItemDialog } from './features/dialogs/NewItemDialog'
 import { RecordRatingDialog } from './features/dialogs/RecordRatingDialog'
 import { SaveViewDialog } from './features/dialogs/SaveViewDialog'
+import { HandoffDialog } from './features/dialogs/HandoffDialog'
+import { SettingsDialog } from './features/dialogs/SettingsDialog'
+import { FiguresDialog } from './features/dialogs/FiguresDialog'
 import { FirstRun } from './features/first-run/FirstRun'
 import { InboxTable } from './features/inbox/InboxTable'
 import { InboxToolbar } from './features/inbox/InboxToolbar'
@@ -91,5 +94,11 @@ function ActiveDialog({ dialog }: { dialog: DialogState }) {
       return <RecordRatingDialog itemId={dialog.itemId} />
     case 'saveView':
       return <SaveViewDialog />
+    case 'handoff':
+      return <HandoffDialog key={`${dialog.action}:${dialog.itemId}`} action={dialog.action} itemId={dialog.itemId} />
+    case 'settings':
+      return <SettingsDialog />
+    case 'figures':
+      return <FiguresDialog />
   }
 }

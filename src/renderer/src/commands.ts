@@ -1,4 +1,5 @@
 import type { SavedView } from '../../shared/domain/entities'
+import { availableHandoffs, type HandoffAction } from '../../shared/domain/escalation'
 import { assignToMe, moveSelection, selectView, unassign } from './state/actions'
 import { useItemStore } from './state/item'
 import { useSessionStore } from './state/session'
@@ -19,12 +20,14 @@ export interface CommandState {
   assigned: boolean
   modalOpen: boolean
   builtInViews: SavedView[]
+  /** The handoffs the open item allows (none without an item). */
+  handoffs: HandoffAction[]
 }
 
 export interface Command {
   id: string
   title: string | ((s: CommandState) => string)
-  /** A single key ("j", "/", "?"), "Mod+K" (Ctrl or Cmd) or "Escape". */
+  /** A single key ("j", "/", "?"), "Shift+E", "Mod+K" (Ctrl or Cmd) or "Escape"; '' for palette-only commands. */
   key: string
   /** Single-key commands never fire while typing in a field; `always` ones do. */
   always?: boolean
@@ -44,7 +47,8 @@ export function commandState(): CommandState {
     assignedToMe: item !== null && me !== null && item.item.assigneeId === me,
     assigned: item !== null && item.item.assigneeId !== null,
     modalOpen: ui.paletteOpen || ui.dialog !== null,
-    builtInViews: session.views.filter((v) => v.builtIn)
+    builtInViews: session.views.filter((v) => v.builtIn),
+    handoffs: item !== null ? availableHandoffs(item.item) : []
   }
 }
 
@@ -88,6 +92,17 @@ const viewCommand = (n: number): Command => ({
   }
 })
 
+const handoffCommand = (action: HandoffAction, id: string, title: string, key: string): Command => ({
+  id,
+  title,
+  key,
+  enabled: (s) => s.signedIn && s.handoffs.includes(action),
+  run: () => {
+    const itemId = useItemStore.getState().openId
+    if (itemId) openDialog({ type: 'handoff', action, itemId })
+  }
+})
+
 export const COMMANDS: readonly Command[] = [
   { id: 'palette', title: 'Open command palette', key: 'Mod+K', always: true, enabled: () => true, run: () => setPaletteOpen(true) },
   { id: 'search', title: 'Search the inbox', key: '/', enabled: ready, run: () => focusById(ELEMENT_IDS.search, true) },
@@ -121,6 +136,12 @@ export const COMMANDS: readonly Command[] = [
     }
   },
   { id: 'saveView', title: 'Save view', key: 'v', enabled: ready, run: () => openDialog({ type: 'saveView' }) },
+  handoffCommand('escalateToSupport', 'escalateToSupport', 'Escalate to support', 'e'),
+  handoffCommand('escalateTier', 'escalateTier', 'Escalate a tier', 'Shift+E'),
+  handoffCommand('handBack', 'handBack', 'Hand back to service', 'h'),
+  handoffCommand('deescalate', 'deescalate', 'De-escalate', 'Shift+D'),
+  { id: 'settings', title: 'Workspace settings', key: '', enabled: ready, run: () => openDialog({ type: 'settings' }) },
+  { id: 'figures', title: 'Escalation figures', key: '', enabled: ready, run: () => openDialog({ type: 'figures' }) },
   viewCommand(1),
   viewCommand(2),
   viewCommand(3),
@@ -152,6 +173,7 @@ const isMac = typeof navigator !== 'undefined' && /Mac|iPhone|iPad/.test(navigat
 
 /** How a key reads on screen: "Ctrl+K" / "⌘K", "J", "/". */
 export function displayKey(key: string): string {
+  if (key === '') return ''
   if (key.startsWith('Mod+')) return isMac ? `⌘${key.slice(4)}` : `Ctrl+${key.slice(4)}`
   if (key === 'Escape') return 'Esc'
   return key.length === 1 ? key.toUpperCase() : key
@@ -159,6 +181,7 @@ export function displayKey(key: string): string {
 
 /** The value of aria-keyshortcuts for a command. */
 export function ariaKey(key: string): string {
+  if (key === '') return ''
   if (key.startsWith('Mod+')) return `Control+${key.slice(4)} Meta+${key.slice(4)}`
   return key === '?' ? 'Shift+?' : key
 }
@@ -166,6 +189,7 @@ export function ariaKey(key: string): string {
 /** Props a button gets for the command it runs: its title and aria-keyshortcuts. */
 export function shortcutProps(id: string, label: string): { title: string; 'aria-keyshortcuts': string } {
   const c = commandById(id)
+  if (c.key === '') return { title: label, 'aria-keyshortcuts': '' }
   return { title: `${label} (${displayKey(c.key)})`, 'aria-keyshortcuts': ariaKey(c.key) }
 }
 
@@ -184,8 +208,9 @@ export function handleGlobalKeyDown(e: KeyboardEvent): void {
   let key: string | null = null
   if (mod && e.key.toLowerCase() === 'k') key = 'Mod+K'
   else if (mod && e.key === 'Enter') key = 'Mod+Enter'
+  else if (!e.ctrlKey && !e.metaKey && !e.altKey && e.shiftKey && /^[a-z]$/i.test(e.key)) key = `Shift+${e.key.toUpperCase()}`
   else if (!e.ctrlKey && !e.metaKey && !e.altKey) key = e.key
-  if (key === null) return
+  if (key === null || key === '') return
   const command = COMMANDS.find((c) => c.key === key)
   if (!command) return
   const state = commandState()

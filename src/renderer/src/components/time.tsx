@@ -1,6 +1,7 @@
 import { useSyncExternalStore } from 'react'
 import { format, formatDistanceToNowStrict, type FormatDistanceToken, type Locale } from 'date-fns'
 import { enUS } from 'date-fns/locale/en-US'
+import { slaState } from '../../../shared/domain/sla'
 
 /** One shared ticker so relative times ("3 minutes") stay current without a timer per cell. */
 const TICK_MS = 30_000
@@ -76,5 +77,48 @@ export function SlaDue({ iso, compact: short = false }: { iso: string | null; co
     <time dateTime={iso} title={`SLA due ${absolute(iso)}`} className={overdue ? 'sla overdue' : 'sla'}>
       {overdue ? `${formatDistanceToNowStrict(due, { locale })} overdue` : formatDistanceToNowStrict(due, { addSuffix: true, locale })}
     </time>
+  )
+}
+
+const SLA_MARK: Record<'due_soon' | 'breached', string> = { due_soon: 'Due soon', breached: 'Breached' }
+
+/** "3h", "2d", "40m": a whole-unit distance between two instants. */
+function shortSpan(ms: number): string {
+  const minutes = Math.max(1, Math.round(Math.abs(ms) / 60_000))
+  if (minutes < 60) return `${minutes}m`
+  const hours = Math.round(minutes / 60)
+  if (hours < 48) return `${hours}h`
+  return `${Math.round(hours / 24)}d`
+}
+
+/**
+ * An item's SLA clock: "Due in 3h" or "Overdue by 2h", with a "Due soon" / "Breached" pill
+ * (words, not colour only) from the workspace's due-soon window.
+ */
+export function SlaTimer({ iso, dueSoonMinutes }: { iso: string | null; dueSoonMinutes: number }) {
+  const current = useNow()
+  if (!iso) return <span className="muted">No SLA clock</span>
+  const state = slaState(iso, new Date(current).toISOString(), dueSoonMinutes)
+  const left = Date.parse(iso) - current
+  return (
+    <span className={`sla-timer sla-${state}`}>
+      <time dateTime={iso} title={`SLA due ${absolute(iso)}`}>
+        {left < 0 ? `Overdue by ${shortSpan(left)}` : `Due in ${shortSpan(left)}`}
+      </time>
+      {state === 'due_soon' || state === 'breached' ? <span className={`pill sla-mark sla-mark-${state}`}>{SLA_MARK[state]}</span> : null}
+    </span>
+  )
+}
+
+/** The inbox's SLA cell: the compact deadline plus the due-soon / breached marker in words. */
+export function SlaCell({ iso, dueSoonMinutes }: { iso: string | null; dueSoonMinutes: number }) {
+  const current = useNow()
+  if (!iso) return <span className="muted">—</span>
+  const state = slaState(iso, new Date(current).toISOString(), dueSoonMinutes)
+  return (
+    <span className={`sla-cell sla-${state}`}>
+      <SlaDue iso={iso} compact />
+      {state === 'due_soon' || state === 'breached' ? <span className={`sla-mark sla-mark-${state}`}>{state === 'breached' ? 'Breached' : 'Soon'}</span> : null}
+    </span>
   )
 }

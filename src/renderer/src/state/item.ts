@@ -30,7 +30,10 @@ async function fetchDetail(itemId: string): Promise<void> {
       subject: item.subject,
       slaDueAt: item.slaDueAt,
       updatedAt: item.updatedAt,
-      tier: item.tier
+      tier: item.tier,
+      queue: item.queue,
+      kind: item.kind,
+      category: item.category
     })
   } catch (e) {
     if (get().openId !== itemId) return

@@ -3,6 +3,7 @@ import type { Agent, SavedView } from '../../../shared/domain/entities'
 import type { SessionInfo } from '../../../shared/contract'
 import { api, errorMessage, onCallError, onCallSuccess } from '../api/client'
 import { isMutationName } from '../../../shared/mutations'
+import { loadSettings } from './settings'
 
 /** Who is signed in, the workspace, the agents and views, and how much waits in the outbox. */
 export interface SessionState {
@@ -45,6 +46,8 @@ function applySession(info: SessionInfo): void {
 async function loadDirectory(): Promise<void> {
   const [agents, views] = await Promise.all([api['agents.list']({}), api['views.list']({})])
   set({ agents, views })
+  // Settings drive SLA markers and handoff reasons; the defaults stand in if they cannot be read.
+  await loadSettings().catch(() => undefined)
 }
 
 export async function loadSession(): Promise<void> {

@@ -1,11 +1,15 @@
 import { create } from 'zustand'
 import type { LoggedChannel } from '../../../shared/domain/vocabulary'
+import type { HandoffAction } from '../../../shared/domain/escalation'
 
 export type DialogState =
   | { type: 'newItem' }
   | { type: 'logContact'; channel: LoggedChannel }
   | { type: 'recordRating'; itemId: string }
   | { type: 'saveView' }
+  | { type: 'handoff'; action: HandoffAction; itemId: string }
+  | { type: 'settings' }
+  | { type: 'figures' }
 
 export interface Toast {
   id: number

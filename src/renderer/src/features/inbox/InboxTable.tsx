@@ -2,7 +2,7 @@ import { memo, useEffect, useMemo, useRef, type CSSProperties, type KeyboardEven
 import { flexRender, getCoreRowModel, useReactTable, type Row, type SortingState } from '@tanstack/react-table'
 import { useVirtualizer } from '@tanstack/react-virtual'
 import type { InboxRow } from '../../../../shared/contract'
-import type { SortColumn } from '../../../../shared/domain/entities'
+import { SORT_COLUMNS, type SortColumn } from '../../../../shared/domain/entities'
 import { openRowAt } from '../../state/actions'
 import {
   clearFilters,
@@ -100,12 +100,16 @@ export function InboxTable() {
                   aria-sort={sorted === 'asc' ? 'ascending' : sorted === 'desc' ? 'descending' : 'none'}
                   className="grid-cell head-cell"
                 >
-                  <button type="button" className="sort-button" onClick={() => toggleSort(id)}>
-                    {flexRender(header.column.columnDef.header, header.getContext())}
-                    <span className="sort-mark" aria-hidden="true">
-                      {sorted === 'asc' ? '▲' : sorted === 'desc' ? '▼' : ''}
-                    </span>
-                  </button>
+                  {(SORT_COLUMNS as readonly string[]).includes(id) ? (
+                    <button type="button" className="sort-button" onClick={() => toggleSort(id)}>
+                      {flexRender(header.column.columnDef.header, header.getContext())}
+                      <span className="sort-mark" aria-hidden="true">
+                        {sorted === 'asc' ? '▲' : sorted === 'desc' ? '▼' : ''}
+                      </span>
+                    </button>
+                  ) : (
+                    <span className="head-label">{flexRender(header.column.columnDef.header, header.getContext())}</span>
+                  )}
                 </div>
               )
             })}

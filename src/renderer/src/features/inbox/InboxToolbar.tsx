@@ -11,6 +11,7 @@ import {
   STATUSES,
   STATUS_LABEL
 } from '../../../../shared/domain/vocabulary'
+import { QUEUES, QUEUE_LABEL } from '../../../../shared/domain/escalation'
 import { ELEMENT_IDS, shortcutProps } from '../../commands'
 import { setFilter, setSearchText, useInboxFilter, useInboxSearchText, useInboxTotal } from '../../state/inbox'
 import { useAgents } from '../../state/session'
@@ -58,6 +59,7 @@ export function InboxToolbar() {
   const channelValue = singleValue(filter.channels)
   const status = statusValue(filter.statuses)
   const priorityValue = singleValue(filter.priorities)
+  const queueValue = singleValue(filter.queues)
 
   return (
     <div className="toolbar">
@@ -99,6 +101,15 @@ export function InboxToolbar() {
             </option>
           ))}
           {kindValue === CUSTOM ? <option value={CUSTOM}>As the view says</option> : null}
+        </select>
+        <select aria-label="Filter by queue" value={queueValue} onChange={onSelect((v) => setFilter({ queues: listFrom(v) }))}>
+          <option value={ANY}>Any queue</option>
+          {QUEUES.map((q) => (
+            <option key={q} value={q}>
+              {QUEUE_LABEL[q]}
+            </option>
+          ))}
+          {queueValue === CUSTOM ? <option value={CUSTOM}>As the view says</option> : null}
         </select>
         <select aria-label="Filter by channel" value={channelValue} onChange={onSelect((v) => setFilter({ channels: listFrom(v) }))}>
           <option value={ANY}>Any channel</option>

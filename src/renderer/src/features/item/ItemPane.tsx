@@ -4,7 +4,11 @@ import { allowedNextStatuses } from '../../../../shared/domain/lifecycle'
 import { CATEGORY_LABEL, CHANNEL_LABEL, KIND_LABEL, PRIORITIES, PRIORITY_LABEL, STATUS_LABEL, type Priority, type Status } from '../../../../shared/domain/vocabulary'
 import { errorMessage } from '../../api/client'
 import { ELEMENT_IDS, shortcutProps } from '../../commands'
-import { SlaDue, TimeAgo } from '../../components/time'
+import { SlaTimer, TimeAgo } from '../../components/time'
+import { QUEUE_LABEL, availableHandoffs, type HandoffAction } from '../../../../shared/domain/escalation'
+import { useDueSoonMinutes } from '../../state/settings'
+import { handoffTitle } from '../dialogs/HandoffDialog'
+import { HandoffSummary } from './HandoffSummary'
 import { assignOpenItem, setOpenItemPriority, setOpenItemStatus } from '../../state/actions'
 import { useItemDetail, useItemError, useItemLoading, useOpenItemId } from '../../state/item'
 import { useAgents, useSignedInAgent } from '../../state/session'
@@ -51,6 +55,8 @@ function ItemView({ detail }: { detail: ItemDetail }) {
   const [busy, setBusy] = useState(false)
   const { item, customer } = detail
   const closed = item.status === 'closed'
+  const dueSoonMinutes = useDueSoonMinutes()
+  const handoffs = availableHandoffs(item)
 
   // When the thread grows while the item is open (a reply, a note, an event), show the newest entry.
   const scrollRef = useRef<HTMLDivElement>(null)
@@ -84,13 +90,14 @@ function ItemView({ detail }: { detail: ItemDetail }) {
           <span>{KIND_LABEL[item.kind]}</span>
           <span>{CATEGORY_LABEL[item.category]}</span>
           <span>via {CHANNEL_LABEL[item.channel]}</span>
+          <span className={`queue queue-${item.queue}`}>Queue: {QUEUE_LABEL[item.queue]}</span>
           {item.tier !== null ? <span>Tier {item.tier}</span> : null}
           <span>
             Created <TimeAgo iso={item.createdAt} />
           </span>
           {item.slaDueAt ? (
-            <span>
-              SLA <SlaDue iso={item.slaDueAt} />
+            <span className="item-sla">
+              SLA <SlaTimer iso={item.slaDueAt} dueSoonMinutes={dueSoonMinutes} />
             </span>
           ) : null}
         </p>
@@ -168,6 +175,13 @@ function ItemView({ detail }: { detail: ItemDetail }) {
               Record rating
             </button>
           </div>
+          {handoffs.length > 0 ? (
+            <div className="control-buttons handoff-buttons" role="group" aria-label="Handoff">
+              {handoffs.map((action) => (
+                <HandoffButton key={action} action={action} itemId={item.id} title={handoffTitle(action, item)} />
+              ))}
+            </div>
+          ) : null}
         </div>
         {controlError ? (
           <p role="alert" className="field-error control-error">
@@ -185,10 +199,26 @@ function ItemView({ detail }: { detail: ItemDetail }) {
         ) : null}
       </header>
       <div className="item-scroll" ref={scrollRef}>
+        {item.handoffSummary ? <HandoffSummary summary={item.handoffSummary} thread={detail.thread} /> : null}
         <CustomerCard customer={customer} items={detail.customerItems} currentId={item.id} />
         <Thread entries={detail.thread} customerName={customer.name} agents={agents} />
       </div>
       <Composer key={item.id} itemId={item.id} closed={closed} />
     </section>
+  )
+}
+
+const HANDOFF_COMMAND: Record<HandoffAction, string> = {
+  escalateToSupport: 'escalateToSupport',
+  escalateTier: 'escalateTier',
+  handBack: 'handBack',
+  deescalate: 'deescalate'
+}
+
+function HandoffButton({ action, itemId, title }: { action: HandoffAction; itemId: string; title: string }) {
+  return (
+    <button type="button" className="handoff-button" onClick={() => openDialog({ type: 'handoff', action, itemId })} {...shortcutProps(HANDOFF_COMMAND[action], title)}>
+      {title}
+    </button>
   )
 }

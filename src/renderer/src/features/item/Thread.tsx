@@ -1,6 +1,7 @@
 import type { ThreadEntry } from '../../../../shared/contract'
 import type { Agent, ItemEvent } from '../../../../shared/domain/entities'
 import { CHANNELS, CHANNEL_LABEL, type Channel } from '../../../../shared/domain/vocabulary'
+import { QUEUES, QUEUE_LABEL, type Queue } from '../../../../shared/domain/escalation'
 import { RATING_SCALE } from '../../../../shared/mutations'
 import { TimeAgo } from '../../components/time'
 
@@ -48,6 +49,10 @@ function MessageEntry({ entry, customerName }: { entry: Extract<ThreadEntry, { t
     case 'auto':
       who = 'Automatic message'
       break
+    case 'handoff':
+      who = agent
+      label = 'Handoff summary'
+      break
   }
   return (
     <li className={`entry message message-${message.kind}`}>
@@ -85,5 +90,20 @@ export function eventSentence(event: ItemEvent, actorName: string | null, nameOf
       const what = channel === 'phone' ? 'a phone call' : channel === 'inperson' ? 'a walk-in' : isChannel(channel) ? `a ${CHANNEL_LABEL[channel]} contact` : 'a contact'
       return `${actor} logged ${what}`
     }
+    case 'escalated':
+    case 'handed_back':
+    case 'deescalated':
+      return handoffSentence(event, actor)
   }
+}
+
+const HANDOFF_VERB: Record<string, string> = { escalated: 'escalated', handed_back: 'handed back', deescalated: 'de-escalated' }
+const isQueue = (x: string | null): x is Queue => x !== null && (QUEUES as readonly string[]).includes(x)
+export const queueName = (x: string | null): string => (isQueue(x) ? QUEUE_LABEL[x] : (x ?? 'somewhere'))
+
+/** "Dana Ruiz escalated from Frontline service to Support tier 1 — Technical problem beyond frontline". */
+export function handoffSentence(event: ItemEvent, actor: string): string {
+  const verb = HANDOFF_VERB[event.type] ?? event.type
+  const why = event.reason ? ` — ${event.reason}` : ''
+  return `${actor} ${verb} from ${queueName(event.from)} to ${queueName(event.to)}${why}`
 }

@@ -1,8 +1,8 @@
 import { errorMessage } from '../../api/client'
-import { applyView, refreshInbox, useInboxStore } from '../../state/inbox'
+import { applyView, refreshInbox } from '../../state/inbox'
 import { closeItem } from '../../state/item'
 import { signIn, useSessionStore, useAgents, useOutboxPending, useSignedInAgent, useWorkspace } from '../../state/session'
-import { showError, showSuccess } from '../../state/ui'
+import { openDialog, showError, showSuccess } from '../../state/ui'
 
 export function outboxText(pending: number): string {
   if (pending === 0) return 'All changes saved locally'
@@ -20,11 +20,10 @@ export function StatusBar() {
     try {
       await signIn(agentId)
       closeItem()
-      // "Mine" means someone else now, and the previous agent's own views are gone.
-      const { views } = useSessionStore.getState()
-      const current = views.find((v) => v.id === useInboxStore.getState().viewId)
-      const fallback = views[0]
-      if (!current && fallback) applyView(fallback)
+      // "Mine" means someone else now, and their work starts elsewhere: the core orders the views
+      // so the agent's own queue comes first (a specialist's tier), so open that one.
+      const first = useSessionStore.getState().views[0]
+      if (first) applyView(first)
       else refreshInbox()
       const name = agents.find((a) => a.id === agentId)?.name
       if (name) showSuccess(`Signed in as ${name}`)
@@ -56,6 +55,12 @@ export function StatusBar() {
       </span>
       <span className={pending > 0 ? 'outbox pending' : 'outbox'}>{outboxText(pending)}</span>
       <span className="spacer" />
+      <button type="button" className="status-button" onClick={() => openDialog({ type: 'figures' })} title="Escalations, hand-backs and escalation rate by agent">
+        Escalation figures
+      </button>
+      <button type="button" className="status-button" onClick={() => openDialog({ type: 'settings' })} title="SLA targets and escalation reasons">
+        Settings
+      </button>
       {workspace ? (
         <span className="workspace-count">
           {workspace.demo ? 'Demo workspace · ' : ''}Items in workspace: {workspace.itemCount}

@@ -57,7 +57,7 @@ export function CommandPalette() {
             return (
               <Command.Item key={c.id} value={`${title} ${c.id}`} disabled={!enabled} onSelect={() => run(c.id)}>
                 <span className="command-title">{title}</span>
-                <kbd className="command-key">{displayKey(c.key)}</kbd>
+                {c.key ? <kbd className="command-key">{displayKey(c.key)}</kbd> : null}
               </Command.Item>
             )
           })}
