@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { allowedNextStatuses, checkTransition, isActive, REOPEN_WINDOW_DAYS_DEFAULT } from '../../src/shared/domain/lifecycle'
-import { DEFAULT_SLA, slaDueAt } from '../../src/shared/domain/sla'
+import { DEFAULT_SLA_POLICY, slaDueAt } from '../../src/shared/domain/sla'
 import { STATUSES, type Status } from '../../src/shared/domain/vocabulary'
 
 const NOW = '2026-11-23T09:00:00.000Z'
@@ -62,27 +62,27 @@ describe('isActive', () => {
 })
 
 describe('slaDueAt', () => {
-  const base = { kind: 'service' as const, priority: 'normal' as const, createdAt: NOW, firstResponseAt: null }
+  const base = { queue: 'service' as const, priority: 'normal' as const, slaStartedAt: NOW, slaRespondedAt: null }
   const plusMinutes = (m: number) => new Date(Date.parse(NOW) + m * 60_000).toISOString()
 
   it('is the first-response target until someone answers', () => {
     expect(slaDueAt({ ...base, status: 'new' })).toBe(plusMinutes(4 * 60))
-    expect(slaDueAt({ ...base, kind: 'support', priority: 'urgent', status: 'new' })).toBe(plusMinutes(60))
+    expect(slaDueAt({ ...base, queue: 'tier1', priority: 'urgent', status: 'new' })).toBe(plusMinutes(60))
   })
 
   it('is the resolution target after the first response', () => {
-    expect(slaDueAt({ ...base, status: 'open', firstResponseAt: plusMinutes(5) })).toBe(plusMinutes(48 * 60))
-    expect(slaDueAt({ ...base, kind: 'support', priority: 'low', status: 'pending', firstResponseAt: plusMinutes(5) })).toBe(plusMinutes(120 * 60))
+    expect(slaDueAt({ ...base, status: 'open', slaRespondedAt: plusMinutes(5) })).toBe(plusMinutes(48 * 60))
+    expect(slaDueAt({ ...base, queue: 'tier1', priority: 'low', status: 'pending', slaRespondedAt: plusMinutes(5) })).toBe(plusMinutes(120 * 60))
   })
 
   it('is none once resolved or closed', () => {
     const done: Status[] = ['resolved', 'closed']
-    for (const status of done) expect(slaDueAt({ ...base, status, firstResponseAt: NOW })).toBeNull()
+    for (const status of done) expect(slaDueAt({ ...base, status, slaRespondedAt: NOW })).toBeNull()
   })
 
-  it('is tighter for higher priorities, for both kinds', () => {
-    for (const kind of ['service', 'support'] as const) {
-      const t = DEFAULT_SLA[kind]
+  it('is tighter for higher priorities, in every queue', () => {
+    for (const queue of ['service', 'tier1', 'tier2', 'tier3'] as const) {
+      const t = DEFAULT_SLA_POLICY[queue]
       expect(t.urgent.firstResponseMinutes).toBeLessThan(t.high.firstResponseMinutes)
       expect(t.high.firstResponseMinutes).toBeLessThan(t.normal.firstResponseMinutes)
       expect(t.normal.firstResponseMinutes).toBeLessThan(t.low.firstResponseMinutes)

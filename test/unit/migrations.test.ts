@@ -47,7 +47,7 @@ describe('a fresh database', () => {
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal')
     expect(db.pragma('synchronous', { simple: true })).toBe(1) // NORMAL
     expect(db.pragma('foreign_keys', { simple: true })).toBe(1)
-    expect(tablesOf(db)).toEqual(['agents', 'customers', 'customers_fts', 'item_events', 'item_facets', 'items', 'items_fts', 'messages', 'meta', 'outbox', 'ratings', 'search_dirty', 'views'])
+    expect(tablesOf(db)).toEqual(['agents', 'customers', 'customers_fts', 'item_events', 'item_facets', 'items', 'items_fts', 'messages', 'meta', 'outbox', 'ratings', 'search_dirty', 'settings', 'views'])
     expect(db.prepare(`SELECT value FROM meta WHERE key = 'app'`).pluck().get()).toBe('handoff')
     db.close()
     // Reopening migrates nothing.
@@ -63,15 +63,16 @@ describe('a fresh database', () => {
     raw.close()
     expect(readFileSync(file).length).toBeGreaterThan(0)
     const db = openDatabase(file)
-    expect(db.pragma('user_version', { simple: true })).toBe(1)
+    expect(db.pragma('user_version', { simple: true })).toBe(latestVersion())
     expect(tablesOf(db)).toContain('items')
     db.close()
   })
 })
 
 describe('the migration runner', () => {
+  const LATEST = latestVersion()
   const v2: Migration = {
-    version: 2,
+    version: LATEST + 1,
     name: 'agents get a signature',
     up: (db) => {
       db.exec(`ALTER TABLE agents ADD COLUMN signature TEXT NOT NULL DEFAULT ''`)
@@ -79,17 +80,17 @@ describe('the migration runner', () => {
     }
   }
 
-  it('upgrades a version 1 file to an injected version 2, keeping its data', () => {
+  it('upgrades a latest-version file to an injected next version, keeping its data', () => {
     const file = tempFile()
     const v1 = openDatabase(file)
     v1.prepare(`INSERT INTO agents (id, name, email, role) VALUES ('a1', 'Maya', 'maya@example.com', 'service')`).run()
     v1.close()
     const db = openDatabase(file, { migrations: [...MIGRATIONS, v2] })
-    expect(db.pragma('user_version', { simple: true })).toBe(2)
+    expect(db.pragma('user_version', { simple: true })).toBe(LATEST + 1)
     expect(db.prepare(`SELECT signature FROM agents WHERE id = 'a1'`).pluck().get()).toBe('Kind regards, Maya')
     db.close()
-    // The build that only knows version 1 now refuses the file.
-    const error = expectRefusedUntouched(file, 'newer', /newer version of Handoff \(schema 2; this version knows up to 1\)/)
+    // The build that only knows the latest version now refuses the file.
+    const error = expectRefusedUntouched(file, 'newer', new RegExp(`newer version of Handoff \\(schema ${LATEST + 1}; this version knows up to ${LATEST}\\)`))
     expect(error.file).toBe(file)
   })
 
@@ -97,7 +98,7 @@ describe('the migration runner', () => {
     const file = tempFile()
     openDatabase(file).close()
     const broken: Migration = {
-      version: 3,
+      version: LATEST + 2,
       name: 'fails halfway',
       up: (db) => {
         db.exec('CREATE TABLE half_done (x)')
@@ -106,14 +107,14 @@ describe('the migration runner', () => {
     }
     expect(() => openDatabase(file, { migrations: [...MIGRATIONS, v2, broken] })).toThrow('disk on fire')
     const db = new Database(file, { readonly: true })
-    expect(db.pragma('user_version', { simple: true })).toBe(1)
+    expect(db.pragma('user_version', { simple: true })).toBe(LATEST)
     expect(tablesOf(db)).not.toContain('half_done')
     expect(db.prepare(`SELECT count(*) FROM pragma_table_info('agents') WHERE name = 'signature'`).pluck().get()).toBe(0)
     db.close()
   })
 
   it('rejects a list with gaps or out of order', () => {
-    expect(() => assertMigrationList([...MIGRATIONS, { ...v2, version: 3 }])).toThrow(/out of order/)
+    expect(() => assertMigrationList([...MIGRATIONS, { ...v2, version: LATEST + 2 }])).toThrow(/out of order/)
     expect(() => migrate(new Database(':memory:'), ':memory:', [v2])).toThrow(/out of order/)
   })
 })
@@ -126,7 +127,7 @@ describe('refused files stay byte-for-byte untouched', () => {
     raw.pragma('user_version = 7')
     raw.pragma('journal_mode = DELETE')
     raw.close()
-    expectRefusedUntouched(file, 'newer', /^This database was written by a newer version of Handoff \(schema 7; this version knows up to 1\)\. Update Handoff to open it\.$/)
+    expectRefusedUntouched(file, 'newer', /^This database was written by a newer version of Handoff \(schema 7; this version knows up to 2\)\. Update Handoff to open it\.$/)
   })
 
   it('refuses a newer database still in WAL mode', () => {
@@ -208,7 +209,7 @@ describe('read-only opening', () => {
     expect(ro.prepare('SELECT count(*) FROM items').pluck().get()).toBe(0)
     ro.close()
     expect(sha256(file)).toBe(before)
-    const v2: Migration = { version: 2, name: 'noop', up: () => undefined }
+    const v2: Migration = { version: latestVersion() + 1, name: 'noop', up: () => undefined }
     expect(() => openDatabase(file, { readonly: true, migrations: [...MIGRATIONS, v2] })).toThrow(DatabaseRefusedError)
   })
 })

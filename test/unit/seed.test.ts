@@ -47,7 +47,7 @@ describe('the demo workspace', () => {
     expect(mean).toBeGreaterThan(2)
     expect(mean).toBeLessThan(4)
     const kinds = db.prepare('SELECT DISTINCT kind FROM messages ORDER BY 1').pluck().all()
-    expect(kinds).toEqual(['contact', 'customer', 'note', 'reply'])
+    expect(kinds).toEqual(['contact', 'customer', 'handoff', 'note', 'reply'])
     // The last 60 days, nothing in the future.
     const span = db.prepare('SELECT min(created_at) AS lo, max(created_at) AS hi FROM items').get() as { lo: string; hi: string }
     expect(Date.parse(span.hi)).toBeLessThanOrEqual(FIXED_NOW.getTime())
@@ -58,7 +58,10 @@ describe('the demo workspace', () => {
 
   it('keeps every item consistent with the lifecycle and SLA rules', () => {
     const { db } = seeded(2)
-    const items = db.prepare('SELECT kind, priority, status, created_at, first_response_at, resolved_at, sla_due_at, assignee_id, channel FROM items').all() as {
+    const items = db.prepare('SELECT kind, queue, priority, status, created_at, first_response_at, sla_started_at, sla_responded_at, resolved_at, sla_due_at, assignee_id, channel FROM items').all() as {
+      queue: 'service' | 'tier1' | 'tier2' | 'tier3'
+      sla_started_at: string
+      sla_responded_at: string | null
       kind: 'service' | 'support'
       priority: 'low' | 'normal' | 'high' | 'urgent'
       status: (typeof STATUSES)[number]
@@ -70,7 +73,7 @@ describe('the demo workspace', () => {
       channel: string
     }[]
     for (const i of items) {
-      expect(i.sla_due_at).toBe(slaDueAt({ kind: i.kind, priority: i.priority, status: i.status, createdAt: i.created_at, firstResponseAt: i.first_response_at }))
+      expect(i.sla_due_at).toBe(slaDueAt({ queue: i.queue, priority: i.priority, status: i.status, slaStartedAt: i.sla_started_at, slaRespondedAt: i.sla_responded_at }))
       expect(i.resolved_at !== null).toBe(i.status === 'resolved' || i.status === 'closed')
       if (i.status !== 'new') expect(i.first_response_at).not.toBeNull()
       if (i.first_response_at) expect(i.first_response_at >= i.created_at).toBe(true)

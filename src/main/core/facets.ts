@@ -13,21 +13,23 @@ import {
   type Priority,
   type Status
 } from '../../shared/domain/vocabulary'
+import { QUEUES, type Queue } from '../../shared/domain/escalation'
 import { prepared } from './statements'
 
 /**
- * The facet part of an inbox filter (kind, channel, status, priority, assignee), normalized:
+ * The facet part of an inbox filter (kind, queue, channel, status, priority, assignee), normalized:
  * duplicates dropped, and a list that is empty or names every value means "any" (null).
  */
 export interface Facets {
   kinds: ItemKind[] | null
+  queues: Queue[] | null
   channels: Channel[] | null
   statuses: Status[] | null
   priorities: Priority[] | null
   /** An agent also by key (agents.rid, items.assignee_key); null for an agent not in this workspace. */
   assignee: { type: 'any' } | { type: 'agent'; agentId: string; key: number | null } | { type: 'unassigned' }
 }
-export type FacetName = 'kind' | 'channel' | 'status' | 'priority' | 'assignee'
+export type FacetName = 'kind' | 'queue' | 'channel' | 'status' | 'priority' | 'assignee'
 
 function normalizeList<T>(selected: readonly T[] | undefined, all: readonly T[]): T[] | null {
   if (!selected || selected.length === 0) return null
@@ -57,6 +59,7 @@ export function facetsOf(db: Database, filter: SavedViewFilter, agentId: string 
   }
   return {
     kinds: normalizeList(filter.kinds, ITEM_KINDS),
+    queues: normalizeList(filter.queues, QUEUES),
     channels: normalizeList(filter.channels, CHANNELS),
     statuses: normalizeList(filter.statuses, STATUSES),
     priorities: normalizeList(filter.priorities, PRIORITIES),
@@ -67,6 +70,8 @@ export function facetsOf(db: Database, filter: SavedViewFilter, agentId: string 
 /** The codes of the schema's generated columns (status_rank, priority_rank, kind_code, channel_code). */
 export const STATUS_RANK: Record<Status, number> = { new: 0, open: 1, pending: 2, resolved: 3, closed: 4 }
 export const KIND_CODE: Record<ItemKind, number> = { service: 0, support: 1 }
+/** items.queue_code (schema v2). */
+export const QUEUE_CODE: Record<Queue, number> = { service: 0, tier1: 1, tier2: 2, tier3: 3 }
 /** Channels in the alphabetical order of their labels. */
 export const CHANNEL_CODE: Record<Channel, number> = { chat: 0, email: 1, inperson: 2, phone: 3, sms: 4, social: 5, webform: 6 }
 
@@ -93,6 +98,7 @@ export function itemConditions(f: Facets): Sql {
   const sql: Sql = { conditions: [], params: [] }
   inList('i.status_rank', (f.statuses ?? STATUSES).map((s) => STATUS_RANK[s]), sql)
   if (f.kinds) inList('i.kind_code', f.kinds.map((k) => KIND_CODE[k]), sql)
+  if (f.queues) inList('i.queue_code', f.queues.map((q) => QUEUE_CODE[q]), sql)
   if (f.channels) inList('i.channel_code', f.channels.map((c) => CHANNEL_CODE[c]), sql)
   if (f.priorities) inList('i.priority_rank', f.priorities.map((p) => PRIORITY_RANK[p]), sql)
   switch (f.assignee.type) {
@@ -113,6 +119,7 @@ export function itemConditions(f: Facets): Sql {
 export function facetCount(db: Database, f: Facets): number {
   const sql: Sql = { conditions: [], params: [] }
   if (f.kinds) inList('kind', f.kinds, sql)
+  if (f.queues) inList('queue', f.queues, sql)
   if (f.channels) inList('channel', f.channels, sql)
   if (f.statuses) inList('status', f.statuses, sql)
   if (f.priorities) inList('priority', f.priorities, sql)
@@ -131,4 +138,4 @@ export function facetCount(db: Database, f: Facets): number {
   return prepared<unknown[], number>(db, `SELECT coalesce(sum(n), 0) FROM item_facets${where}`).pluck().get(...sql.params) ?? 0
 }
 
-export const NO_FACETS: Facets = { kinds: null, channels: null, statuses: null, priorities: null, assignee: { type: 'any' } }
+export const NO_FACETS: Facets = { kinds: null, queues: null, channels: null, statuses: null, priorities: null, assignee: { type: 'any' } }

@@ -9,6 +9,8 @@ import { itemDetail } from './item-detail'
 import { seedWorkspace } from './seed'
 import { META, hasAnyAgent, hasAnyItem, sessionInfo, setMeta, signedInAgentId } from './session'
 import { listViews } from './views'
+import { loadSettings } from './settings'
+import { escalationFiguresOf } from './figures'
 
 /** Fills an empty workspace with the demo and signs in as its first service agent, in one transaction. */
 export function seedDemoWorkspace(db: Database, now: Date): void {
@@ -86,6 +88,13 @@ export function createHandlers(db: Database, clock: () => Date): Handlers {
     'item.assign': mutation('item.assign'),
     'item.recordRating': mutation('item.recordRating'),
     'view.save': mutation('view.save'),
-    'view.delete': mutation('view.delete')
+    'view.delete': mutation('view.delete'),
+    'settings.get': () => loadSettings(db),
+    'settings.update': mutation('settings.update'),
+    'figures.escalations': ({ from, to }) => escalationFiguresOf(db, from, to),
+    'item.escalateToSupport': mutation('item.escalateToSupport'),
+    'item.escalateTier': mutation('item.escalateTier'),
+    'item.handBack': mutation('item.handBack'),
+    'item.deescalate': mutation('item.deescalate')
   }
 }

@@ -68,13 +68,15 @@ export const WALK_INDEX: Record<SortColumn, string> = {
 /** The sort columns whose walk index also holds the deadline (a due filter is checked from it). */
 const WALK_HAS_SLA = new Set<SortColumn>(['slaDue'])
 
-const ALL_FACETS: readonly FacetName[] = ['kind', 'channel', 'status', 'priority', 'assignee']
+const ALL_FACETS: readonly FacetName[] = ['kind', 'queue', 'channel', 'status', 'priority', 'assignee']
 
 export function presentFacets(f: Facets): FacetName[] {
   return ALL_FACETS.filter((name) => {
     switch (name) {
       case 'kind':
         return f.kinds !== null
+      case 'queue':
+        return f.queues !== null
       case 'channel':
         return f.channels !== null
       case 'status':
@@ -89,6 +91,7 @@ export function presentFacets(f: Facets): FacetName[] {
 
 const only = (f: Facets, names: readonly FacetName[]): Facets => ({
   kinds: names.includes('kind') ? f.kinds : null,
+  queues: names.includes('queue') ? f.queues : null,
   channels: names.includes('channel') ? f.channels : null,
   statuses: names.includes('status') ? f.statuses : null,
   priorities: names.includes('priority') ? f.priorities : null,
@@ -110,7 +113,8 @@ interface Context {
  */
 function walkCost(x: Context, facetShare: number, hitShare: number, perProbe: number): number {
   const statuses: readonly Status[] = x.a.facets.statuses ?? STATUSES
-  const perEntry = x.a.dueAt !== null && !WALK_HAS_SLA.has(x.a.sort.column) ? COST.row : COST.entry
+  // The sort walk indexes do not carry the queue (only items_walk_queue does): a queue filter reads rows.
+  const perEntry = (x.a.dueAt !== null && !WALK_HAS_SLA.has(x.a.sort.column)) || x.a.facets.queues !== null ? COST.row : COST.entry
   let cost = 0
   for (const status of statuses) {
     const n = facetCount(x.db, { ...NO_FACETS, statuses: [status] })
@@ -123,9 +127,10 @@ function walkCost(x: Context, facetShare: number, hitShare: number, perProbe: nu
 /** The index through which a gather reads the fewest rows, and how many. */
 function gatherDriver(x: Context): { index: string; rows: number; covers: boolean } {
   const f = x.a.facets
-  const options: { index: string; rows: number; covers: boolean }[] = [{ index: 'items_walk_age', rows: facetCount(x.db, only(f, ['status'])), covers: true }]
+  const options: { index: string; rows: number; covers: boolean }[] = [{ index: 'items_walk_age', rows: facetCount(x.db, only(f, ['status'])), covers: f.queues === null }]
   // Each gather index leads with its facet, then status (narrowing it too), then the others.
   if (f.kinds) options.push({ index: 'items_by_kind', rows: facetCount(x.db, only(f, ['kind', 'status'])), covers: true })
+  if (f.queues) options.push({ index: 'items_walk_queue', rows: facetCount(x.db, only(f, ['queue', 'status'])), covers: true })
   if (f.channels) options.push({ index: 'items_by_channel', rows: facetCount(x.db, only(f, ['channel', 'status'])), covers: true })
   if (f.priorities) options.push({ index: 'items_by_priority', rows: facetCount(x.db, only(f, ['priority', 'status'])), covers: true })
   if (f.assignee.type !== 'any') options.push({ index: 'items_by_assignee', rows: facetCount(x.db, only(f, ['assignee', 'status'])), covers: true })
@@ -201,7 +206,11 @@ export function choosePlan(db: Database, a: Analysis, want: number): Choice {
   const walkIndex = WALK_INDEX[a.sort.column]
   // Share of the items in the filter's statuses that pass its other facets.
   const facetShare = x.matches / Math.max(1, facetCount(db, only(a.facets, ['status'])))
+  // One queue in age order (the per-queue views): items_walk_queue (queue, status, rid) is its
+  // walk index, each status in age order, stopping when the page is full.
+  const queueWalk = a.facets.queues?.length === 1 && a.sort.column === 'age'
   if (a.match === null) {
+    if (queueWalk && a.dueAt === null) return { plan: 'walk', index: 'items_walk_queue' }
     // A deadline walk visits only what is due, in order.
     if (a.dueAt !== null && a.sort.column === 'slaDue') return { plan: 'walk', index: walkIndex }
     const gather = gatherCost(x, 0)

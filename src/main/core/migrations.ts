@@ -1,6 +1,7 @@
 import type { Database } from 'better-sqlite3'
 import { DatabaseRefusedError } from './errors'
 import { createSchemaV1 } from './schema-v1'
+import { migrateToV2 } from './schema-v2'
 
 /**
  * Schema migrations, modelled on Signal Desktop's ts/sql/migrations: an ordered list, each step
@@ -14,7 +15,10 @@ export interface Migration {
   up(db: Database): void
 }
 
-export const MIGRATIONS: readonly Migration[] = [{ version: 1, name: 'initial schema', up: createSchemaV1 }]
+export const MIGRATIONS: readonly Migration[] = [
+  { version: 1, name: 'initial schema', up: createSchemaV1 },
+  { version: 2, name: 'handoff protocol: queues, summaries, SLA clock, settings', up: migrateToV2 }
+]
 
 /** `PRAGMA application_id` of every Handoff database: "HAND" in ASCII. */
 export const HANDOFF_APPLICATION_ID = 0x48414e44

@@ -1,13 +1,14 @@
 import type { Agent, Customer, Item, ItemEvent, Message, Rating } from '../../shared/domain/entities'
 import type { AgentRole, Category, Channel, ItemKind, MessageKind, Priority, RatingKind, Status, Tier } from '../../shared/domain/vocabulary'
 import type { InboxRow } from '../../shared/contract'
+import type { Queue } from '../../shared/domain/escalation'
 
 /**
  * Rows as SQLite returns them, and their entities. The CHECK constraints of the schema guarantee
  * that the text columns hold values of the vocabulary, which is what makes these casts sound.
  */
 export const ITEM_COLUMNS =
-  'i.rid, i.id, i.kind, i.category, i.channel, i.customer_id, i.customer_name, i.subject, i.status, i.priority, i.assignee_id, i.assignee_name, i.tier, i.created_at, i.updated_at, i.first_response_at, i.resolved_at, i.sla_due_at'
+  'i.rid, i.id, i.kind, i.category, i.channel, i.customer_id, i.customer_name, i.subject, i.status, i.priority, i.assignee_id, i.assignee_name, i.tier, i.queue, i.handoff_summary, i.queue_changed_by, i.queue_changed_at, i.sla_started_at, i.sla_responded_at, i.created_at, i.updated_at, i.first_response_at, i.resolved_at, i.sla_due_at'
 
 export interface ItemRow {
   rid: number
@@ -23,6 +24,12 @@ export interface ItemRow {
   assignee_id: string | null
   assignee_name: string | null
   tier: number | null
+  queue: string
+  handoff_summary: string | null
+  queue_changed_by: string | null
+  queue_changed_at: string | null
+  sla_started_at: string
+  sla_responded_at: string | null
   created_at: string
   updated_at: string
   first_response_at: string | null
@@ -42,6 +49,12 @@ export function itemFromRow(r: ItemRow): Item {
     priority: r.priority as Priority,
     assigneeId: r.assignee_id,
     tier: r.tier as Tier | null,
+    queue: r.queue as Queue,
+    handoffSummary: r.handoff_summary,
+    queueChangedBy: r.queue_changed_by,
+    queueChangedAt: r.queue_changed_at,
+    slaStartedAt: r.sla_started_at,
+    slaRespondedAt: r.sla_responded_at,
     createdAt: r.created_at,
     updatedAt: r.updated_at,
     firstResponseAt: r.first_response_at,
@@ -64,6 +77,7 @@ export function inboxRowFromRow(r: ItemRow): InboxRow {
     assigneeId: r.assignee_id,
     assigneeName: r.assignee_name,
     tier: r.tier as Tier | null,
+    queue: r.queue as Queue,
     createdAt: r.created_at,
     updatedAt: r.updated_at,
     slaDueAt: r.sla_due_at

@@ -1,6 +1,7 @@
 import type { Database } from 'better-sqlite3'
 import type { Agent, Item } from '../../shared/domain/entities'
-import { slaDueAt, DEFAULT_SLA } from '../../shared/domain/sla'
+import { slaDueAt, DEFAULT_SLA_POLICY } from '../../shared/domain/sla'
+import { DEFAULT_ESCALATION_REASONS, QUEUE_LABEL, queueOfTier, type Queue } from '../../shared/domain/escalation'
 import {
   SERVICE_CATEGORIES,
   SUPPORT_CATEGORIES,
@@ -71,9 +72,10 @@ const DEMO_AGENTS: readonly Omit<Agent, 'id' | 'email'>[] = [
   { name: 'Maya Okafor', role: 'service', tiers: [] },
   { name: 'Liam Bergström', role: 'service', tiers: [] },
   { name: 'Priya Raman', role: 'service', tiers: [] },
+  // One specialist per support tier; tier 3 is engineering.
   { name: 'Tomás Alvarez', role: 'support', tiers: [1] },
-  { name: 'Hannah Schultz', role: 'support', tiers: [1, 2] },
-  { name: 'Kenji Watanabe', role: 'support', tiers: [2, 3] },
+  { name: 'Hannah Schultz', role: 'support', tiers: [2] },
+  { name: 'Kenji Watanabe', role: 'support', tiers: [3] },
   { name: 'Grace Mitchell', role: 'supervisor', tiers: [] }
 ]
 
@@ -169,7 +171,8 @@ function statements(db: Database): Statements {
   const customerFts = db.prepare('INSERT INTO customers_fts (rowid, doc) VALUES (CAST(? AS INTEGER), ?)')
   const item = db.prepare(
     `INSERT INTO items (rid, id, kind, category, channel, customer_id, customer_name, subject, status, priority, assignee_id, assignee_name, assignee_key, tier,
-       created_at, updated_at, first_response_at, resolved_at, sla_due_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+       queue, handoff_summary, queue_changed_by, queue_changed_at, sla_started_at, sla_responded_at,
+       created_at, updated_at, first_response_at, resolved_at, sla_due_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
   )
   const itemFts = db.prepare('INSERT INTO items_fts (rowid, doc) VALUES (CAST(? AS INTEGER), ?)')
   const message = db.prepare('INSERT INTO messages (id, item_rid, kind, author_id, channel, body, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
@@ -196,6 +199,12 @@ function statements(db: Database): Statements {
         assignee?.name ?? null,
         assignee?.key ?? null,
         it.tier,
+        it.queue,
+        it.handoffSummary,
+        it.queueChangedBy,
+        it.queueChangedAt,
+        it.slaStartedAt,
+        it.slaRespondedAt,
         it.createdAt,
         it.updatedAt,
         it.firstResponseAt,
@@ -394,6 +403,18 @@ interface Staff {
   supervisor: Agent
 }
 
+const SUMMARY_OPENERS = ['Handing over:', 'Summary so far:', 'Context for the next person:', 'Where this stands:']
+const TO_SUPPORT_REASONS = ['technical', 'bug', 'access', 'needs-expertise', 'customer-request', 'sla-risk']
+const TIER_UP_REASONS = ['needs-expertise', 'bug', 'technical', 'sla-risk']
+const reasonLabel = (code: string): string => DEFAULT_ESCALATION_REASONS.find((r) => r.code === code)?.label ?? code
+
+/** The first specialist who works a tier (the demo has one per tier). */
+function specialistOf(staff: Staff, tier: Tier): Agent {
+  const agent = staff.supportAgents.find((a) => a.tiers.includes(tier)) ?? staff.supportAgents[0]
+  if (!agent) throw new Error('The demo needs support specialists')
+  return agent
+}
+
 function pickAssignee(rng: Rng, kind: ItemKind, tier: Tier | null, staff: Staff): Agent {
   if (kind === 'service') return rng.chance(0.08) ? staff.supervisor : rng.pick(staff.serviceAgents)
   const able = staff.supportAgents.filter((a) => tier !== null && a.tiers.includes(tier))
@@ -432,6 +453,37 @@ function generateItem(rng: Rng, t: number, nowMs: number, customers: readonly Se
   let current: Status = 'new'
   const target = rng.weighted(THREAD_LENGTH)
 
+  // The handoff history (domain.md): about a quarter of support tickets began at the frontline
+  // and a service agent escalated them; tier 2 and 3 tickets went up from tier 1, escalated by a
+  // specialist of the tier they left. Each move writes its summary and a reasoned event, and
+  // restarts the SLA clock (DEFAULT_SLA_POLICY.restartOnEscalation).
+  const fromService = kind === 'support' && rng.chance(0.25)
+  let queue: Queue = kind === 'support' && !fromService ? 'tier1' : 'service'
+  let handoffSummary: string | null = null
+  let movedBy: string | null = null
+  let movedAt: number | null = null
+  let slaStart = t
+  const move = (type: 'escalated' | 'handed_back', actor: Agent, to: Queue, reasonCode: string, at: number) => {
+    const reason = reasonLabel(reasonCode)
+    const body = `${rng.pick(SUMMARY_OPENERS)} ${conv.note('support')} Reason: ${reason.toLowerCase()}. For ${QUEUE_LABEL[to]}.`
+    messages.push({ kind: 'handoff', authorId: actor.id, body, at })
+    event(type, actor.id, queue, to, at, reason)
+    queue = to
+    handoffSummary = body
+    movedBy = actor.id
+    movedAt = at
+    if (type === 'escalated' && DEFAULT_SLA_POLICY.restartOnEscalation) slaStart = at
+  }
+  const escalations = (from: number): number => {
+    let at = from
+    if (tier === null) return at
+    if (fromService) move('escalated', rng.pick(staff.serviceAgents), 'tier1', rng.pick(TO_SUPPORT_REASONS), (at = later(at, 5, 180)))
+    for (let k = 1; k < tier; k++) {
+      move('escalated', specialistOf(staff, k as Tier), queueOfTier((k + 1) as Tier), k + 1 === 3 ? 'needs-engineering' : rng.pick(TIER_UP_REASONS), (at = later(at, 30, 600)))
+    }
+    return at
+  }
+
   if (logged && assignee) {
     event('created', assignee.id, null, 'new', t)
     messages.push({ kind: 'contact', authorId: assignee.id, body: conv.contactSummary(), at: t })
@@ -441,11 +493,13 @@ function generateItem(rng: Rng, t: number, nowMs: number, customers: readonly Se
     current = status === 'closed' ? 'resolved' : status
     event('status', assignee.id, 'new', current, t)
     if (current === 'resolved') resolvedAt = t
+    else clock = escalations(t)
   } else {
     event('created', null, null, 'new', t)
     messages.push({ kind: 'customer', authorId: null, body: conv.opener, at: t })
+    clock = escalations(t)
     if (assignee) {
-      clock = later(t, 1, 90)
+      clock = later(clock, 1, 90)
       event('assigned', rng.chance(0.5) ? assignee.id : staff.supervisor.id, null, assignee.id, clock)
     }
     if (status === 'new') {
@@ -453,9 +507,9 @@ function generateItem(rng: Rng, t: number, nowMs: number, customers: readonly Se
       if (assignee && target > 3 && clock < latest) messages.push({ kind: 'note', authorId: assignee.id, body: conv.note(kind), at: (clock = later(clock, 5, 120)) })
     } else if (assignee) {
       // The first public reply, usually within the SLA target, sometimes late.
-      const targetMinutes = DEFAULT_SLA[kind][priority].firstResponseMinutes
+      const targetMinutes = DEFAULT_SLA_POLICY[queue][priority].firstResponseMinutes
       const delay = rng.chance(0.75) ? targetMinutes * (0.05 + rng.next() * 0.9) : targetMinutes * (1 + rng.next() * 2)
-      clock = Math.max(clock, Math.min(latest, t + delay * MINUTE))
+      clock = Math.max(clock, Math.min(latest, slaStart + delay * MINUTE))
       messages.push({ kind: 'reply', authorId: assignee.id, body: conv.reply(), at: clock })
       event('status', assignee.id, 'new', 'open', clock)
       firstResponseAt = clock
@@ -505,6 +559,16 @@ function generateItem(rng: Rng, t: number, nowMs: number, customers: readonly Se
     event('assigned', staff.supervisor.id, assignee.id, null, clock, 'Agent is on leave; back to the queue.')
     finalAssignee = null
   }
+  // Some open support tickets went back to the frontline once the technical part was done.
+  if (tier !== null && (current === 'open' || current === 'pending') && clock < latest && rng.chance(0.15)) {
+    const specialist = finalAssignee ?? specialistOf(staff, tier)
+    const receiver = rng.pick(staff.serviceAgents)
+    move('handed_back', specialist, 'service', 'resolved-technical', (clock = later(clock, 5, 600)))
+    event('assigned', specialist.id, finalAssignee?.id ?? null, receiver.id, clock, 'Hand back to service')
+    finalAssignee = receiver
+  }
+  // The first public answer on the current SLA clock.
+  const responded = messages.find((m) => m.at >= slaStart && m.authorId !== null && (m.kind === 'reply' || m.kind === 'contact'))
 
   const lastActivity = Math.max(clock, ...messages.map((m) => m.at), ...events.map((e) => e.at), ...ratings.map((r) => r.at))
   const item: Item = {
@@ -518,13 +582,19 @@ function generateItem(rng: Rng, t: number, nowMs: number, customers: readonly Se
     priority,
     assigneeId: finalAssignee?.id ?? null,
     tier,
+    queue,
+    handoffSummary,
+    queueChangedBy: movedBy,
+    queueChangedAt: movedAt === null ? null : iso(movedAt),
+    slaStartedAt: iso(slaStart),
+    slaRespondedAt: responded ? iso(responded.at) : null,
     createdAt: iso(t),
     updatedAt: iso(lastActivity),
     firstResponseAt: firstResponseAt === null ? null : iso(firstResponseAt),
     resolvedAt: resolvedAt === null ? null : iso(resolvedAt),
     slaDueAt: null
   }
-  item.slaDueAt = slaDueAt(item)
+  item.slaDueAt = slaDueAt(item, DEFAULT_SLA_POLICY)
   return { item, customerName: customer.name, messages, events, ratings }
 }
 

@@ -18,6 +18,7 @@ import {
 } from './rows'
 import { markForIndexing } from './search-index'
 import { prepared } from './statements'
+import { loadSettings } from './settings'
 import { viewById } from './views'
 
 /**
@@ -40,7 +41,8 @@ export function loadSnapshot(db: Database, needs: Needs): Snapshot {
     if (row) customers.set(id, customerFromRow(row))
   }
   const agents = new Map<string, Agent>()
-  const assignees = [...items.values()].map((i) => i.assigneeId).filter((id): id is string => id !== null)
+  // Also who holds each item and who last moved it: a refusal names them.
+  const assignees = [...items.values()].flatMap((i) => [i.assigneeId, i.queueChangedBy]).filter((id): id is string => id !== null)
   for (const id of [...(needs.agents ?? []), ...assignees]) {
     if (agents.has(id)) continue
     const row = prepared<[string], AgentRow>(db, `SELECT ${AGENT_COLUMNS} FROM agents a WHERE a.id = ?`).get(id)
@@ -62,7 +64,7 @@ export function loadSnapshot(db: Database, needs: Needs): Snapshot {
     const view = viewById(db, id)
     if (view) views.set(id, view)
   }
-  return { items, customers, agents, ratings, views }
+  return { items, customers, agents, ratings, views, settings: loadSettings(db) }
 }
 
 /** Thrown when a change names a row that is not there: a bug in a decide(), never a user error. */
@@ -107,6 +109,9 @@ export function applyChanges(db: Database, changes: readonly Change[]): void {
         break
       case 'deleteView':
         prepared<[string]>(db, 'DELETE FROM views WHERE id = ?').run(change.id)
+        break
+      case 'setSettings':
+        prepared<[string]>(db, 'INSERT INTO settings (id, value) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET value = excluded.value').run(JSON.stringify(change.settings))
         break
       default: {
         const unknownChange: never = change
@@ -160,8 +165,8 @@ function insertItem(db: Database, item: Item): number {
   prepared(
     db,
     `INSERT INTO items (rid, id, kind, category, channel, customer_id, customer_name, subject, status, priority, assignee_id, assignee_name, assignee_key, tier,
-       created_at, updated_at, first_response_at, resolved_at, sla_due_at)
-     VALUES (?, ?, ?, ?, ?, ?, (SELECT name FROM customers WHERE id = ?), ?, ?, ?, ?, (SELECT name FROM agents WHERE id = ?), (SELECT rid FROM agents WHERE id = ?), ?, ?, ?, ?, ?, ?)`
+       queue, handoff_summary, queue_changed_by, queue_changed_at, sla_started_at, sla_responded_at, created_at, updated_at, first_response_at, resolved_at, sla_due_at)
+     VALUES (?, ?, ?, ?, ?, ?, (SELECT name FROM customers WHERE id = ?), ?, ?, ?, ?, (SELECT name FROM agents WHERE id = ?), (SELECT rid FROM agents WHERE id = ?), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
   ).run(
     rid,
     item.id,
@@ -177,6 +182,12 @@ function insertItem(db: Database, item: Item): number {
     item.assigneeId,
     item.assigneeId,
     item.tier,
+    item.queue,
+    item.handoffSummary,
+    item.queueChangedBy,
+    item.queueChangedAt,
+    item.slaStartedAt,
+    item.slaRespondedAt,
     item.createdAt,
     item.updatedAt,
     item.firstResponseAt,
@@ -198,6 +209,12 @@ const PATCH_COLUMNS: { [K in keyof Required<ItemPatch>]: string } = {
   priority: 'priority',
   assigneeId: 'assignee_id',
   tier: 'tier',
+  queue: 'queue',
+  handoffSummary: 'handoff_summary',
+  queueChangedBy: 'queue_changed_by',
+  queueChangedAt: 'queue_changed_at',
+  slaStartedAt: 'sla_started_at',
+  slaRespondedAt: 'sla_responded_at',
   updatedAt: 'updated_at',
   firstResponseAt: 'first_response_at',
   resolvedAt: 'resolved_at',
