@@ -110,15 +110,19 @@ export function SlaTimer({ iso, dueSoonMinutes }: { iso: string | null; dueSoonM
   )
 }
 
-/** The inbox's SLA cell: the compact deadline plus the due-soon / breached marker in words. */
+/** The inbox's SLA cell: "Breached 2d", "Due soon in 40m", "in 3h": the marker in words, then the distance. */
 export function SlaCell({ iso, dueSoonMinutes }: { iso: string | null; dueSoonMinutes: number }) {
   const current = useNow()
   if (!iso) return <span className="muted">—</span>
   const state = slaState(iso, new Date(current).toISOString(), dueSoonMinutes)
+  const due = new Date(iso)
+  const distance = formatDistanceToNowStrict(due, { addSuffix: state !== 'breached', locale: compact })
   return (
     <span className={`sla-cell sla-${state}`}>
-      <SlaDue iso={iso} compact />
-      {state === 'due_soon' || state === 'breached' ? <span className={`sla-mark sla-mark-${state}`}>{state === 'breached' ? 'Breached' : 'Soon'}</span> : null}
+      {state === 'due_soon' || state === 'breached' ? <span className={`sla-mark sla-mark-${state}`}>{SLA_MARK[state]}</span> : null}
+      <time dateTime={iso} title={`SLA due ${absolute(iso)}`}>
+        {distance}
+      </time>
     </span>
   )
 }

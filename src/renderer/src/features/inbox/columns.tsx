@@ -7,10 +7,12 @@ import { Age, SlaCell } from '../../components/time'
 import { QUEUE_LABEL, type Queue } from '../../../../shared/domain/escalation'
 import { useDueSoonMinutes } from '../../state/settings'
 
-/** The queue's full name (ellipsed when narrow, whole in the title). */
+const SHORT_QUEUE: Record<Queue, string> = { service: 'Frontline', tier1: 'Tier 1', tier2: 'Tier 2', tier3: 'Tier 3' }
+
+/** The queue in a few letters ("Frontline", "Tier 2"); the full name is its title. */
 const QueueCell = ({ queue }: { queue: Queue }) => (
   <span className={`queue queue-${queue}`} title={QUEUE_LABEL[queue]}>
-    {QUEUE_LABEL[queue]}
+    {SHORT_QUEUE[queue]}
   </span>
 )
 
@@ -42,7 +44,7 @@ export const COLUMNS = [
   col.accessor((e) => e.row.customerName, { id: 'customer' satisfies SortColumn, header: 'Customer', cell: (c) => c.getValue(), meta: { width: 'minmax(80px, 0.7fr)' } }),
   col.accessor((e) => e.row.subject, { id: 'subject' satisfies SortColumn, header: 'Subject', cell: (c) => c.getValue(), meta: { width: 'minmax(128px, 1.5fr)' } }),
   // Not a sort column of the core: the header is a plain label.
-  col.accessor((e) => e.row.queue, { id: 'queue', header: 'Queue', cell: (c) => <QueueCell queue={c.getValue()} />, meta: { width: 'minmax(90px, 0.6fr)' } }),
+  col.accessor((e) => e.row.queue, { id: 'queue', header: 'Queue', cell: (c) => <QueueCell queue={c.getValue()} />, meta: { width: '76px' } }),
   col.accessor((e) => e.row.status, { id: 'status' satisfies SortColumn, header: 'Status', cell: (c) => <StatusPill status={c.getValue()} />, meta: { width: '80px' } }),
   col.accessor((e) => e.row.priority, { id: 'priority' satisfies SortColumn, header: 'Priority', cell: (c) => <PriorityPill priority={c.getValue()} />, meta: { width: '72px' } }),
   col.accessor((e) => e.row.assigneeName, {
@@ -52,7 +54,7 @@ export const COLUMNS = [
     meta: { width: 'minmax(70px, 0.6fr)' }
   }),
   col.accessor((e) => e.row.createdAt, { id: 'age' satisfies SortColumn, header: 'Age', cell: (c) => <Age iso={c.getValue()} compact />, meta: { width: '50px' } }),
-  col.accessor((e) => e.row.slaDueAt, { id: 'slaDue' satisfies SortColumn, header: 'SLA due', cell: (c) => <SlaDueCell iso={c.getValue()} />, meta: { width: '120px' } })
+  col.accessor((e) => e.row.slaDueAt, { id: 'slaDue' satisfies SortColumn, header: 'SLA due', cell: (c) => <SlaDueCell iso={c.getValue()} />, meta: { width: '118px' } })
 ]
 
 /** The CSS grid template shared by the header row and every body row. */

@@ -5,7 +5,7 @@ import { CATEGORY_LABEL, CHANNEL_LABEL, KIND_LABEL, PRIORITIES, PRIORITY_LABEL, 
 import { errorMessage } from '../../api/client'
 import { ELEMENT_IDS, shortcutProps } from '../../commands'
 import { SlaTimer, TimeAgo } from '../../components/time'
-import { QUEUE_LABEL, availableHandoffs, type HandoffAction } from '../../../../shared/domain/escalation'
+import { QUEUE_LABEL, availableHandoffs, tierOfQueue, type HandoffAction } from '../../../../shared/domain/escalation'
 import { useDueSoonMinutes } from '../../state/settings'
 import { handoffTitle } from '../dialogs/HandoffDialog'
 import { HandoffSummary } from './HandoffSummary'
@@ -91,7 +91,7 @@ function ItemView({ detail }: { detail: ItemDetail }) {
           <span>{CATEGORY_LABEL[item.category]}</span>
           <span>via {CHANNEL_LABEL[item.channel]}</span>
           <span className={`queue queue-${item.queue}`}>Queue: {QUEUE_LABEL[item.queue]}</span>
-          {item.tier !== null ? <span>Tier {item.tier}</span> : null}
+          {item.tier !== null ? <span>{tierOfQueue(item.queue) === item.tier ? `Tier ${item.tier}` : `Tier reached ${item.tier}`}</span> : null}
           <span>
             Created <TimeAgo iso={item.createdAt} />
           </span>
@@ -188,6 +188,7 @@ function ItemView({ detail }: { detail: ItemDetail }) {
             {controlError}
           </p>
         ) : null}
+        {item.handoffSummary ? <HandoffSummary summary={item.handoffSummary} thread={detail.thread} /> : null}
         {detail.ratings.length > 0 ? (
           <p className="ratings">
             {detail.ratings.map((r) => (
@@ -199,7 +200,6 @@ function ItemView({ detail }: { detail: ItemDetail }) {
         ) : null}
       </header>
       <div className="item-scroll" ref={scrollRef}>
-        {item.handoffSummary ? <HandoffSummary summary={item.handoffSummary} thread={detail.thread} /> : null}
         <CustomerCard customer={customer} items={detail.customerItems} currentId={item.id} />
         <Thread entries={detail.thread} customerName={customer.name} agents={agents} />
       </div>
