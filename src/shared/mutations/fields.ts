@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { CATEGORIES, CHANNELS, ITEM_KINDS, LOGGED_CHANNELS, PRIORITIES, STATUSES } from '../domain/vocabulary'
 import { SORT_COLUMNS } from '../domain/entities'
+import { QUEUES } from '../domain/escalation'
 
 /** Field schemas shared by mutations and queries: one definition of every limit. */
 export const LIMITS = {
@@ -66,6 +67,7 @@ const listOf = <T extends z.ZodType>(t: T) => z.array(t).max(20)
 export const viewFilterField = z
   .object({
     kinds: listOf(kindField).optional(),
+    queues: listOf(z.enum(QUEUES)).optional(),
     channels: listOf(channelField).optional(),
     statuses: listOf(statusField).optional(),
     priorities: listOf(priorityField).optional(),

@@ -50,7 +50,7 @@ export function peek<T>(file: string, fn: (db: Database.Database) => T): T {
   }
 }
 
-export const TABLES = ['agents', 'customers', 'items', 'messages', 'item_events', 'ratings', 'views', 'outbox', 'meta', 'item_facets', 'search_dirty'] as const
+export const TABLES = ['agents', 'customers', 'items', 'messages', 'item_events', 'ratings', 'views', 'outbox', 'meta', 'item_facets', 'search_dirty', 'settings'] as const
 
 type Counted = (typeof TABLES)[number] | 'items_fts' | 'customers_fts'
 
