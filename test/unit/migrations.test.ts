@@ -6,7 +6,7 @@ import { createCoreOrRefusal } from '../../src/main/core/core'
 import { openDatabase } from '../../src/main/core/database'
 import { DatabaseRefusedError } from '../../src/main/core/errors'
 import { HANDOFF_APPLICATION_ID, MIGRATIONS, assertMigrationList, latestVersion, migrate, type Migration } from '../../src/main/core/migrations'
-import { sha256, tempFile } from './helpers/workspace'
+import { peek, sha256, tempFile } from './helpers/workspace'
 
 const tablesOf = (db: Database.Database) =>
   db
@@ -211,5 +211,98 @@ describe('read-only opening', () => {
     expect(sha256(file)).toBe(before)
     const v2: Migration = { version: latestVersion() + 1, name: 'noop', up: () => undefined }
     expect(() => openDatabase(file, { readonly: true, migrations: [...MIGRATIONS, v2] })).toThrow(DatabaseRefusedError)
+  })
+})
+
+describe('version 1 -> 2 (the handoff protocol)', () => {
+  it('keeps every row, backfills queues and the SLA clock, and search still finds the items', async () => {
+    const { inboxPage } = await import('../../src/main/core/inbox-query')
+    const file = tempFile()
+    const v1 = openDatabase(file, { migrations: MIGRATIONS.slice(0, 1) })
+    expect(v1.pragma('user_version', { simple: true })).toBe(1)
+    v1.exec(`
+      INSERT INTO agents (id, name, email, role, tiers) VALUES ('a1', 'Maya Okafor', 'maya@example.com', 'service', '[]'), ('a2', 'Kenji Watanabe', 'kenji@example.com', 'support', '[2]');
+      INSERT INTO customers (id, name, email, phone, created_at) VALUES ('c1', 'Ann Smith', 'ann@example.com', NULL, '2026-01-01T00:00:00.000Z');
+      INSERT INTO items (rid, id, kind, category, channel, customer_id, customer_name, subject, status, priority, assignee_id, assignee_name, assignee_key, tier, created_at, updated_at, first_response_at, resolved_at, sla_due_at) VALUES
+        (100, 'i-service', 'service', 'billing', 'email', 'c1', 'Ann Smith', 'Charged twice', 'open', 'normal', 'a1', 'Maya Okafor', 1, NULL, '2026-11-20T08:00:00.000Z', '2026-11-20T09:00:00.000Z', '2026-11-20T09:00:00.000Z', NULL, '2026-11-22T08:00:00.000Z'),
+        (200, 'i-tier2', 'support', 'bug', 'chat', 'c1', 'Ann Smith', 'Sync crashes', 'new', 'high', 'a2', 'Kenji Watanabe', 2, 2, '2026-11-21T08:00:00.000Z', '2026-11-21T08:00:00.000Z', NULL, NULL, '2026-11-21T10:00:00.000Z'),
+        (300, 'i-notier', 'support', 'access', 'webform', 'c1', 'Ann Smith', 'Locked out', 'closed', 'low', NULL, NULL, NULL, NULL, '2026-11-01T08:00:00.000Z', '2026-11-02T08:00:00.000Z', '2026-11-01T09:00:00.000Z', '2026-11-02T08:00:00.000Z', NULL);
+      INSERT INTO messages (rid, id, item_rid, kind, author_id, channel, body, created_at) VALUES
+        (7, 'm1', 100, 'customer', NULL, 'email', 'Please refund the duplicate charge', '2026-11-20T08:00:00.000Z'),
+        (9, 'm2', 200, 'customer', NULL, 'chat', 'The zebrafish sync crashes', '2026-11-21T08:00:00.000Z');
+      INSERT INTO item_events (rid, id, item_rid, type, actor_id, from_value, to_value, reason, created_at) VALUES
+        (5, 'e1', 100, 'created', NULL, NULL, 'new', NULL, '2026-11-20T08:00:00.000Z'),
+        (6, 'e2', 100, 'status', 'a1', 'new', 'open', NULL, '2026-11-20T09:00:00.000Z');
+      INSERT INTO search_dirty (tbl, rid) VALUES (0, 100), (0, 200), (0, 300);
+    `)
+    // Index the v1 file as v1 did, so the FTS rows predate the migration.
+    v1.close()
+    const before = peek(file, (db) => ({ fts: db.prepare('SELECT count(*) FROM items_fts').pluck().get() }))
+    const db = openDatabase(file)
+    expect(db.pragma('user_version', { simple: true })).toBe(2)
+    const items = db.prepare('SELECT id, kind, tier, queue, sla_started_at, sla_responded_at, handoff_summary, queue_changed_by FROM items ORDER BY rid').all()
+    expect(items).toEqual([
+      { id: 'i-service', kind: 'service', tier: null, queue: 'service', sla_started_at: '2026-11-20T08:00:00.000Z', sla_responded_at: '2026-11-20T09:00:00.000Z', handoff_summary: null, queue_changed_by: null },
+      { id: 'i-tier2', kind: 'support', tier: 2, queue: 'tier2', sla_started_at: '2026-11-21T08:00:00.000Z', sla_responded_at: null, handoff_summary: null, queue_changed_by: null },
+      { id: 'i-notier', kind: 'support', tier: 1, queue: 'tier1', sla_started_at: '2026-11-01T08:00:00.000Z', sla_responded_at: '2026-11-01T09:00:00.000Z', handoff_summary: null, queue_changed_by: null }
+    ])
+    // Rowids survive the rebuilt tables; their indexes and append-only triggers are back.
+    expect(db.prepare('SELECT rid, id, item_rid, kind FROM messages ORDER BY rid').all()).toEqual([
+      { rid: 7, id: 'm1', item_rid: 100, kind: 'customer' },
+      { rid: 9, id: 'm2', item_rid: 200, kind: 'customer' }
+    ])
+    expect(db.prepare('SELECT rid, id, type FROM item_events ORDER BY rid').all()).toEqual([
+      { rid: 5, id: 'e1', type: 'created' },
+      { rid: 6, id: 'e2', type: 'status' }
+    ])
+    const names = (type: string) => db.prepare(`SELECT name FROM sqlite_schema WHERE type = ? ORDER BY name`).pluck().all(type)
+    expect(names('index')).toEqual(expect.arrayContaining(['messages_by_item', 'item_events_by_item', 'item_events_by_type', 'items_walk_queue', 'items_walk_age']))
+    expect(names('trigger')).toEqual(expect.arrayContaining(['item_events_no_update', 'item_events_no_delete', 'items_count_insert', 'items_count_update', 'items_count_delete']))
+    expect(() => db.prepare(`UPDATE item_events SET reason = 'x'`).run()).toThrow(/append-only/)
+    // The new values are allowed, the CHECKs still refuse the rest.
+    db.prepare(`INSERT INTO messages (id, item_rid, kind, author_id, channel, body, created_at) VALUES ('m3', 200, 'handoff', 'a2', 'chat', 'summary', '2026-11-22T00:00:00.000Z')`).run()
+    db.prepare(`INSERT INTO item_events (id, item_rid, type, actor_id, created_at) VALUES ('e3', 200, 'escalated', 'a2', '2026-11-22T00:00:00.000Z')`).run()
+    expect(() => db.prepare(`INSERT INTO messages (id, item_rid, kind, channel, body, created_at) VALUES ('m4', 200, 'bogus', 'chat', 'x', 'x')`).run()).toThrow(/CHECK/)
+    expect(() => db.prepare(`UPDATE items SET queue = 'tier4' WHERE rid = 100`).run()).toThrow(/CHECK/)
+    // Facet counts now know the queue.
+    expect(db.prepare('SELECT queue, sum(n) AS n FROM item_facets GROUP BY queue ORDER BY queue').all()).toEqual([
+      { queue: 'service', n: 1 },
+      { queue: 'tier1', n: 1 },
+      { queue: 'tier2', n: 1 }
+    ])
+    expect(db.prepare('SELECT value FROM settings').all()).toEqual([])
+    // Search (the FTS rows are keyed by item rid, which did not change) and the queue filter.
+    const ctx = { agentId: null, now: new Date('2026-11-23T09:00:00.000Z') }
+    const page = (filter: object) => inboxPage(db, { filter, sort: { column: 'age', direction: 'desc' }, offset: 0, limit: 10 }, ctx).map((r) => r.id)
+    expect(page({ search: 'refund' })).toEqual(['i-service'])
+    expect(page({ search: 'zebrafish' })).toEqual(['i-tier2'])
+    expect(page({ queues: ['tier2'] })).toEqual(['i-tier2'])
+    expect(page({ queues: ['tier1', 'service'] })).toEqual(['i-notier', 'i-service']) // rid order (descending)
+    expect(before.fts).toBeGreaterThanOrEqual(0)
+    db.close()
+  })
+
+  it('keeps FTS rows written before the migration', async () => {
+    const { inboxPage } = await import('../../src/main/core/inbox-query')
+    const { flushSearchIndex } = await import('../../src/main/core/search-index')
+    const file = tempFile()
+    const v1 = openDatabase(file, { migrations: MIGRATIONS.slice(0, 1) })
+    v1.exec(`
+      INSERT INTO customers (id, name, email, phone, created_at) VALUES ('c1', 'Ann Smith', NULL, NULL, '2026-01-01T00:00:00.000Z');
+      INSERT INTO items (rid, id, kind, category, channel, customer_id, customer_name, subject, status, priority, tier, created_at, updated_at) VALUES
+        (100, 'i1', 'support', 'bug', 'email', 'c1', 'Ann Smith', 'Quasar widget', 'new', 'normal', 3, '2026-11-20T08:00:00.000Z', '2026-11-20T08:00:00.000Z');
+      INSERT INTO messages (id, item_rid, kind, channel, body, created_at) VALUES ('m1', 100, 'customer', 'email', 'flux capacitor', '2026-11-20T08:00:00.000Z');
+      INSERT INTO search_dirty (tbl, rid) VALUES (0, 100);
+    `)
+    flushSearchIndex(v1)
+    const ftsRows = v1.prepare('SELECT count(*) FROM items_fts').pluck().get()
+    expect(ftsRows).toBe(1)
+    v1.close()
+    const db = openDatabase(file)
+    expect(db.prepare('SELECT count(*) FROM items_fts').pluck().get()).toBe(1)
+    expect(db.prepare('SELECT count(*) FROM search_dirty').pluck().get()).toBe(0)
+    const ctx = { agentId: null, now: new Date('2026-11-23T09:00:00.000Z') }
+    expect(inboxPage(db, { filter: { search: 'capacitor', queues: ['tier3'] }, sort: { column: 'age', direction: 'desc' }, offset: 0, limit: 10 }, ctx).map((r) => r.id)).toEqual(['i1'])
+    db.close()
   })
 })

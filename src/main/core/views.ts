@@ -19,9 +19,10 @@ export const BUILT_IN_VIEWS: readonly SavedView[] = [
   builtIn('due-soon', 'Due soon', { dueWithinMinutes: DEFAULT_SLA_POLICY.dueSoonMinutes, statuses: active }, { column: 'slaDue', direction: 'asc' }),
   builtIn('all-open', 'All open', { statuses: active }, { column: 'age', direction: 'desc' }),
   builtIn('all', 'All items', {}, { column: 'age', direction: 'desc' }),
-  // The queues, oldest first: whoever works a queue takes the longest-waiting item. "age"
-  // descending is oldest first (the inbox's Age column: the larger the age, the earlier created).
-  ...QUEUES.map((q) => builtIn(`queue-${q}`, QUEUE_VIEW_NAME[q], { queues: [q], statuses: active }, { column: 'age', direction: 'desc' }))
+  // The queues, oldest first: whoever works a queue takes the longest-waiting item. The "age"
+  // column sorts by creation (items.rid, see inbox-query.ts; the renderer's Age column reads
+  // createdAt), so 'desc' is newest first (the inbox default) and oldest first is 'asc'.
+  ...QUEUES.map((q) => builtIn(`queue-${q}`, QUEUE_VIEW_NAME[q], { queues: [q], statuses: active }, { column: 'age', direction: 'asc' }))
 ]
 
 interface ViewRow {
