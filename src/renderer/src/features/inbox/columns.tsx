@@ -54,7 +54,7 @@ export const COLUMNS = [
     meta: { width: 'minmax(70px, 0.6fr)' }
   }),
   col.accessor((e) => e.row.createdAt, { id: 'age' satisfies SortColumn, header: 'Age', cell: (c) => <Age iso={c.getValue()} compact />, meta: { width: '50px' } }),
-  col.accessor((e) => e.row.slaDueAt, { id: 'slaDue' satisfies SortColumn, header: 'SLA due', cell: (c) => <SlaDueCell iso={c.getValue()} />, meta: { width: '118px' } })
+  col.accessor((e) => e.row.slaDueAt, { id: 'slaDue' satisfies SortColumn, header: 'SLA due', cell: (c) => <SlaDueCell iso={c.getValue()} />, meta: { width: '128px' } })
 ]
 
 /** The CSS grid template shared by the header row and every body row. */
