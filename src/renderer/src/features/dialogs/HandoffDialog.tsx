@@ -2,7 +2,7 @@ import { useState, type FormEvent } from 'react'
 import type { Item } from '../../../../shared/domain/entities'
 import { QUEUE_LABEL, handoffTarget, isHandoffRefusal, queuesOfAgent, tierOfQueue, type HandoffAction } from '../../../../shared/domain/escalation'
 import { CATEGORY_LABEL, SUPPORT_CATEGORIES, isCategoryOf, type SupportCategory } from '../../../../shared/domain/vocabulary'
-import { api } from '../../api/client'
+import { HandoffError, api } from '../../api/client'
 import { Dialog } from '../../components/Dialog'
 import { Field, FormAlert, formErrors, noErrors, type FormErrors } from '../../components/fields'
 import { afterItemChange } from '../../state/actions'
@@ -117,6 +117,9 @@ export function HandoffDialog({ action, itemId }: { action: HandoffAction; itemI
     } catch (err) {
       setErrors(formErrors(err, FIELDS))
       setBusy(false)
+      // A refusal may mean someone moved the item meanwhile: show where it is now behind the
+      // dialog (which keeps what the agent typed, and the position they acted on).
+      if (err instanceof HandoffError && err.rejection === 'conflict') void afterItemChange()
     }
   }
 
