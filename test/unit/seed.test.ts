@@ -102,6 +102,34 @@ describe('the demo workspace', () => {
     db.close()
   })
 
+  it('has queues and escalation histories: service agents escalate to support, specialists move tiers and hand back', () => {
+    const { db } = seeded(5, 3000)
+    const one = <T>(sql: string): T => db.prepare(sql).pluck().get() as T
+    // A specialist per tier, service agents and a supervisor.
+    expect(db.prepare(`SELECT tiers FROM agents WHERE role = 'support' ORDER BY tiers`).pluck().all()).toEqual(['[1]', '[2]', '[3]'])
+    // Queues agree with kind and tier: support tickets wait in their tier's queue unless handed back.
+    expect(values(db, 'queue')).toEqual(['service', 'tier1', 'tier2', 'tier3'])
+    expect(one(`SELECT count(*) FROM items WHERE queue <> 'service' AND (kind <> 'support' OR queue <> 'tier' || tier)`)).toBe(0)
+    expect(one(`SELECT count(*) FROM items WHERE kind = 'support' AND tier IS NULL`)).toBe(0)
+    expect(one(`SELECT count(*) FROM items WHERE kind = 'service' AND (tier IS NOT NULL OR queue <> 'service')`)).toBe(0)
+    // A few hundred escalations to support, made by service agents, with reasons from the defaults.
+    const toSupport = one<number>(`SELECT count(*) FROM item_events e JOIN agents a ON a.id = e.actor_id WHERE e.type = 'escalated' AND e.from_value = 'service' AND a.role = 'service'`)
+    expect(toSupport).toBeGreaterThan(200)
+    expect(one(`SELECT count(*) FROM item_events WHERE type = 'escalated' AND from_value = 'service'`)).toBe(toSupport)
+    // Tier moves and hand-backs by a specialist of the tier the item left.
+    expect(one(`SELECT count(*) FROM item_events e JOIN agents a ON a.id = e.actor_id WHERE e.type = 'escalated' AND e.from_value LIKE 'tier%' AND a.tiers LIKE '%' || substr(e.from_value, 5) || '%'`)).toBeGreaterThan(100)
+    expect(one(`SELECT count(*) FROM item_events e LEFT JOIN agents a ON a.id = e.actor_id WHERE e.type IN ('escalated', 'handed_back') AND e.from_value LIKE 'tier%' AND (a.role IS NOT 'support' OR a.tiers NOT LIKE '%' || substr(e.from_value, 5) || '%')`)).toBe(0)
+    expect(one(`SELECT count(*) FROM item_events WHERE type = 'handed_back'`)).toBeGreaterThan(5)
+    expect(one(`SELECT count(*) FROM item_events WHERE type IN ('escalated', 'handed_back') AND (reason IS NULL OR reason = '')`)).toBe(0)
+    // Every move wrote a handoff summary; the item keeps the latest and who made it.
+    expect(one(`SELECT count(*) FROM messages WHERE kind = 'handoff'`)).toBe(one(`SELECT count(*) FROM item_events WHERE type IN ('escalated', 'handed_back')`))
+    expect(one(`SELECT count(*) FROM items i WHERE (i.queue_changed_by IS NULL) <> NOT EXISTS (SELECT 1 FROM item_events e WHERE e.item_rid = i.rid AND e.type IN ('escalated', 'handed_back'))`)).toBe(0)
+    expect(one(`SELECT count(*) FROM items WHERE queue_changed_by IS NOT NULL AND handoff_summary IS NULL`)).toBe(0)
+    // The SLA clock restarted at the last escalation.
+    expect(one(`SELECT count(*) FROM items i WHERE i.sla_started_at <> coalesce((SELECT max(e.created_at) FROM item_events e WHERE e.item_rid = i.rid AND e.type = 'escalated'), i.created_at)`)).toBe(0)
+    db.close()
+  })
+
   it('is what workspace.seedDemo adds, signed in as the first service agent', () => {
     const { core, file } = openCore()
     const session = ok<SessionInfo>(core.dispatch('workspace.seedDemo', {}))

@@ -427,7 +427,7 @@ function generateItem(rng: Rng, t: number, nowMs: number, customers: readonly Se
   const category: Category = rng.pick(kind === 'service' ? SERVICE_CATEGORIES : SUPPORT_CATEGORIES)
   const channel = rng.weighted<Channel>(CHANNEL_WEIGHTS)
   const priority = rng.weighted<Priority>(PRIORITY_WEIGHTS)
-  const tier: Tier | null = kind === 'support' ? rng.weighted<Tier>(TIER_WEIGHTS) : null
+  let tier: Tier | null = kind === 'support' ? rng.weighted<Tier>(TIER_WEIGHTS) : null
   // Some customers write often: skew the pick toward the front of the list.
   const customer = customers[Math.floor(Math.pow(rng.next(), 1.6) * customers.length)] ?? customers[0]
   if (!customer) throw new Error('The demo needs customers')
@@ -492,8 +492,14 @@ function generateItem(rng: Rng, t: number, nowMs: number, customers: readonly Se
     firstResponseAt = t
     current = status === 'closed' ? 'resolved' : status
     event('status', assignee.id, 'new', current, t)
-    if (current === 'resolved') resolvedAt = t
-    else clock = escalations(t)
+    if (current === 'resolved') {
+      // Resolved in the contact itself: a support ticket that never moved stays at tier 1.
+      resolvedAt = t
+      if (tier !== null) {
+        tier = 1
+        queue = 'tier1'
+      }
+    } else clock = escalations(t)
   } else {
     event('created', null, null, 'new', t)
     messages.push({ kind: 'customer', authorId: null, body: conv.opener, at: t })
