@@ -21,16 +21,19 @@ test('a frontline agent filters, searches and works an item; the SQLite file hol
   await page.getByRole('combobox', { name: 'Filter by assignee' }).selectOption({ label: 'Anyone' })
 
   // Search by a customer's name taken from the file: all of that customer's items are found.
-  // (A customer with a unique name whose items are all still open, so the reply below is allowed.)
+  // (A customer with a unique name and an open item whose subject is unique among theirs, so the
+  // reply below is allowed and the row is unambiguous.)
   const db = openDb()
   const customer = db
     .prepare(
-      `SELECT c.name, count(i.id) AS items FROM customers c JOIN items i ON i.customer_id = c.id
+      `SELECT c.id, c.name, (SELECT count(*) FROM items x WHERE x.customer_id = c.id) AS items, i.subject
+       FROM customers c JOIN items i ON i.customer_id = c.id
        WHERE (SELECT count(*) FROM customers d WHERE d.name = c.name) = 1
-       GROUP BY c.id HAVING sum(i.status IN ('resolved', 'closed')) = 0
+         AND i.status IN ('new', 'open', 'pending')
+         AND (SELECT count(*) FROM items y WHERE y.customer_id = c.id AND y.subject = i.subject) = 1
        ORDER BY c.name LIMIT 1`
     )
-    .get() as { name: string; items: number }
+    .get() as { name: string; items: number; subject: string }
   db.close()
   expect(customer.items).toBeGreaterThan(0)
   await page.getByRole('searchbox', { name: 'Search' }).fill(customer.name)
@@ -39,10 +42,9 @@ test('a frontline agent filters, searches and works an item; the SQLite file hol
     expect(names.filter((n) => n.trim() === customer.name)).toHaveLength(customer.items)
   }).toPass()
 
-  // Open the first of them.
-  const firstRow = bodyRows(page).filter({ hasText: customer.name }).first()
-  const subject = (await firstRow.locator('[role="gridcell"]:nth-child(4)').innerText()).trim()
-  await firstRow.click()
+  // Open the open one.
+  const subject = customer.subject
+  await bodyRows(page).filter({ hasText: customer.name }).filter({ hasText: subject }).click()
   await expect(itemPane(page).getByRole('heading', { level: 2 })).toHaveText(subject)
   await expect(page.getByRole('complementary', { name: 'Customer' })).toContainText(customer.name)
 
