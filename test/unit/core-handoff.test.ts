@@ -96,6 +96,10 @@ describe('escalate to support', () => {
     expect(outbox).toMatchObject({ name: 'item.escalateToSupport', actor_id: maya })
     expect(JSON.parse(String(outbox?.args))).toMatchObject({ itemId: id, reasonCode: 'technical', expectedQueue: 'service', expectedTier: null })
     // The detail shows the summary message; the inbox row its queue.
+    const detail = call<Results['item.get']>('item.get', { itemId: id })
+    expect(detail.item).toMatchObject({ queue: 'tier1', tier: 1, handoffSummary: base.summary, queueChangedBy: maya, queueChangedAt: NOW, slaStartedAt: NOW, slaRespondedAt: null })
+    expect(detail.thread.find((e) => e.type === 'message' && e.message.kind === 'handoff')).toMatchObject({ authorName: 'Maya Okafor', message: { body: base.summary } })
+    expect(detail.thread.find((e) => e.type === 'event' && e.event.type === 'escalated')).toMatchObject({ actorName: 'Maya Okafor', event: { from: 'service', to: 'tier1' } })
     const page = call<{ rows: InboxRow[] }>('inbox.page', { filter: { queues: ['tier1'] }, sort: { column: 'age', direction: 'desc' }, offset: 0, limit: 10 })
     expect(page.rows.map((r) => [r.id, r.queue, r.tier])).toEqual([[id, 'tier1', 1]])
     expect(call<{ total: number }>('inbox.count', { filter: { queues: ['service'] } }).total).toBe(0)

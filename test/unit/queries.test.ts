@@ -2,6 +2,7 @@ import Database from 'better-sqlite3'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { openDatabase } from '../../src/main/core/database'
 import { listAgents, searchCustomers } from '../../src/main/core/directory'
+import { QUEUES } from '../../src/shared/domain/escalation'
 import { inboxCount, inboxPage, PLANS, isSearchPlan, type InboxPageQuery, type Plan, type QueryContext } from '../../src/main/core/inbox-query'
 import { itemDetail } from '../../src/main/core/item-detail'
 import { seedWorkspace } from '../../src/main/core/seed'
@@ -26,6 +27,7 @@ interface Ref {
   rid: number
   id: string
   kind: string
+  queue: string
   channel: string
   status: Status
   priority: (typeof PRIORITIES)[number]
@@ -50,7 +52,7 @@ const nocase = (s: string | null) => (s === null ? null : s.replace(/[A-Z]/g, (c
 function loadReference(): Ref[] {
   const rows = db
     .prepare(
-      'SELECT rid, id, kind, channel, status, priority, assignee_id, assignee_name, customer_id, customer_name, subject, sla_due_at FROM items ORDER BY rid'
+      'SELECT rid, id, kind, queue, channel, status, priority, assignee_id, assignee_name, customer_id, customer_name, subject, sla_due_at FROM items ORDER BY rid'
     )
     .all() as Omit<Ref, 'words'>[]
   const bodies = new Map<number, string[]>()
@@ -68,6 +70,7 @@ function referenceFilter(filter: SavedViewFilter): Ref[] {
   const terms = filter.search === undefined ? [] : searchTerms(filter.search).map(foldTerm)
   return all.filter((r) => {
     if (filter.kinds?.length && !filter.kinds.includes(r.kind as never)) return false
+    if (filter.queues?.length && !filter.queues.includes(r.queue as never)) return false
     if (filter.channels?.length && !filter.channels.includes(r.channel as never)) return false
     if (filter.statuses?.length && !filter.statuses.includes(r.status)) return false
     if (filter.priorities?.length && !filter.priorities.includes(r.priority)) return false
@@ -178,7 +181,11 @@ describe('inbox facets', () => {
     ['anyone', { assignee: { type: 'anyone' } }],
     ['due within 2 hours', { dueWithinMinutes: 120 }],
     ['due within 3 days, active', { dueWithinMinutes: 3 * 24 * 60, statuses: active }],
-    ['overdue (due within 0)', { dueWithinMinutes: 0 }]
+    ['overdue (due within 0)', { dueWithinMinutes: 0 }],
+    ...QUEUES.map((q): [string, SavedViewFilter] => [`queue ${q}`, { queues: [q] }]),
+    ...QUEUES.map((q): [string, SavedViewFilter] => [`queue ${q}, active`, { queues: [q], statuses: active }]),
+    ['two support queues, urgent', { queues: ['tier2', 'tier3'], priorities: ['urgent', 'high'] }],
+    ['tier 1 queue, unassigned, due within 3 days', { queues: ['tier1'], assignee: { type: 'unassigned' }, dueWithinMinutes: 3 * 24 * 60, statuses: active }]
   ]
 
   it.each(filters)('%s: page and count match the reference', (_name, raw) => {
@@ -187,6 +194,14 @@ describe('inbox facets', () => {
     expect(inboxCount(db, filter, ctx)).toBe(referenceFilter(filter).length)
     if (Object.keys(filter).length > 0 && !('kinds' in filter && filter.kinds?.length === ITEM_KINDS.length) && !(filter.kinds?.length === 0) && filter.assignee?.type !== 'anyone') {
       expect(expected.length).toBeGreaterThan(0)
+    }
+  })
+
+  it('pages every queue view in every sort and direction, under every plan', () => {
+    for (const queue of QUEUES) {
+      for (const column of SORT_COLUMNS) {
+        for (const direction of ['asc', 'desc'] as const) expectPage(page({ queues: [queue], statuses: active }, { column, direction }, 20, 30))
+      }
     }
   })
 
