@@ -236,6 +236,18 @@ describe('settings', () => {
     expect(row("SELECT reason FROM item_events WHERE type = 'escalated'")).toEqual({ reason: 'VIP customer' })
   })
 
+  it('move the deadlines of active items with the policy (sla_due_at = slaDueAt(item, policy))', () => {
+    const id = createItem()
+    const done = createItem()
+    call('item.setStatus', { itemId: done, status: 'resolved' })
+    call('item.escalateToSupport', toSupport(id))
+    signIn(GRACE)
+    const sla = { ...DEFAULT_SETTINGS.sla, tier1: { ...DEFAULT_SETTINGS.sla.tier1, normal: { firstResponseMinutes: 90, resolutionMinutes: 600 } } }
+    call('settings.update', { sla })
+    expect(item(id).sla_due_at).toBe(plusMinutes(NOW, 90))
+    expect(item(done).sla_due_at).toBeNull()
+  })
+
   it('are refused to anyone but a supervisor, and when they are not valid; nothing is written', () => {
     expect(refused('settings.update', { sla: { ...DEFAULT_SETTINGS.sla, dueSoonMinutes: 30 } })).toMatchObject({ code: 'rejected', rejection: 'forbidden' })
     signIn(TOMAS)

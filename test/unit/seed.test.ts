@@ -130,6 +130,29 @@ describe('the demo workspace', () => {
     db.close()
   })
 
+  it('keeps every deadline equal to slaDueAt() under a changed policy', async () => {
+    const { DEFAULT_SETTINGS } = await import('../../src/shared/domain/settings')
+    const { applyChanges } = await import('../../src/main/core/store')
+    const { db } = seeded(6, 1500)
+    const sla = { ...DEFAULT_SETTINGS.sla }
+    for (const q of ['service', 'tier1', 'tier2', 'tier3'] as const) {
+      sla[q] = Object.fromEntries(Object.entries(sla[q]).map(([p, t]) => [p, { firstResponseMinutes: t.firstResponseMinutes + 7, resolutionMinutes: t.resolutionMinutes * 2 }])) as typeof sla.service
+    }
+    db.transaction(() => applyChanges(db, [{ op: 'setSettings', settings: { ...DEFAULT_SETTINGS, sla } }]))()
+    const items = db.prepare('SELECT queue, priority, status, sla_started_at, sla_responded_at, sla_due_at FROM items').all() as {
+      queue: 'service' | 'tier1' | 'tier2' | 'tier3'
+      priority: 'low' | 'normal' | 'high' | 'urgent'
+      status: (typeof STATUSES)[number]
+      sla_started_at: string
+      sla_responded_at: string | null
+      sla_due_at: string | null
+    }[]
+    for (const i of items) {
+      expect(i.sla_due_at).toBe(slaDueAt({ queue: i.queue, priority: i.priority, status: i.status, slaStartedAt: i.sla_started_at, slaRespondedAt: i.sla_responded_at }, sla))
+    }
+    db.close()
+  })
+
   it('is what workspace.seedDemo adds, signed in as the first service agent', () => {
     const { core, file } = openCore()
     const session = ok<SessionInfo>(core.dispatch('workspace.seedDemo', {}))

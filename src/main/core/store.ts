@@ -19,6 +19,9 @@ import {
 import { markForIndexing } from './search-index'
 import { prepared } from './statements'
 import { loadSettings } from './settings'
+import { QUEUES } from '../../shared/domain/escalation'
+import type { SlaPolicy } from '../../shared/domain/sla'
+import { PRIORITIES } from '../../shared/domain/vocabulary'
 import { viewById } from './views'
 
 /**
@@ -67,6 +70,24 @@ export function loadSnapshot(db: Database, needs: Needs): Snapshot {
   return { items, customers, agents, ratings, views, settings: loadSettings(db) }
 }
 
+/**
+ * Keeps items.sla_due_at = slaDueAt(item, policy) for every active item when the policy changes
+ * (a derived column, like the denormalized names): the same calendar arithmetic in SQL, from the
+ * current SLA clock, the first-response target until answered, then the resolution target.
+ * Resolved and closed items have no deadline and are not touched.
+ */
+function recomputeDeadlines(db: Database, policy: SlaPolicy): void {
+  const targets = QUEUES.flatMap((q) => PRIORITIES.map((p) => ({ q, p, first: policy[q][p].firstResponseMinutes, resolution: policy[q][p].resolutionMinutes })))
+  prepared<[string]>(
+    db,
+    `WITH t AS (SELECT value ->> 'q' AS queue, value ->> 'p' AS priority, value ->> 'first' AS first, value ->> 'resolution' AS resolution FROM json_each(?))
+     UPDATE items SET sla_due_at = (
+       SELECT strftime('%Y-%m-%dT%H:%M:%fZ', items.sla_started_at, '+' || (CASE WHEN items.sla_responded_at IS NULL THEN t.first ELSE t.resolution END) || ' minutes')
+         FROM t WHERE t.queue = items.queue AND t.priority = items.priority)
+     WHERE status_rank IN (0, 1, 2)`
+  ).run(JSON.stringify(targets))
+}
+
 /** Thrown when a change names a row that is not there: a bug in a decide(), never a user error. */
 export class MissingRowError extends Error {
   constructor(what: string, id: string) {
@@ -112,6 +133,7 @@ export function applyChanges(db: Database, changes: readonly Change[]): void {
         break
       case 'setSettings':
         prepared<[string]>(db, 'INSERT INTO settings (id, value) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET value = excluded.value').run(JSON.stringify(change.settings))
+        recomputeDeadlines(db, change.settings.sla)
         break
       default: {
         const unknownChange: never = change
