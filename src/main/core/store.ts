@@ -18,7 +18,7 @@ import {
 } from './rows'
 import { markForIndexing } from './search-index'
 import { prepared } from './statements'
-import { loadSettings } from './settings'
+import { loadSettings, storeSettings } from './settings'
 import { QUEUES } from '../../shared/domain/escalation'
 import type { SlaPolicy } from '../../shared/domain/sla'
 import { PRIORITIES } from '../../shared/domain/vocabulary'
@@ -132,7 +132,7 @@ export function applyChanges(db: Database, changes: readonly Change[]): void {
         prepared<[string]>(db, 'DELETE FROM views WHERE id = ?').run(change.id)
         break
       case 'setSettings':
-        prepared<[string]>(db, 'INSERT INTO settings (id, value) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET value = excluded.value').run(JSON.stringify(change.settings))
+        storeSettings(db, change.settings)
         recomputeDeadlines(db, change.settings.sla)
         break
       default: {
