@@ -256,7 +256,7 @@ describe('version 1 -> 2 (the handoff protocol)', () => {
       { rid: 6, id: 'e2', type: 'status' }
     ])
     const names = (type: string) => db.prepare(`SELECT name FROM sqlite_schema WHERE type = ? ORDER BY name`).pluck().all(type)
-    expect(names('index')).toEqual(expect.arrayContaining(['messages_by_item', 'item_events_by_item', 'item_events_by_type', 'items_walk_queue', 'items_walk_age']))
+    expect(names('index')).toEqual(expect.arrayContaining(['messages_by_item', 'item_events_by_item', 'item_events_figures', 'items_walk_queue', 'items_walk_age']))
     expect(names('trigger')).toEqual(expect.arrayContaining(['item_events_no_update', 'item_events_no_delete', 'items_count_insert', 'items_count_update', 'items_count_delete']))
     expect(() => db.prepare(`UPDATE item_events SET reason = 'x'`).run()).toThrow(/append-only/)
     // The new values are allowed, the CHECKs still refuse the rest.
