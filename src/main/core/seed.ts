@@ -118,7 +118,7 @@ const CSAT_WEIGHTS = [
 ] as const
 const NPS_WEIGHTS = [10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0].map((s) => [s, s >= 9 ? 18 : s >= 7 ? 12 : 3] as const)
 
-/** Older items are mostly done; today's mostly waiting. */
+/** Older items are mostly done; today's mostly waiting. A week-old open item is rare (and overdue). */
 function statusForAge(rng: Rng, ageMs: number): Status {
   if (ageMs < DAY)
     return rng.weighted<Status>([
@@ -137,18 +137,18 @@ function statusForAge(rng: Rng, ageMs: number): Status {
     ])
   if (ageMs < 7 * DAY)
     return rng.weighted<Status>([
-      ['new', 3],
-      ['open', 12],
-      ['pending', 15],
-      ['resolved', 50],
-      ['closed', 20]
+      ['new', 1],
+      ['open', 4],
+      ['pending', 7],
+      ['resolved', 58],
+      ['closed', 30]
     ])
   return rng.weighted<Status>([
-    ['new', 0.2],
-    ['open', 0.8],
-    ['pending', 1],
+    ['new', 0.05],
+    ['open', 0.25],
+    ['pending', 0.5],
     ['resolved', 20],
-    ['closed', 78]
+    ['closed', 79.2]
   ])
 }
 
@@ -566,7 +566,7 @@ function generateItem(rng: Rng, t: number, nowMs: number, customers: readonly Se
     finalAssignee = null
   }
   // Some open support tickets went back to the frontline once the technical part was done.
-  if (tier !== null && (current === 'open' || current === 'pending') && clock < latest && rng.chance(0.15)) {
+  if (tier !== null && (current === 'open' || current === 'pending') && clock < latest && rng.chance(0.35)) {
     const specialist = finalAssignee ?? specialistOf(staff, tier)
     const receiver = rng.pick(staff.serviceAgents)
     move('handed_back', specialist, 'service', 'resolved-technical', (clock = later(clock, 5, 600)))
