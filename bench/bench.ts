@@ -39,7 +39,10 @@ function call<T>(core: Core, name: string, args: unknown): T {
 
 const active = [...ACTIVE_STATUSES]
 const PAGE_CASES: { name: string; filter: SavedViewFilter; sort: InboxSort }[] = [
-  { name: 'open work, newest first', filter: { statuses: active }, sort: { column: 'age', direction: 'asc' } },
+  { name: 'open work, newest first', filter: { statuses: active }, sort: { column: 'age', direction: 'desc' } },
+  { name: 'open work, oldest first', filter: { statuses: active }, sort: { column: 'age', direction: 'asc' } },
+  { name: 'tier 1 queue, oldest first', filter: { statuses: active, queues: ['tier1'] }, sort: { column: 'age', direction: 'asc' } },
+  { name: 'frontline queue by SLA due', filter: { statuses: active, queues: ['service'] }, sort: { column: 'slaDue', direction: 'asc' } },
   { name: 'open chats by SLA due', filter: { statuses: active, channels: ['chat'] }, sort: { column: 'slaDue', direction: 'asc' } },
   { name: 'mine open by priority', filter: { statuses: active, assignee: { type: 'me' } }, sort: { column: 'priority', direction: 'desc' } },
   { name: 'unassigned support by customer', filter: { kinds: ['support'], assignee: { type: 'unassigned' } }, sort: { column: 'customer', direction: 'asc' } },
@@ -84,14 +87,16 @@ function benchSize(size: number) {
     count[c.name] = Math.round(time(() => call(core, 'inbox.count', { filter: c.filter }))[1] * 1000) / 1000
   }
 
-  // Full-text search over subjects, bodies and customer names, open work, newest first.
+  // Full-text search over subjects, bodies and customer names: all items or open work, newest
+  // or oldest first.
   const search: Record<string, ReturnType<typeof summarize>> = {}
   const allSearch: number[] = []
   for (const term of SEARCH_TERMS) {
     const samples: number[] = []
     for (let i = 0; i < 60; i++) {
       const filter: SavedViewFilter = i % 2 === 0 ? { search: term } : { search: term, statuses: active }
-      samples.push(time(() => call(core, 'inbox.page', { filter, sort: { column: 'age', direction: 'asc' }, offset: 0, limit: 100 }))[1])
+      const direction = i % 4 < 2 ? 'desc' : 'asc'
+      samples.push(time(() => call(core, 'inbox.page', { filter, sort: { column: 'age', direction }, offset: 0, limit: 100 }))[1])
     }
     search[term] = summarize(samples.slice(6))
     allSearch.push(...samples.slice(6))
