@@ -31,9 +31,34 @@ function resolveCustomer(state: Snapshot, ref: CustomerRef, ctx: MutationContext
   }
 }
 
-/** A new item waits in frontline service, or in support tier 1 if it is a ticket; its SLA clock starts now. */
-const newQueue = (kind: z.output<typeof kindField>, now: string) =>
-  ({ queue: kind === 'support' ? 'tier1' : 'service', handoffSummary: null, queueChangedBy: null, queueChangedAt: null, slaStartedAt: now }) as const
+/**
+ * A brand-new item: it waits in frontline service, or in support tier 1 if it is a ticket, and
+ * its SLA clock starts now. `answered` is for a logged contact, which is itself the first response.
+ */
+function newItem(
+  state: Snapshot,
+  ctx: MutationContext,
+  f: Pick<Item, 'kind' | 'category' | 'channel' | 'customerId' | 'subject' | 'status' | 'priority' | 'assigneeId'>,
+  answered: boolean
+): Item {
+  const item: Item = {
+    id: ctx.mutationId,
+    ...f,
+    tier: f.kind === 'support' ? 1 : null,
+    queue: f.kind === 'support' ? 'tier1' : 'service',
+    handoffSummary: null,
+    queueChangedBy: null,
+    queueChangedAt: null,
+    createdAt: ctx.now,
+    updatedAt: ctx.now,
+    slaStartedAt: ctx.now,
+    firstResponseAt: answered ? ctx.now : null,
+    slaRespondedAt: answered ? ctx.now : null,
+    resolvedAt: f.status === 'resolved' ? ctx.now : null,
+    slaDueAt: null
+  }
+  return { ...item, slaDueAt: slaDueAt(item, state.settings.sla) }
+}
 
 const customerNeeds = (ref: CustomerRef) => (ref.type === 'existing' ? [ref.customerId] : [])
 
@@ -65,26 +90,21 @@ export const itemCreate = defineMutation({
     const resolved = resolveCustomer(state, args.customer, ctx)
     if ('code' in resolved) return { ok: false, rejection: resolved }
     const itemId = ctx.mutationId
-    const item: Item = {
-      id: itemId,
-      kind: args.kind,
-      category: args.category,
-      channel: args.channel,
-      customerId: resolved.customer.id,
-      subject: args.subject,
-      status: 'new',
-      priority: args.priority,
-      assigneeId: args.assignToMe ? ctx.actorId : null,
-      tier: args.kind === 'support' ? 1 : null,
-      ...newQueue(args.kind, ctx.now),
-      createdAt: ctx.now,
-      updatedAt: ctx.now,
-      firstResponseAt: null,
-      slaRespondedAt: null,
-      resolvedAt: null,
-      slaDueAt: null
-    }
-    item.slaDueAt = slaDueAt(item, state.settings.sla)
+    const item = newItem(
+      state,
+      ctx,
+      {
+        kind: args.kind,
+        category: args.category,
+        channel: args.channel,
+        customerId: resolved.customer.id,
+        subject: args.subject,
+        status: 'new',
+        priority: args.priority,
+        assigneeId: args.assignToMe ? ctx.actorId : null
+      },
+      false
+    )
     const message: Message = { id: childId(ctx, 'm0'), itemId, kind: 'customer', authorId: null, channel: args.channel, body: args.body, createdAt: ctx.now }
     const changes: Change[] = [...resolved.changes, { op: 'insertItem', item }, { op: 'insertMessage', message }, event(ctx, 0, itemId, 'created', null, 'new')]
     if (item.assigneeId) changes.push(event(ctx, 1, itemId, 'assigned', null, item.assigneeId))
@@ -116,27 +136,22 @@ export const itemLogContact = defineMutation({
     const resolved = resolveCustomer(state, args.customer, ctx)
     if ('code' in resolved) return { ok: false, rejection: resolved }
     const itemId = ctx.mutationId
-    const item: Item = {
-      id: itemId,
-      kind: args.kind,
-      category: args.category,
-      channel: args.channel,
-      customerId: resolved.customer.id,
-      subject: args.subject,
-      status: args.outcome,
-      priority: args.priority,
-      assigneeId: ctx.actorId,
-      tier: args.kind === 'support' ? 1 : null,
-      ...newQueue(args.kind, ctx.now),
-      createdAt: ctx.now,
-      updatedAt: ctx.now,
-      // The contact itself is the first human response.
-      firstResponseAt: ctx.now,
-      slaRespondedAt: ctx.now,
-      resolvedAt: args.outcome === 'resolved' ? ctx.now : null,
-      slaDueAt: null
-    }
-    item.slaDueAt = slaDueAt(item, state.settings.sla)
+    // The contact itself is the first human response.
+    const item = newItem(
+      state,
+      ctx,
+      {
+        kind: args.kind,
+        category: args.category,
+        channel: args.channel,
+        customerId: resolved.customer.id,
+        subject: args.subject,
+        status: args.outcome,
+        priority: args.priority,
+        assigneeId: ctx.actorId
+      },
+      true
+    )
     const message: Message = { id: childId(ctx, 'm0'), itemId, kind: 'contact', authorId: ctx.actorId, channel: args.channel, body: args.summary, createdAt: ctx.now }
     const changes: Change[] = [
       ...resolved.changes,
