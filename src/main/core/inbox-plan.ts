@@ -14,9 +14,12 @@ import { prepared } from './statements'
  * - search-stream: walk the FTS hits, which come in rowid (= age) order, stop when the page is full
  * - search-gather: few hits; fetch them all and sort them
  * - search-probe-walk / -gather: walk (or gather) as above, asking FTS about each candidate
+ * - search-semi: gather the rowids that pass the facets from an index into a set (no rows read),
+ *           then stream the FTS hits in rowid order keeping those in the set: age order in either
+ *           direction without a sort, a cheap check per hit, and only the kept hits' rows read
  * - empty: the facet counts say nothing matches
  */
-export const PLANS = ['walk', 'gather', 'search-stream', 'search-gather', 'search-probe-walk', 'search-probe-gather'] as const
+export const PLANS = ['walk', 'gather', 'search-stream', 'search-gather', 'search-probe-walk', 'search-probe-gather', 'search-semi'] as const
 export type Plan = (typeof PLANS)[number] | 'empty'
 export const isSearchPlan = (plan: Plan) => plan.startsWith('search-')
 
@@ -46,7 +49,11 @@ const COST = {
   hit: 1.2,
   /** Asking FTS whether one item matches: a base cost plus one per word of the expression. */
   probeBase: 6,
-  probeWord: 5
+  probeWord: 5,
+  /** Adding a gathered rowid to the in-memory set of a semi-join. */
+  setRow: 0.3,
+  /** One FTS hit checked against that set (its row is not read). */
+  setHit: 0.2
 }
 /** Search hits are counted up to this many; beyond, their number is extrapolated. */
 const HIT_SAMPLE = 2_000
@@ -111,14 +118,14 @@ interface Context {
  * `want` rows that pass (or runs out). `facetShare` of its entries pass the facet filters,
  * `hitShare` of those also the search, and each that passes the facets costs `perProbe`.
  */
-function walkCost(x: Context, facetShare: number, hitShare: number, perProbe: number): number {
+function walkCost(x: Context, facetShare: number, hitShare: number, perProbe: number, stops = true): number {
   const statuses: readonly Status[] = x.a.facets.statuses ?? STATUSES
   // The sort walk indexes do not carry the queue (only items_walk_queue does): a queue filter reads rows.
   const perEntry = (x.a.dueAt !== null && !WALK_HAS_SLA.has(x.a.sort.column)) || x.a.facets.queues !== null ? COST.row : COST.entry
   let cost = 0
   for (const status of statuses) {
     const n = facetCount(x.db, { ...NO_FACETS, statuses: [status] })
-    const visited = Math.min(n, x.want / Math.max(facetShare * hitShare, 1e-9))
+    const visited = stops ? Math.min(n, x.want / Math.max(facetShare * hitShare, 1e-9)) : n
     cost += visited * perEntry + visited * facetShare * perProbe
   }
   return cost
@@ -192,6 +199,7 @@ export function indexFor(db: Database, a: Analysis, plan: Plan): string | null {
       return WALK_INDEX[a.sort.column]
     case 'gather':
     case 'search-probe-gather':
+    case 'search-semi':
       return gatherDriver(context(db, a, 0)).index
     case 'search-stream':
     case 'search-gather':
@@ -229,8 +237,22 @@ export function choosePlan(db: Database, a: Analysis, want: number): Choice {
   const options: [number, Choice][] = [
     [stream, { plan: 'search-stream', index: null }],
     [fetchAll, { plan: 'search-gather', index: null }],
-    [walkCost(x, facetShare, hitShare, probe), { plan: 'search-probe-walk', index: walkIndex }],
+    // Several statuses sorted by anything but status: SQLite walks them one after the other and
+    // sorts what passes (USE TEMP B-TREE FOR ORDER BY), so it visits, and probes, every entry.
+    [walkCost(x, facetShare, hitShare, probe, (a.facets.statuses ?? STATUSES).length === 1 || a.sort.column === 'status'), { plan: 'search-probe-walk', index: walkIndex }],
     [probeGather.cost, { plan: 'search-probe-gather', index: probeGather.index }]
   ]
+  if (presentFacets(a.facets).length > 0 || a.dueAt !== null) {
+    // The facet matches as a set, then the hits in rowid order checked against it: in age order
+    // it stops after `want` kept hits (all of them when skewed), otherwise the kept hits are sorted.
+    const d = gatherDriver(x)
+    const build = d.rows * (d.covers ? COST.entry : COST.row) + x.matches * COST.setRow
+    const kept = hits * Math.min(1, share)
+    const scan =
+      a.sort.column === 'age'
+        ? (skewed ? hits : Math.min(hits, want / Math.max(share, 1e-9))) * COST.setHit + Math.min(want, kept) * COST.hit
+        : hits * COST.setHit + kept * (COST.hit + COST.sortRow)
+    options.push([build + scan, { plan: 'search-semi', index: d.index }])
+  }
   return options.reduce((best, o) => (o[0] < best[0] ? o : best))[1]
 }

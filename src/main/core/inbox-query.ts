@@ -99,6 +99,10 @@ interface Statement {
   sql: string
   params: unknown[]
   match: string | null
+  /** The facet conditions on items i, their parameters, and the sort the plan was made for. */
+  where: string
+  whereParams: unknown[]
+  sort: InboxSort
 }
 
 /** The statement that selects the rowids of one page, in order. */
@@ -109,30 +113,64 @@ function pageStatement(db: Database, q: InboxPageQuery, ctx: QueryContext, force
   const where = w.conditions.join(' AND ')
   const tail = 'LIMIT ? OFFSET ?'
   const paging = [q.limit, q.offset]
-  switch (choice.plan) {
-    case 'empty':
-      return { choice, sql: `SELECT i.rid FROM items i WHERE 0 ${tail}`, params: paging, match: null }
-    case 'walk':
-    case 'gather':
-      return { choice, sql: `SELECT i.rid FROM items i${indexed(choice.index)} WHERE ${where} ORDER BY ${orderBy(a.sort, 'i.rid')} ${tail}`, params: [...w.params, ...paging], match: null }
-    case 'search-stream':
-    case 'search-gather':
-      return {
-        choice,
-        // CROSS JOIN keeps the FTS table outer: its hits drive, items are looked up by rowid.
-        sql: `SELECT i.rid FROM items_fts CROSS JOIN items i ON i.rid = items_fts.rowid WHERE items_fts MATCH ? AND ${where} ORDER BY ${orderBy(a.sort, 'items_fts.rowid')} ${tail}`,
-        params: [a.match, ...w.params, ...paging],
-        match: a.match
-      }
-    case 'search-probe-walk':
-    case 'search-probe-gather':
-      return {
-        choice,
-        sql: `SELECT i.rid FROM items i${indexed(choice.index)} WHERE ${where} AND ${PROBE} ORDER BY ${orderBy(a.sort, 'i.rid')} ${tail}`,
-        params: [...w.params, a.match, ...paging],
-        match: a.match
-      }
+  return { ...planStatement(), where, whereParams: w.params, sort: a.sort }
+  function planStatement(): Omit<Statement, 'where' | 'whereParams' | 'sort'> {
+    switch (choice.plan) {
+      case 'empty':
+        return { choice, sql: `SELECT i.rid FROM items i WHERE 0 ${tail}`, params: paging, match: null }
+      case 'walk':
+      case 'gather':
+        return { choice, sql: `SELECT i.rid FROM items i${indexed(choice.index)} WHERE ${where} ORDER BY ${orderBy(a.sort, 'i.rid')} ${tail}`, params: [...w.params, ...paging], match: null }
+      case 'search-stream':
+      case 'search-gather':
+        return {
+          choice,
+          // CROSS JOIN keeps the FTS table outer: its hits drive, items are looked up by rowid.
+          sql: `SELECT i.rid FROM items_fts CROSS JOIN items i ON i.rid = items_fts.rowid WHERE items_fts MATCH ? AND ${where} ORDER BY ${orderBy(a.sort, 'items_fts.rowid')} ${tail}`,
+          params: [a.match, ...w.params, ...paging],
+          match: a.match
+        }
+      case 'search-semi':
+        return {
+          choice,
+          // The unary + keeps the rowid test out of FTS5's hands (it would probe each rowid): the
+          // subquery becomes an in-memory set checked against each hit as the hits stream by.
+          sql: `SELECT i.rid FROM items_fts CROSS JOIN items i ON i.rid = items_fts.rowid WHERE items_fts MATCH ? AND +items_fts.rowid IN (SELECT i.rid FROM items i${indexed(choice.index)} WHERE ${where}) ORDER BY ${orderBy(a.sort, 'items_fts.rowid')} ${tail}`,
+          params: [a.match, ...w.params, ...paging],
+          match: a.match
+        }
+      case 'search-probe-walk':
+      case 'search-probe-gather':
+        return {
+          choice,
+          sql: `SELECT i.rid FROM items i${indexed(choice.index)} WHERE ${where} AND ${PROBE} ORDER BY ${orderBy(a.sort, 'i.rid')} ${tail}`,
+          params: [...w.params, a.match, ...paging],
+          match: a.match
+        }
+    }
   }
+}
+
+/** FTS hits read by newestHitsFirst before it gives up. */
+const HIT_BUDGET = 2_000
+
+/**
+ * A search in age order whose filter the planner could not trust to stream (statuses, due
+ * dates: open work is recent, closed work old) first streams only the first HIT_BUDGET hits in
+ * the page's direction. When those hold the whole page, it is the page (the hits come in age
+ * order, so no later hit can precede them); otherwise null, and the chosen plan runs. Costs at
+ * most HIT_BUDGET joined hits, and saves building a set or probing when the page is near.
+ */
+function newestHitsFirst(db: Database, q: InboxPageQuery, p: Statement): number[] | null {
+  if (p.match === null || p.choice.plan === 'search-stream' || p.sort.column !== 'age') return null
+  const dir = p.sort.direction === 'asc' ? 'ASC' : 'DESC'
+  const rids = prepared<unknown[], number>(
+    db,
+    `SELECT i.rid FROM (SELECT rowid AS rid FROM items_fts WHERE items_fts MATCH ? ORDER BY rowid ${dir} LIMIT ?) f CROSS JOIN items i ON i.rid = f.rid WHERE ${p.where} ORDER BY f.rid ${dir} LIMIT ? OFFSET ?`
+  )
+    .pluck()
+    .all(p.match, HIT_BUDGET, ...p.whereParams, q.limit, q.offset)
+  return rids.length === q.limit ? rids : null
 }
 
 /**
@@ -145,9 +183,7 @@ export function inboxPage(db: Database, q: InboxPageQuery, ctx: QueryContext, fo
   const p = pageStatement(db, q, ctx, force)
   let rids: number[]
   try {
-    rids = prepared<unknown[], number>(db, p.sql)
-      .pluck()
-      .all(...p.params)
+    rids = (force === undefined ? newestHitsFirst(db, q, p) : null) ?? prepared<unknown[], number>(db, p.sql).pluck().all(...p.params)
   } catch (e) {
     if (p.match !== null && isFtsQueryError(e)) return []
     throw e
