@@ -30,7 +30,8 @@ export function applyMutation<K extends MutationName>(db: Database, name: K, arg
   const def = mutations[name] as unknown as ErasedMutation
   const ctx: MutationContext = { mutationId: uuidv7(), actorId: options.actorId, now: (options.now ?? new Date()).toISOString() }
   const result = runInTransaction(db, () => {
-    const decision = def.decide(loadSnapshot(db, def.needs(args, ctx)), args, ctx)
+    const snapshot = loadSnapshot(db, def.needs(args, ctx))
+    const decision = def.decide(snapshot, args, ctx)
     if (!decision.ok) {
       throw new HandoffError({ code: 'rejected', rejection: decision.rejection.code, message: decision.rejection.message })
     }
@@ -41,7 +42,7 @@ export function applyMutation<K extends MutationName>(db: Database, name: K, arg
       ctx.actorId,
       ctx.now
     )
-    applyChanges(db, decision.changes)
+    applyChanges(db, decision.changes, snapshot)
     return decision.result
   })
   return { ...(result as object), mutationId: ctx.mutationId } as MutationOutcome<K>

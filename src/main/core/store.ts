@@ -32,7 +32,12 @@ import { viewById } from './views'
 export function loadSnapshot(db: Database, needs: Needs): Snapshot {
   const items = new Map<string, Item>()
   for (const id of needs.items ?? []) {
-    const row = prepared<[string], ItemRow>(db, `SELECT ${ITEM_COLUMNS} FROM items i WHERE i.id = ?`).get(id)
+    // By rowid when known (no search of the id index): an item's rid never changes.
+    const rid = ridCache.get(db)?.get(id)
+    const row =
+      rid === undefined
+        ? prepared<[string], ItemRow>(db, `SELECT ${ITEM_COLUMNS} FROM items i WHERE i.id = ?`).get(id)
+        : prepared<[number], ItemRow>(db, `SELECT ${ITEM_COLUMNS} FROM items i WHERE i.rid = ?`).get(rid)
     if (row) {
       items.set(id, itemFromRow(row))
       rememberRid(db, id, row.rid)
@@ -97,12 +102,16 @@ export class MissingRowError extends Error {
 }
 
 /**
- * Writes a decision's changes. Keeps the denormalized columns (customer_name, assignee_name,
+ * Writes a decision's changes (`before`: the snapshot they were decided from, to skip item
+ * fields they leave as they were). Keeps the denormalized columns (customer_name, assignee_name,
  * assignee_key) in step and marks the full-text documents to rewrite (search-index.ts). Call
  * inside a transaction: it is several statements.
  */
-export function applyChanges(db: Database, changes: readonly Change[]): void {
+export function applyChanges(db: Database, changes: readonly Change[], before?: Snapshot): void {
   const touched = new Set<number>()
+  // What each item holds as the changes go, from the snapshot: only for decisions that write
+  // item columns through updateItem alone (settings move deadlines behind its back).
+  const current = before && !changes.some((c) => c.op === 'setSettings') ? new Map(before.items) : null
   for (const change of changes) {
     switch (change.op) {
       case 'insertCustomer':
@@ -112,7 +121,9 @@ export function applyChanges(db: Database, changes: readonly Change[]): void {
         touched.add(insertItem(db, change.item))
         break
       case 'updateItem': {
-        const rid = updateItem(db, change.id, change.patch)
+        const item = current?.get(change.id)
+        const rid = updateItem(db, change.id, item ? changedOnly(change.patch, item) : change.patch)
+        if (item) current?.set(change.id, { ...item, ...change.patch })
         if ('subject' in change.patch || 'customerId' in change.patch) touched.add(rid)
         break
       }
@@ -243,6 +254,21 @@ const PATCH_COLUMNS: { [K in keyof Required<ItemPatch>]: string } = {
   slaDueAt: 'sla_due_at'
 }
 const isPatchKey = (k: string): k is keyof ItemPatch => Object.hasOwn(PATCH_COLUMNS, k)
+
+/**
+ * The patch without the fields whose value the item already has (by the snapshot the decision
+ * was made from, read in the same transaction): rewriting a column to its own value still
+ * rewrites every index that holds it (a reply's unchanged deadline is in items_walk_sla) and
+ * fires the triggers on it. The assignee and the customer always stay: they also refresh the
+ * denormalized names.
+ */
+function changedOnly(patch: ItemPatch, item: Item): ItemPatch {
+  const changed: Record<string, unknown> = {}
+  for (const [key, value] of Object.entries(patch)) {
+    if (key === 'assigneeId' || key === 'customerId' || !isPatchKey(key) || value !== item[key]) changed[key] = value
+  }
+  return changed as ItemPatch
+}
 
 function updateItem(db: Database, id: string, patch: ItemPatch): number {
   const sets: string[] = []
