@@ -152,7 +152,7 @@ function pageStatement(db: Database, q: InboxPageQuery, ctx: QueryContext, force
 }
 
 /** FTS hits read by newestHitsFirst before it gives up. */
-const HIT_BUDGET = 2_000
+const HIT_BUDGET = 1_000
 
 /**
  * A search in age order whose filter the planner could not trust to stream (statuses, due
