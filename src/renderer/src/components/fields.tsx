@@ -62,6 +62,30 @@ export function Field({ label, error, hint, className, children }: FieldProps) {
   )
 }
 
+interface SelectFieldProps<T extends string> {
+  label: string
+  error?: string | undefined
+  value: T
+  options: readonly T[]
+  labels: Readonly<Record<T, string>>
+  onChange: (value: T) => void
+}
+
+/** A labelled select over a closed set of values, each shown by its label. */
+export function SelectField<T extends string>({ label, error, value, options, labels, onChange }: SelectFieldProps<T>) {
+  return (
+    <Field label={label} error={error}>
+      <select value={value} onChange={(e) => onChange(e.target.value as T)}>
+        {options.map((o) => (
+          <option key={o} value={o}>
+            {labels[o]}
+          </option>
+        ))}
+      </select>
+    </Field>
+  )
+}
+
 /** The message for what belongs to no field. */
 export function FormAlert({ message }: { message: string | null }) {
   if (!message) return null

@@ -4,7 +4,7 @@ import { QUEUE_LABEL, handoffTarget, isHandoffRefusal, queuesOfAgent, tierOfQueu
 import { CATEGORY_LABEL, SUPPORT_CATEGORIES, isCategoryOf, type SupportCategory } from '../../../../shared/domain/vocabulary'
 import { HandoffError, api } from '../../api/client'
 import { Dialog } from '../../components/Dialog'
-import { Field, FormAlert, formErrors, noErrors, type FormErrors } from '../../components/fields'
+import { Field, SelectField, FormAlert, formErrors, noErrors, type FormErrors } from '../../components/fields'
 import { afterItemChange } from '../../state/actions'
 import { useItemStore } from '../../state/item'
 import { useAgents } from '../../state/session'
@@ -168,15 +168,7 @@ export function HandoffDialog({ action, itemId }: { action: HandoffAction; itemI
             </select>
           </Field>
           {action === 'escalateToSupport' ? (
-            <Field label="Support category" error={errors.fields.category}>
-              <select value={category} onChange={(e) => setCategory(e.target.value as SupportCategory)}>
-                {SUPPORT_CATEGORIES.map((c) => (
-                  <option key={c} value={c}>
-                    {CATEGORY_LABEL[c]}
-                  </option>
-                ))}
-              </select>
-            </Field>
+            <SelectField label="Support category" error={errors.fields.category} value={category} options={SUPPORT_CATEGORIES} labels={CATEGORY_LABEL} onChange={setCategory} />
           ) : null}
         </div>
         <div className="dialog-actions">

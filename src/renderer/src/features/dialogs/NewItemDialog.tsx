@@ -15,7 +15,7 @@ import {
 } from '../../../../shared/domain/vocabulary'
 import { api } from '../../api/client'
 import { Dialog } from '../../components/Dialog'
-import { Field, FormAlert, formErrors, noErrors, type FormErrors } from '../../components/fields'
+import { Field, SelectField, FormAlert, formErrors, noErrors, type FormErrors } from '../../components/fields'
 import { afterItemCreated } from '../../state/actions'
 import { closeDialog, showSuccess } from '../../state/ui'
 import { CUSTOMER_FIELDS, CustomerSection, customerRef, emptyCustomer, type CustomerDraft } from './CustomerSection'
@@ -67,42 +67,10 @@ export function NewItemDialog() {
       <form onSubmit={(e) => void submit(e)} noValidate>
         <FormAlert message={errors.general} />
         <div className="field-grid four">
-          <Field label="Kind" error={f.kind}>
-            <select value={kind} onChange={(e) => changeKind(e.target.value as ItemKind)}>
-              {ITEM_KINDS.map((k) => (
-                <option key={k} value={k}>
-                  {KIND_LABEL[k]}
-                </option>
-              ))}
-            </select>
-          </Field>
-          <Field label="Category" error={f.category}>
-            <select value={category} onChange={(e) => setCategory(e.target.value as Category)}>
-              {categoriesOf(kind).map((c) => (
-                <option key={c} value={c}>
-                  {CATEGORY_LABEL[c]}
-                </option>
-              ))}
-            </select>
-          </Field>
-          <Field label="Channel" error={f.channel}>
-            <select value={channel} onChange={(e) => setChannel(e.target.value as Channel)}>
-              {CHANNELS.map((c) => (
-                <option key={c} value={c}>
-                  {CHANNEL_LABEL[c]}
-                </option>
-              ))}
-            </select>
-          </Field>
-          <Field label="Priority" error={f.priority}>
-            <select value={priority} onChange={(e) => setPriority(e.target.value as Priority)}>
-              {PRIORITIES.map((p) => (
-                <option key={p} value={p}>
-                  {PRIORITY_LABEL[p]}
-                </option>
-              ))}
-            </select>
-          </Field>
+          <SelectField label="Kind" error={f.kind} value={kind} options={ITEM_KINDS} labels={KIND_LABEL} onChange={changeKind} />
+          <SelectField label="Category" error={f.category} value={category} options={categoriesOf(kind)} labels={CATEGORY_LABEL} onChange={setCategory} />
+          <SelectField label="Channel" error={f.channel} value={channel} options={CHANNELS} labels={CHANNEL_LABEL} onChange={setChannel} />
+          <SelectField label="Priority" error={f.priority} value={priority} options={PRIORITIES} labels={PRIORITY_LABEL} onChange={setPriority} />
         </div>
         <CustomerSection value={customer} onChange={setCustomer} errors={f} />
         <Field label="Subject" error={f.subject}>

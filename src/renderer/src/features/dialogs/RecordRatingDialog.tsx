@@ -3,7 +3,7 @@ import type { RatingKind } from '../../../../shared/domain/vocabulary'
 import { RATING_SCALE } from '../../../../shared/mutations'
 import { api } from '../../api/client'
 import { Dialog } from '../../components/Dialog'
-import { Field, FormAlert, formErrors, noErrors, type FormErrors } from '../../components/fields'
+import { Field, SelectField, FormAlert, formErrors, noErrors, type FormErrors } from '../../components/fields'
 import { afterItemChange } from '../../state/actions'
 import { closeDialog, showSuccess } from '../../state/ui'
 
@@ -48,15 +48,7 @@ export function RecordRatingDialog({ itemId }: { itemId: string }) {
       <form onSubmit={(e) => void submit(e)} noValidate>
         <FormAlert message={errors.general} />
         <div className="field-grid two">
-          <Field label="Survey" error={errors.fields.kind}>
-            <select value={kind} onChange={(e) => setKind(e.target.value as RatingKind)}>
-              {(Object.keys(SURVEY_LABEL) as RatingKind[]).map((k) => (
-                <option key={k} value={k}>
-                  {SURVEY_LABEL[k]}
-                </option>
-              ))}
-            </select>
-          </Field>
+          <SelectField label="Survey" error={errors.fields.kind} value={kind} options={Object.keys(SURVEY_LABEL) as RatingKind[]} labels={SURVEY_LABEL} onChange={setKind} />
           <Field label="Score" error={errors.fields.score} hint={`${scale.min} to ${scale.max}`}>
             <input type="number" inputMode="numeric" step={1} value={score} onChange={(e) => setScore(e.target.value)} />
           </Field>
