@@ -1,23 +1,12 @@
 import { useState, type FormEvent } from 'react'
-import {
-  CATEGORY_LABEL,
-  ITEM_KINDS,
-  KIND_LABEL,
-  PRIORITIES,
-  PRIORITY_LABEL,
-  STATUS_LABEL,
-  categoriesOf,
-  type Category,
-  type ItemKind,
-  type LoggedChannel,
-  type Priority
-} from '../../../../shared/domain/vocabulary'
+import { PRIORITIES, PRIORITY_LABEL, STATUS_LABEL, type LoggedChannel, type Priority } from '../../../../shared/domain/vocabulary'
 import { CONTACT_OUTCOMES } from '../../../../shared/mutations'
 import { api } from '../../api/client'
 import { Dialog } from '../../components/Dialog'
 import { Field, SelectField, FormAlert, formErrors, noErrors, type FormErrors } from '../../components/fields'
 import { afterItemCreated } from '../../state/actions'
 import { closeDialog, showSuccess } from '../../state/ui'
+import { KindAndCategoryFields, useKindAndCategory } from './KindAndCategory'
 import { CUSTOMER_FIELDS, CustomerSection, customerRef, emptyCustomer, type CustomerDraft } from './CustomerSection'
 
 const FIELDS = ['channel', 'kind', 'category', 'priority', 'subject', 'summary', 'outcome', ...CUSTOMER_FIELDS] as const
@@ -29,8 +18,8 @@ const CONTACT_TYPE_LABEL: Record<LoggedChannel, string> = { phone: 'Phone call',
 /** A phone call or walk-in the agent took, logged as a new item with its outcome. */
 export function LogContactDialog({ channel: initialChannel }: { channel: LoggedChannel }) {
   const [channel, setChannel] = useState<LoggedChannel>(initialChannel)
-  const [kind, setKind] = useState<ItemKind>('service')
-  const [category, setCategory] = useState<Category>(categoriesOf('service')[0]!)
+  const kindAndCategory = useKindAndCategory()
+  const { kind, category } = kindAndCategory
   const [priority, setPriority] = useState<Priority>('normal')
   const [customer, setCustomer] = useState<CustomerDraft>(emptyCustomer)
   const [subject, setSubject] = useState('')
@@ -38,11 +27,6 @@ export function LogContactDialog({ channel: initialChannel }: { channel: LoggedC
   const [outcome, setOutcome] = useState<Outcome>('resolved')
   const [busy, setBusy] = useState(false)
   const [errors, setErrors] = useState<FormErrors<FieldKey>>(noErrors)
-
-  const changeKind = (next: ItemKind) => {
-    setKind(next)
-    if (!categoriesOf(next).includes(category)) setCategory(categoriesOf(next)[0]!)
-  }
 
   const submit = async (e: FormEvent) => {
     e.preventDefault()
@@ -72,8 +56,7 @@ export function LogContactDialog({ channel: initialChannel }: { channel: LoggedC
         <FormAlert message={errors.general} />
         <div className="field-grid four">
           <SelectField label="Contact type" error={f.channel} value={channel} options={Object.keys(CONTACT_TYPE_LABEL) as LoggedChannel[]} labels={CONTACT_TYPE_LABEL} onChange={setChannel} />
-          <SelectField label="Kind" error={f.kind} value={kind} options={ITEM_KINDS} labels={KIND_LABEL} onChange={changeKind} />
-          <SelectField label="Category" error={f.category} value={category} options={categoriesOf(kind)} labels={CATEGORY_LABEL} onChange={setCategory} />
+          <KindAndCategoryFields state={kindAndCategory} errors={f} />
           <SelectField label="Priority" error={f.priority} value={priority} options={PRIORITIES} labels={PRIORITY_LABEL} onChange={setPriority} />
         </div>
         <CustomerSection value={customer} onChange={setCustomer} errors={f} />

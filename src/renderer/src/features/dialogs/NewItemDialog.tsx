@@ -1,31 +1,19 @@
 import { useState, type FormEvent } from 'react'
-import {
-  CATEGORY_LABEL,
-  CHANNELS,
-  CHANNEL_LABEL,
-  ITEM_KINDS,
-  KIND_LABEL,
-  PRIORITIES,
-  PRIORITY_LABEL,
-  categoriesOf,
-  type Category,
-  type Channel,
-  type ItemKind,
-  type Priority
-} from '../../../../shared/domain/vocabulary'
+import { CHANNELS, CHANNEL_LABEL, PRIORITIES, PRIORITY_LABEL, type Channel, type Priority } from '../../../../shared/domain/vocabulary'
 import { api } from '../../api/client'
 import { Dialog } from '../../components/Dialog'
 import { Field, SelectField, FormAlert, formErrors, noErrors, type FormErrors } from '../../components/fields'
 import { afterItemCreated } from '../../state/actions'
 import { closeDialog, showSuccess } from '../../state/ui'
+import { KindAndCategoryFields, useKindAndCategory } from './KindAndCategory'
 import { CUSTOMER_FIELDS, CustomerSection, customerRef, emptyCustomer, type CustomerDraft } from './CustomerSection'
 
 const FIELDS = ['kind', 'category', 'channel', 'priority', 'subject', 'body', ...CUSTOMER_FIELDS] as const
 type FieldKey = (typeof FIELDS)[number]
 
 export function NewItemDialog() {
-  const [kind, setKind] = useState<ItemKind>('service')
-  const [category, setCategory] = useState<Category>(categoriesOf('service')[0]!)
+  const kindAndCategory = useKindAndCategory()
+  const { kind, category } = kindAndCategory
   const [channel, setChannel] = useState<Channel>('email')
   const [priority, setPriority] = useState<Priority>('normal')
   const [customer, setCustomer] = useState<CustomerDraft>(emptyCustomer)
@@ -34,11 +22,6 @@ export function NewItemDialog() {
   const [assignToMe, setAssignToMe] = useState(false)
   const [busy, setBusy] = useState(false)
   const [errors, setErrors] = useState<FormErrors<FieldKey>>(noErrors)
-
-  const changeKind = (next: ItemKind) => {
-    setKind(next)
-    if (!categoriesOf(next).includes(category)) setCategory(categoriesOf(next)[0]!)
-  }
 
   const submit = async (e: FormEvent) => {
     e.preventDefault()
@@ -67,8 +50,7 @@ export function NewItemDialog() {
       <form onSubmit={(e) => void submit(e)} noValidate>
         <FormAlert message={errors.general} />
         <div className="field-grid four">
-          <SelectField label="Kind" error={f.kind} value={kind} options={ITEM_KINDS} labels={KIND_LABEL} onChange={changeKind} />
-          <SelectField label="Category" error={f.category} value={category} options={categoriesOf(kind)} labels={CATEGORY_LABEL} onChange={setCategory} />
+          <KindAndCategoryFields state={kindAndCategory} errors={f} />
           <SelectField label="Channel" error={f.channel} value={channel} options={CHANNELS} labels={CHANNEL_LABEL} onChange={setChannel} />
           <SelectField label="Priority" error={f.priority} value={priority} options={PRIORITIES} labels={PRIORITY_LABEL} onChange={setPriority} />
         </div>
