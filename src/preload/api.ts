@@ -47,7 +47,12 @@ export function buildPreloadApi(invoke: Invoke): PreloadApi {
     'item.escalateToSupport': method('item.escalateToSupport'),
     'item.escalateTier': method('item.escalateTier'),
     'item.handBack': method('item.handBack'),
-    'item.deescalate': method('item.deescalate')
+    'item.deescalate': method('item.deescalate'),
+    'sync.status': method('sync.status'),
+    'sync.signIn': method('sync.signIn'),
+    'sync.signOut': method('sync.signOut'),
+    'sync.rejections': method('sync.rejections'),
+    'sync.dismissRejection': method('sync.dismissRejection')
   } satisfies Record<OperationName, PreloadMethod>
   return Object.freeze(api)
 }

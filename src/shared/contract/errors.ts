@@ -1,7 +1,7 @@
 import type { RejectionCode } from '../mutations/types'
 
 /** Every way a call can fail, as data that crosses process boundaries intact. */
-export const ERROR_CODES = ['invalid_argument', 'too_large', 'unknown_operation', 'not_found', 'rejected', 'not_signed_in', 'database_refused', 'internal'] as const
+export const ERROR_CODES = ['invalid_argument', 'too_large', 'unknown_operation', 'not_found', 'rejected', 'not_signed_in', 'unauthorized', 'unreachable', 'database_refused', 'internal'] as const
 export type ErrorCode = (typeof ERROR_CODES)[number]
 
 export interface Issue {

@@ -2,7 +2,7 @@ import { z } from 'zod'
 import type { Agent, Customer, Item, ItemEvent, Message, Rating, SavedView } from '../domain/entities'
 import { mutations, type MutationName } from '../mutations'
 import { LIMITS, emailField, idField, nameField, sortField, viewFilterField } from '../mutations/fields'
-import type { OperationName } from './names'
+import type { AsyncOperationName, OperationName } from './names'
 import type { WorkspaceSettings } from '../domain/settings'
 import type { EscalationFigures } from '../domain/figures/escalations'
 import type { Queue } from '../domain/escalation'
@@ -52,6 +52,39 @@ export interface ItemDetail {
   customerItems: InboxRow[]
 }
 
+/** Where the console stands with its server (docs/sync-protocol.md). */
+export const SYNC_STATES = ['local', 'signed_out', 'connecting', 'online', 'offline'] as const
+export type SyncState = (typeof SYNC_STATES)[number]
+export interface SyncStatus {
+  /** 'local': a workspace of this computer only (demo or empty), never synced. */
+  state: SyncState
+  serverUrl: string | null
+  /** The agent this workspace is bound to on the server. */
+  agentId: string | null
+  /** Local changes not yet confirmed by a pull. */
+  pending: number
+  lastSyncedAt: string | null
+  /** During the first sync of a workspace: items received and items in scope. */
+  firstSync: { done: number; total: number } | null
+  /** Changes the server refused and the agent has not dismissed yet. */
+  rejections: number
+  /** Goes up whenever a pull changed local data: the UI reloads what it shows. */
+  dataVersion: number
+  /** Why the last attempt failed (offline, credential refused), for the status line. */
+  lastError: string | null
+}
+
+/** A change the server refused, with its reason, kept until the agent dismisses it. */
+export interface SyncRejection {
+  seq: number
+  mutationId: string
+  name: string
+  code: string
+  message: string
+  itemId: string | null
+  at: string
+}
+
 /** A mutation answers with what its decide() returned, plus the id it was recorded under. */
 type MutationResult<K extends MutationName> = Extract<ReturnType<(typeof mutations)[K]['decide']>, { ok: true }>['result'] & { mutationId: string }
 
@@ -96,7 +129,21 @@ export const argSchemas = {
   'item.escalateToSupport': mutations['item.escalateToSupport'].args,
   'item.escalateTier': mutations['item.escalateTier'].args,
   'item.handBack': mutations['item.handBack'].args,
-  'item.deescalate': mutations['item.deescalate'].args
+  'item.deescalate': mutations['item.deescalate'].args,
+  'sync.status': empty,
+  'sync.signIn': z
+    .object({
+      serverUrl: z
+        .string()
+        .trim()
+        .max(2000)
+        .refine((u) => /^https?:\/\/[^\s/]+/i.test(u) && URL.canParse(u), 'Enter the server address, like https://handoff.example.com.'),
+      credential: z.string().trim().min(1, 'Enter your credential.').max(200)
+    })
+    .strict(),
+  'sync.signOut': empty,
+  'sync.rejections': empty,
+  'sync.dismissRejection': z.object({ seq: z.number().int().min(1) }).strict()
 } satisfies Record<OperationName, z.ZodType>
 
 /** Result type of every operation. */
@@ -115,6 +162,11 @@ export type Results = {
   'settings.get': WorkspaceSettings
   /** Per agent, with their name, over [from, to). */
   'figures.escalations': (EscalationFigures & { agentName: string })[]
+  'sync.status': SyncStatus
+  'sync.signIn': SyncStatus
+  'sync.signOut': SyncStatus
+  'sync.rejections': SyncRejection[]
+  'sync.dismissRejection': SyncStatus
 } & { [K in MutationName]: MutationResult<K> }
 
 type ArgSchemas = typeof argSchemas
@@ -127,4 +179,4 @@ export type Result<K extends OperationName> = Results[K]
 /** The renderer's view of the contract: one async method per operation. */
 export type HandoffApi = { [K in OperationName]: (args: Args<K>) => Promise<Result<K>> }
 /** The core's side: one handler per operation, over validated arguments. */
-export type Handlers = { [K in OperationName]: (args: ParsedArgs<K>) => Result<K> }
+export type Handlers = { [K in OperationName]: (args: ParsedArgs<K>) => K extends AsyncOperationName ? Promise<Result<K>> : Result<K> }

@@ -30,10 +30,19 @@ export const OPERATION_NAMES = [
   'item.escalateToSupport',
   'item.escalateTier',
   'item.handBack',
-  'item.deescalate'
+  'item.deescalate',
+  'sync.status',
+  'sync.signIn',
+  'sync.signOut',
+  'sync.rejections',
+  'sync.dismissRejection'
 ] as const
 
 export type OperationName = (typeof OPERATION_NAMES)[number]
+
+/** Operations whose handler answers asynchronously (they wait on the network); every other handler is synchronous. */
+export const ASYNC_OPERATIONS = ['sync.signIn'] as const satisfies readonly OperationName[]
+export type AsyncOperationName = (typeof ASYNC_OPERATIONS)[number]
 
 export const isOperationName = (name: unknown): name is OperationName => typeof name === 'string' && (OPERATION_NAMES as readonly string[]).includes(name)
 
