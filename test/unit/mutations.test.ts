@@ -168,6 +168,15 @@ describe('item.assign', () => {
     expect(d).toEqual({ ok: false, rejection: { code: 'conflict', message: 'The assignee changed meanwhile: the item is now assigned to Tomás Alvarez.' } })
   })
 
+  it('lets a supervisor override the compare-and-set, and nobody else', () => {
+    const dana: Agent = { id: 'agent-dana', name: 'Dana Reyes', email: 'dana@example.com', role: 'supervisor', tiers: [] }
+    const held = snapshot({ items: [item({ assigneeId: 'agent-tomas' })], agents: [maya, tomas, dana] })
+    const args = { itemId: 'item-1', assigneeId: 'agent-maya', expectedAssigneeId: null, override: true }
+    const bySupervisor = mutations['item.assign'].decide(held, parse('item.assign', args), { ...ctx, actorId: 'agent-dana' })
+    expect(changesOf(bySupervisor)[0]).toEqual({ op: 'updateItem', id: 'item-1', patch: { assigneeId: 'agent-maya', updatedAt: NOW } })
+    expect(assign(held, args)).toMatchObject({ ok: false, rejection: { code: 'forbidden' } })
+  })
+
   it('refuses an unknown agent, an unchanged assignee and a closed item', () => {
     expect(assign(snapshot({ items: [item()] }), { itemId: 'item-1', assigneeId: 'ghost' })).toMatchObject({ rejection: { code: 'not_found' } })
     expect(assign(snapshot({ items: [item({ assigneeId: 'agent-maya' })], agents: [maya] }), { itemId: 'item-1', assigneeId: 'agent-maya' })).toMatchObject({
