@@ -1,0 +1,40 @@
+/** `npm run cli -- <command>`: see cli/commands.ts for the commands. */
+import { ConfigError, lockEmbeddedStore, storeLocation, storeOptions } from './config'
+import { USAGE, UsageError, runAgentCommand, splitStoreFlags } from './cli/commands'
+import { StoreError, openStore } from './store'
+
+async function main(argv: string[]): Promise<void> {
+  const flags = splitStoreFlags(argv)
+  const rest = flags.rest
+  if (flags.help || rest.length === 0) {
+    console.log(USAGE)
+    return
+  }
+  const [group, ...commandArgs] = rest
+  if (group !== 'agent') throw new UsageError(`Unknown command "${group}".\n${USAGE}`)
+  const location = storeLocation({ 'database-url': flags.databaseUrl, data: flags.data })
+  const release = location.kind === 'embedded' ? lockEmbeddedStore(location.dir, 'cli') : () => undefined
+  try {
+    const store = await openStore(storeOptions(location))
+    try {
+      await runAgentCommand(store, commandArgs, { out: (line) => console.log(line) }, flags.json)
+    } finally {
+      await store.close()
+    }
+  } finally {
+    release()
+  }
+}
+
+main(process.argv.slice(2)).catch((e: unknown) => {
+  if (e instanceof UsageError || e instanceof ConfigError || e instanceof StoreError) {
+    console.error(`handoff cli: ${e.message}`)
+    process.exit(2)
+  }
+  if (e instanceof TypeError && (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+    console.error(`handoff cli: ${e.message}\n${USAGE}`)
+    process.exit(2)
+  }
+  console.error(e)
+  process.exit(1)
+})

@@ -1,0 +1,160 @@
+/**
+ * The sync server's HTTP face (docs/sync-protocol.md): a stateless Fastify app over a
+ * ServerStore. Every /v1 route but /v1/health authenticates its caller; every body is validated
+ * by the protocol's zod schemas before it reaches the store; errors always answer
+ * `{ error: { code, message } }` with the status the protocol names.
+ */
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify'
+import type { z } from 'zod'
+import { escalationFigures } from '../../shared/domain/figures/escalations'
+import {
+  MAX_BODY_BYTES,
+  PROTOCOL_VERSION,
+  pullRequest,
+  pushRequest,
+  type MeResponse,
+  type SyncErrorBody,
+  type SyncErrorCode
+} from '../../shared/sync/protocol'
+import { StoreError, type AgentRecord, type ServerStore } from '../store'
+import { bearerCredential } from './auth'
+import { figuresQuery } from './figures-query'
+import { Nudger } from './nudger'
+
+export interface AppOptions {
+  store: ServerStore
+  /** Fastify's logger (pino); off in tests. */
+  logger?: boolean
+  /** How often an idle event stream gets a heartbeat comment (ms). */
+  heartbeatMs?: number
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    agent: AgentRecord | null
+  }
+}
+
+const STATUS: Record<SyncErrorCode, number> = {
+  bad_request: 400,
+  unauthorized: 401,
+  forbidden: 403,
+  not_found: 404,
+  sequence_gap: 409,
+  too_large: 413,
+  internal: 500
+}
+
+export class HttpError extends Error {
+  constructor(
+    readonly code: SyncErrorCode,
+    message: string,
+    readonly expectedSeq?: number
+  ) {
+    super(message)
+    this.name = 'HttpError'
+  }
+}
+
+function send(reply: FastifyReply, code: SyncErrorCode, message: string, expectedSeq?: number): FastifyReply {
+  const body: SyncErrorBody = { error: { code, message, ...(expectedSeq !== undefined ? { expectedSeq } : {}) } }
+  return reply.code(STATUS[code]).type('application/json').send(body)
+}
+
+function parse<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
+  const parsed = schema.safeParse(value)
+  if (!parsed.success) {
+    const detail = parsed.error.issues
+      .slice(0, 5)
+      .map((i) => `${i.path.map(String).join('.') || 'body'}: ${i.message}`)
+      .join('; ')
+    throw new HttpError('bad_request', `The request is not valid: ${detail}.`)
+  }
+  return parsed.data
+}
+
+function agentOf(request: FastifyRequest): AgentRecord {
+  if (!request.agent) throw new HttpError('unauthorized', 'Sign in first.')
+  return request.agent
+}
+
+export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const { store } = options
+  const app = Fastify({ logger: options.logger ?? false, bodyLimit: MAX_BODY_BYTES, return503OnClosing: true })
+  const nudger = new Nudger(store, options.heartbeatMs ?? 15_000)
+  // Open event streams would hold close() forever: end them first, then stop listening.
+  app.addHook('preClose', async () => nudger.endStreams())
+  app.addHook('onClose', async () => nudger.close())
+  app.decorateRequest('agent', null)
+
+  // Only JSON bodies exist in this protocol; anything else is refused before a route runs.
+  app.removeAllContentTypeParsers()
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
+    try {
+      done(null, JSON.parse(body as string))
+    } catch {
+      done(new HttpError('bad_request', 'The body is not valid JSON.'), undefined)
+    }
+  })
+  app.addContentTypeParser('*', (_req, _payload, done) => done(new HttpError('bad_request', 'Send JSON (Content-Type: application/json).'), undefined))
+
+  app.setErrorHandler((error: unknown, request, reply) => {
+    if (error instanceof HttpError) return send(reply, error.code, error.message, error.expectedSeq)
+    if (error instanceof StoreError) return send(reply, error.code, error.message, error.expectedSeq)
+    const fastifyCode = (error as { code?: string }).code
+    if (fastifyCode === 'FST_ERR_CTP_BODY_TOO_LARGE') return send(reply, 'too_large', `The body is larger than ${MAX_BODY_BYTES} bytes.`)
+    if (fastifyCode?.startsWith('FST_ERR_CTP_') || (error as { statusCode?: number }).statusCode === 400) {
+      return send(reply, 'bad_request', 'The request could not be read.')
+    }
+    request.log.error({ err: error }, 'request failed')
+    return send(reply, 'internal', 'The server failed; nothing was changed by this request. The details were logged.')
+  })
+  app.setNotFoundHandler((_request, reply) => send(reply, 'not_found', 'There is no such route.'))
+
+  // Every route but the health check needs a valid credential.
+  app.addHook('onRequest', async (request) => {
+    if (request.url === '/v1/health') return
+    const credential = bearerCredential(request.headers.authorization)
+    if (!credential) throw new HttpError('unauthorized', 'A credential is required (Authorization: Bearer hf1.…).')
+    const agent = await store.authenticate(credential)
+    if (!agent) throw new HttpError('unauthorized', 'The credential was not accepted: it is wrong, revoked, or its agent is disabled.')
+    request.agent = agent
+  })
+
+  app.get('/v1/health', async () => ({ ok: true, protocol: PROTOCOL_VERSION }))
+
+  app.get('/v1/me', async (request): Promise<MeResponse> => {
+    const agent = agentOf(request)
+    return {
+      protocol: PROTOCOL_VERSION,
+      serverId: await store.serverId(),
+      agent: { id: agent.id, name: agent.name, email: agent.email, role: agent.role, tiers: agent.tiers },
+      admin: agent.admin
+    }
+  })
+
+  app.post('/v1/push', async (request) => store.push(agentOf(request), parse(pushRequest, request.body)))
+
+  app.post('/v1/pull', async (request) => store.pull(agentOf(request), parse(pullRequest, request.body)))
+
+  app.get('/v1/events', (request, reply) => {
+    agentOf(request)
+    nudger.attach(request, reply)
+  })
+
+  app.get('/v1/figures/escalations', async (request) => {
+    const agent = agentOf(request)
+    const q = parse(figuresQuery, request.query)
+    const everyone = q.agentId === undefined
+    if ((everyone || q.agentId !== agent.id) && agent.role !== 'supervisor') {
+      throw new HttpError('forbidden', 'Only a supervisor can read other agents’ figures.')
+    }
+    const from = new Date(q.from).toISOString()
+    const to = new Date(q.to).toISOString()
+    const figures = escalationFigures(await store.eventsInRange(from, to), from, to)
+    return { from, to, figures: everyone ? figures : figures.filter((f) => f.agentId === q.agentId) }
+  })
+
+  await nudger.start()
+  return app
+}
