@@ -8,6 +8,8 @@ import { SaveViewDialog } from './features/dialogs/SaveViewDialog'
 import { HandoffDialog } from './features/dialogs/HandoffDialog'
 import { SettingsDialog } from './features/dialogs/SettingsDialog'
 import { FiguresDialog } from './features/dialogs/FiguresDialog'
+import { RejectionsDialog } from './features/dialogs/RejectionsDialog'
+import { ServerDialog } from './features/dialogs/ServerDialog'
 import { FirstRun } from './features/first-run/FirstRun'
 import { InboxTable } from './features/inbox/InboxTable'
 import { InboxToolbar } from './features/inbox/InboxToolbar'
@@ -18,6 +20,7 @@ import { ViewsNav } from './features/layout/ViewsNav'
 import { CommandPalette } from './features/palette/CommandPalette'
 import { applyView, clearFilters, useInboxStore } from './state/inbox'
 import { loadSession, refreshOutbox, useSessionPhase, useSessionStore, useSignedInAgent, useWorkspace } from './state/session'
+import { startSyncPolling, useIsSynced } from './state/sync'
 import { useDialog, useModalOpen, usePaletteOpen, type DialogState } from './state/ui'
 
 const OUTBOX_POLL_MS = 5000
@@ -26,15 +29,20 @@ export function App() {
   const phase = useSessionPhase()
   const workspace = useWorkspace()
   const agent = useSignedInAgent()
+  const synced = useIsSynced()
 
   useEffect(() => {
     void loadSession()
   }, [])
 
+  // The server sync's status, every second: state, pending changes, refused ones, new data.
+  useEffect(() => startSyncPolling(), [])
+
   if (phase === 'refused') return <DatabaseRefused />
   if (phase === 'loading') return <Loading />
   if (phase === 'failed') return <StartupFailed />
-  if (!workspace || workspace.empty) return <FirstRun />
+  // A workspace connected to a server opens the console at once, while its first download runs.
+  if (!workspace || (workspace.empty && !(synced && agent))) return <FirstRun />
   if (!agent) return <ChooseAgent />
   return <Workspace />
 }
@@ -100,5 +108,9 @@ function ActiveDialog({ dialog }: { dialog: DialogState }) {
       return <SettingsDialog />
     case 'figures':
       return <FiguresDialog />
+    case 'server':
+      return <ServerDialog />
+    case 'rejections':
+      return <RejectionsDialog />
   }
 }

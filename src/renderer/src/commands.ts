@@ -142,6 +142,8 @@ export const COMMANDS: readonly Command[] = [
   handoffCommand('deescalate', 'deescalate', 'De-escalate', 'Shift+D'),
   { id: 'settings', title: 'Workspace settings', key: '', enabled: ready, run: () => openDialog({ type: 'settings' }) },
   { id: 'figures', title: 'Escalation figures', key: '', enabled: ready, run: () => openDialog({ type: 'figures' }) },
+  { id: 'server', title: 'Server connection', key: '', enabled: ready, run: () => openDialog({ type: 'server' }) },
+  { id: 'rejections', title: 'Show changes not applied', key: '', enabled: ready, run: () => openDialog({ type: 'rejections' }) },
   viewCommand(1),
   viewCommand(2),
   viewCommand(3),

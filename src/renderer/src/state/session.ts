@@ -84,6 +84,25 @@ export async function refreshWorkspace(): Promise<void> {
   }
 }
 
+/** Data changed underneath (a pull from the server): take the agents, views and settings again. */
+export async function refreshDirectory(): Promise<void> {
+  try {
+    await loadDirectory()
+  } catch {
+    // What is on screen stays; the next change tries again.
+  }
+}
+
+/**
+ * After connecting this workspace to a server: the session now has the bound agent (and, soon,
+ * the server's data), so take it and the directory again.
+ */
+export async function reloadSession(): Promise<void> {
+  const info = await api['session.get']({})
+  applySession(info)
+  await loadDirectory()
+}
+
 export async function refreshViews(): Promise<SavedView[]> {
   const views = await api['views.list']({})
   set({ views })

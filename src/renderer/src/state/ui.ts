@@ -10,6 +10,8 @@ export type DialogState =
   | { type: 'handoff'; action: HandoffAction; itemId: string }
   | { type: 'settings' }
   | { type: 'figures' }
+  | { type: 'server' }
+  | { type: 'rejections' }
 
 export interface Toast {
   id: number

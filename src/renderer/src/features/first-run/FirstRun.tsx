@@ -2,13 +2,14 @@ import { useState, type FormEvent } from 'react'
 import { api } from '../../api/client'
 import { Field, FormAlert, formErrors, noErrors, type FormErrors } from '../../components/fields'
 import { enterWorkspace } from '../../state/session'
+import { ServerSignIn } from '../sync/ServerSignIn'
 
 const FIELDS = ['name', 'email'] as const
 type FieldKey = (typeof FIELDS)[number]
 
-/** An empty database: open the demo workspace, or start an empty one as yourself. */
+/** An empty database: open the demo workspace, start an empty one as yourself, or connect to a server. */
 export function FirstRun() {
-  const [mode, setMode] = useState<'choose' | 'seeding' | 'empty'>('choose')
+  const [mode, setMode] = useState<'choose' | 'seeding' | 'empty' | 'server'>('choose')
   const [name, setName] = useState('')
   const [email, setEmail] = useState('')
   const [busy, setBusy] = useState(false)
@@ -58,6 +59,20 @@ export function FirstRun() {
                 <button type="button" className="big" onClick={() => setMode('empty')}>
                   Start an empty workspace
                 </button>
+                <button type="button" className="big" onClick={() => setMode('server')}>
+                  Connect to a server
+                </button>
+              </div>
+            ) : mode === 'server' ? (
+              <div className="first-run-form">
+                <p className="muted">Work on your team’s items: sign in with the server address and the credential your administrator gave you.</p>
+                <ServerSignIn
+                  autoFocus
+                  onBack={() => {
+                    setErrors(noErrors())
+                    setMode('choose')
+                  }}
+                />
               </div>
             ) : (
               <form className="first-run-form" onSubmit={(e) => void start(e)} noValidate>

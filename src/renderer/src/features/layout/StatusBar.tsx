@@ -3,6 +3,8 @@ import { applyView, refreshInbox } from '../../state/inbox'
 import { closeItem } from '../../state/item'
 import { signIn, useSessionStore, useAgents, useOutboxPending, useSignedInAgent, useWorkspace } from '../../state/session'
 import { openDialog, showError, showSuccess } from '../../state/ui'
+import { SyncIndicators } from '../sync/SyncIndicators'
+import { useIsSynced, useSyncStatus } from '../../state/sync'
 
 export function outboxText(pending: number): string {
   if (pending === 0) return 'All changes saved locally'
@@ -15,6 +17,8 @@ export function StatusBar() {
   const agents = useAgents()
   const pending = useOutboxPending()
   const workspace = useWorkspace()
+  const synced = useIsSynced()
+  const status = useSyncStatus()
 
   const switchTo = async (agentId: string) => {
     try {
@@ -34,29 +38,43 @@ export function StatusBar() {
 
   return (
     <footer aria-label="Status bar" className="status-bar">
-      <span className="signed-in">
-        <span>{agent ? `Signed in as ${agent.name}` : 'Not signed in'}</span>
-        {agents.length > 1 ? (
-          <select
-            className="agent-switch"
-            aria-label="Signed in as"
-            title="Switch to another agent on this computer"
-            value={agent?.id ?? ''}
-            onChange={(e) => void switchTo(e.target.value)}
-          >
-            {agent ? null : <option value="">Choose…</option>}
-            {agents.map((a) => (
-              <option key={a.id} value={a.id}>
-                {a.name}
-              </option>
-            ))}
-          </select>
-        ) : null}
-      </span>
-      <span className={pending > 0 ? 'outbox pending' : 'outbox'}>{outboxText(pending)}</span>
+      {synced && status ? (
+        <>
+          <span className="signed-in">
+            <span>Signed in as {agents.find((a) => a.id === status.agentId)?.name ?? agent?.name ?? 'your agent'}</span>
+          </span>
+          <SyncIndicators status={status} />
+        </>
+      ) : (
+        <>
+          <span className="signed-in">
+            <span>{agent ? `Signed in as ${agent.name}` : 'Not signed in'}</span>
+            {agents.length > 1 ? (
+              <select
+                className="agent-switch"
+                aria-label="Signed in as"
+                title="Switch to another agent on this computer"
+                value={agent?.id ?? ''}
+                onChange={(e) => void switchTo(e.target.value)}
+              >
+                {agent ? null : <option value="">Choose…</option>}
+                {agents.map((a) => (
+                  <option key={a.id} value={a.id}>
+                    {a.name}
+                  </option>
+                ))}
+              </select>
+            ) : null}
+          </span>
+          <span className={pending > 0 ? 'outbox pending' : 'outbox'}>{outboxText(pending)}</span>
+        </>
+      )}
       <span className="spacer" />
       <button type="button" className="status-button" onClick={() => openDialog({ type: 'figures' })} title="Escalations, hand-backs and escalation rate by agent">
         Escalation figures
+      </button>
+      <button type="button" className="status-button" onClick={() => openDialog({ type: 'server' })} title="Connect this workspace to your team’s server">
+        Server
       </button>
       <button type="button" className="status-button" onClick={() => openDialog({ type: 'settings' })} title="SLA targets and escalation reasons">
         Settings
