@@ -1,0 +1,246 @@
+import type { Item } from '../../shared/domain/entities'
+import { QUEUES } from '../../shared/domain/escalation'
+import type { WorkspaceSettings } from '../../shared/domain/settings'
+import { PRIORITIES } from '../../shared/domain/vocabulary'
+import type { Change, Snapshot } from '../../shared/mutations/types'
+import type { SqlClient } from './sql'
+
+/** One row of the change feed, written in the mutation's own transaction. */
+export interface FeedRow {
+  entity: 'item' | 'agent' | 'settings' | 'view'
+  entity_id: string
+  owner_id: string | null
+  queue_before: string | null
+  assignee_before: string | null
+  queue_after: string | null
+  assignee_after: string | null
+}
+
+export const itemFeedRow = (id: string, before: Item | null | undefined, after: Item | null | undefined): FeedRow => ({
+  entity: 'item',
+  entity_id: id,
+  owner_id: null,
+  queue_before: before?.queue ?? null,
+  assignee_before: before?.assigneeId ?? null,
+  queue_after: after?.queue ?? null,
+  assignee_after: after?.assigneeId ?? null
+})
+
+/** Writes feed rows (one statement). */
+export async function insertFeedRows(tx: SqlClient, rows: readonly FeedRow[]): Promise<void> {
+  if (rows.length === 0) return
+  await tx.query(`INSERT INTO changes (entity, entity_id, owner_id, queue_before, assignee_before, queue_after, assignee_after) ${FEED_ROWS_SELECT}`, [JSON.stringify(rows)])
+}
+/** `SELECT` of feed rows from a jsonb array parameter named $N (text to splice into a statement). */
+export const feedRowsSelect = (param: string) =>
+  `SELECT entity, entity_id, owner_id, queue_before, assignee_before, queue_after, assignee_after FROM jsonb_to_recordset(${param}::jsonb)
+     AS x(entity text, entity_id text, owner_id text, queue_before text, assignee_before text, queue_after text, assignee_after text)`
+const FEED_ROWS_SELECT = feedRowsSelect('$1')
+
+type ItemPatch = Extract<Change, { op: 'updateItem' }>['patch']
+/** Every patchable field and its column; a new Item field fails to compile here until it is mapped. */
+const PATCH_COLUMNS: { [K in keyof Required<ItemPatch>]: string } = {
+  kind: 'kind',
+  category: 'category',
+  channel: 'channel',
+  customerId: 'customer_id',
+  subject: 'subject',
+  status: 'status',
+  priority: 'priority',
+  assigneeId: 'assignee_id',
+  tier: 'tier',
+  queue: 'queue',
+  handoffSummary: 'handoff_summary',
+  queueChangedBy: 'queue_changed_by',
+  queueChangedAt: 'queue_changed_at',
+  slaStartedAt: 'sla_started_at',
+  slaRespondedAt: 'sla_responded_at',
+  updatedAt: 'updated_at',
+  firstResponseAt: 'first_response_at',
+  resolvedAt: 'resolved_at',
+  slaDueAt: 'sla_due_at'
+}
+const isPatchKey = (k: string): k is keyof ItemPatch => Object.hasOwn(PATCH_COLUMNS, k)
+
+const itemRecord = (i: Item) => ({
+  id: i.id,
+  kind: i.kind,
+  category: i.category,
+  channel: i.channel,
+  customer_id: i.customerId,
+  subject: i.subject,
+  status: i.status,
+  priority: i.priority,
+  assignee_id: i.assigneeId,
+  tier: i.tier,
+  queue: i.queue,
+  handoff_summary: i.handoffSummary,
+  queue_changed_by: i.queueChangedBy,
+  queue_changed_at: i.queueChangedAt,
+  sla_started_at: i.slaStartedAt,
+  sla_responded_at: i.slaRespondedAt,
+  created_at: i.createdAt,
+  updated_at: i.updatedAt,
+  first_response_at: i.firstResponseAt,
+  resolved_at: i.resolvedAt,
+  sla_due_at: i.slaDueAt
+})
+
+/** Inserts rows given as objects keyed by column name: one statement for any number of rows. */
+async function insertRecords(tx: SqlClient, table: string, records: readonly object[]): Promise<void> {
+  if (records.length === 0) return
+  await tx.query(`INSERT INTO ${table} SELECT * FROM jsonb_populate_recordset(NULL::${table}, $1::jsonb)`, [JSON.stringify(records)])
+}
+
+/** Thrown when a change names a row that is not there: a bug in a decide(), never a user error. */
+export class MissingRowError extends Error {
+  constructor(what: string, id: string) {
+    super(`${what} ${id} does not exist`)
+    this.name = 'MissingRowError'
+  }
+}
+
+/**
+ * Writes a decision's changes inside the caller's transaction, from the snapshot it was decided
+ * on (items in it are locked), grouped into one statement per kind of row. Returns the feed rows
+ * to write with it: one 'item' row per item inserted, updated or given a child row (with its
+ * queue and assignee before and after), one per view written or deleted, one for settings.
+ */
+export async function applyChanges(tx: SqlClient, changes: readonly Change[], before: Snapshot): Promise<FeedRow[]> {
+  const state = new Map<string, Item>(before.items)
+  const inserted = new Map<string, Item>()
+  const patches = new Map<string, Record<string, unknown>>()
+  const touched = new Set<string>()
+  const customers: object[] = []
+  const messages: object[] = []
+  const events: object[] = []
+  const ratings: object[] = []
+  const feed: FeedRow[] = []
+  const viewWrites: Change[] = []
+  let settings: WorkspaceSettings | null = null
+
+  for (const change of changes) {
+    switch (change.op) {
+      case 'insertCustomer': {
+        const c = change.customer
+        customers.push({ id: c.id, name: c.name, email: c.email, phone: c.phone, created_at: c.createdAt })
+        break
+      }
+      case 'insertItem':
+        state.set(change.item.id, change.item)
+        inserted.set(change.item.id, change.item)
+        touched.add(change.item.id)
+        break
+      case 'updateItem': {
+        const item = state.get(change.id)
+        if (!item) throw new MissingRowError('Item', change.id)
+        const next = { ...item, ...stripUndefined(change.patch) }
+        state.set(change.id, next)
+        if (inserted.has(change.id)) inserted.set(change.id, next)
+        else {
+          const p = patches.get(change.id) ?? {}
+          for (const [k, v] of Object.entries(change.patch)) if (v !== undefined) p[k] = v
+          patches.set(change.id, p)
+        }
+        touched.add(change.id)
+        break
+      }
+      case 'insertMessage': {
+        const m = change.message
+        messages.push({ id: m.id, item_id: m.itemId, kind: m.kind, author_id: m.authorId, channel: m.channel, body: m.body, created_at: m.createdAt })
+        touched.add(m.itemId)
+        break
+      }
+      case 'insertEvent': {
+        const e = change.event
+        events.push({ id: e.id, item_id: e.itemId, type: e.type, actor_id: e.actorId, from_value: e.from, to_value: e.to, reason: e.reason, created_at: e.createdAt })
+        touched.add(e.itemId)
+        break
+      }
+      case 'insertRating': {
+        const r = change.rating
+        ratings.push({ id: r.id, item_id: r.itemId, kind: r.kind, score: r.score, recorded_by: r.recordedBy, created_at: r.createdAt })
+        touched.add(r.itemId)
+        break
+      }
+      case 'upsertView':
+      case 'deleteView':
+        viewWrites.push(change)
+        break
+      case 'setSettings':
+        settings = change.settings
+        break
+      default: {
+        const unknownChange: never = change
+        throw new Error(`Unknown change ${JSON.stringify(unknownChange)}`)
+      }
+    }
+  }
+
+  await insertRecords(tx, 'customers', customers)
+  await insertRecords(tx, 'items', [...inserted.values()].map(itemRecord))
+  for (const [id, patch] of patches) {
+    const old = before.items.get(id)
+    const sets: string[] = []
+    const params: unknown[] = [id]
+    for (const [key, value] of Object.entries(patch)) {
+      if (!isPatchKey(key)) throw new Error(`Cannot patch item field ${key}`)
+      // A column rewritten to its own value still costs index work: skip those.
+      if (old && old[key] === value) continue
+      params.push(value)
+      sets.push(`${PATCH_COLUMNS[key]} = $${params.length}`)
+    }
+    if (sets.length > 0) await tx.query(`UPDATE items SET ${sets.join(', ')} WHERE id = $1`, params)
+  }
+  await insertRecords(tx, 'messages', messages)
+  await insertRecords(tx, 'item_events', events)
+  await insertRecords(tx, 'ratings', ratings)
+
+  for (const change of viewWrites) {
+    if (change.op === 'upsertView') {
+      const v = change.view
+      if (v.ownerId === null) throw new Error('Built-in views are not stored')
+      await tx.query(
+        `INSERT INTO views (id, owner_id, name, filter, sort) VALUES ($1, $2, $3, $4::jsonb, $5::jsonb)
+         ON CONFLICT (id) DO UPDATE SET name = excluded.name, filter = excluded.filter, sort = excluded.sort`,
+        [v.id, v.ownerId, v.name, JSON.stringify(v.filter), JSON.stringify(v.sort)]
+      )
+      feed.push({ entity: 'view', entity_id: v.id, owner_id: v.ownerId, queue_before: null, assignee_before: null, queue_after: null, assignee_after: null })
+    } else if (change.op === 'deleteView') {
+      const { rows } = await tx.query<{ owner_id: string }>('DELETE FROM views WHERE id = $1 RETURNING owner_id', [change.id])
+      const owner = rows[0]?.owner_id ?? before.views.get(change.id)?.ownerId ?? null
+      feed.push({ entity: 'view', entity_id: change.id, owner_id: owner, queue_before: null, assignee_before: null, queue_after: null, assignee_after: null })
+    }
+  }
+
+  if (settings) {
+    await tx.query('INSERT INTO settings (id, value) VALUES (1, $1::jsonb) ON CONFLICT (id) DO UPDATE SET value = excluded.value', [JSON.stringify(settings)])
+    await recomputeDeadlines(tx, settings)
+    feed.push({ entity: 'settings', entity_id: 'settings', owner_id: null, queue_before: null, assignee_before: null, queue_after: null, assignee_after: null })
+  }
+
+  for (const id of touched) feed.push(itemFeedRow(id, inserted.has(id) ? null : before.items.get(id), state.get(id)))
+  return feed
+}
+
+const stripUndefined = (patch: ItemPatch): Partial<Item> => Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined)) as Partial<Item>
+
+/**
+ * Keeps items.sla_due_at = slaDueAt(item, policy) for every active item when the policy changes,
+ * as the console's store does: the first-response target until answered, then the resolution
+ * target, from the current SLA clock, as ISO text in UTC with milliseconds. These rewrites write
+ * no feed rows (they would touch every active item): a console recomputes the same deadlines
+ * itself when it receives the new settings.
+ */
+async function recomputeDeadlines(tx: SqlClient, settings: WorkspaceSettings): Promise<void> {
+  const policy = settings.sla
+  const targets = QUEUES.flatMap((q) => PRIORITIES.map((p) => ({ q, p, first: policy[q][p].firstResponseMinutes, resolution: policy[q][p].resolutionMinutes })))
+  await tx.query(
+    `UPDATE items i SET sla_due_at = to_char(
+        ((i.sla_started_at::timestamptz + make_interval(mins => CASE WHEN i.sla_responded_at IS NULL THEN t.first ELSE t.resolution END)) AT TIME ZONE 'UTC'),
+        'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')
+     FROM jsonb_to_recordset($1::jsonb) AS t(q text, p text, first int, resolution int)
+     WHERE t.q = i.queue AND t.p = i.priority AND i.status IN ('new', 'open', 'pending')`,
+    [JSON.stringify(targets)]
+  )
+}

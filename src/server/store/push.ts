@@ -1,0 +1,130 @@
+import type { Agent } from '../../shared/domain/entities'
+import { isMutationName, mutations, type MutationContext, type Needs } from '../../shared/mutations'
+import type { PushRequest, PushResponse, PushedMutation } from '../../shared/sync/protocol'
+import { applyChanges, feedRowsSelect, itemFeedRow, type FeedRow } from './apply'
+import { StoreError } from './errors'
+import { settingsFromValue } from './rows'
+import { loadSnapshot } from './snapshot'
+import { sqlState, type SqlClient } from './sql'
+
+type Result = PushResponse['results'][number]
+
+/**
+ * Binds a client id to an agent on first use; refuses a client id another agent bound.
+ * Returns the client's last applied seq.
+ */
+export async function bindClient(sql: SqlClient, agentId: string, clientId: string): Promise<number> {
+  await sql.query('INSERT INTO clients (id, agent_id) VALUES ($1, $2) ON CONFLICT (id) DO NOTHING', [clientId, agentId])
+  const { rows } = await sql.query<{ agent_id: string; last_seq: string | number }>('SELECT agent_id, last_seq FROM clients WHERE id = $1', [clientId])
+  const row = rows[0]
+  if (!row || row.agent_id !== agentId) throw new StoreError('forbidden', 'This client id belongs to another agent.')
+  return Number(row.last_seq)
+}
+
+/**
+ * Applies a client's mutations in order, each in its own transaction (so one failure or a gap
+ * leaves the ones before it applied): lock the client, skip a seq already seen, stop at a gap
+ * (StoreError 'sequence_gap' with expectedSeq), run the shared decide() on PostgreSQL state, write
+ * its changes and feed rows or record its rejection, advance last_seq and NOTIFY (on commit).
+ */
+export async function push(sql: SqlClient, agent: Agent, req: PushRequest): Promise<PushResponse> {
+  for (const m of req.mutations) {
+    if (m.actorId !== agent.id) throw new StoreError('forbidden', `Mutation ${m.seq} is by ${m.actorId}: an agent can only push their own mutations.`)
+  }
+  let lastSeq = await bindClient(sql, agent.id, req.clientId)
+  const results: Result[] = []
+  for (const m of req.mutations) {
+    const step = await pushOne(sql, agent, req.clientId, m)
+    if (step.gap !== undefined) throw new StoreError('sequence_gap', `Mutation ${m.seq} skips ahead: the server expects seq ${step.gap}.`, step.gap)
+    results.push(step.result)
+    lastSeq = step.lastSeq
+  }
+  return { results, lastAppliedSeq: lastSeq }
+}
+
+type Step = { result: Result; lastSeq: number; gap?: undefined } | { gap: number; result?: undefined; lastSeq?: undefined }
+
+async function pushOne(sql: SqlClient, agent: Agent, clientId: string, m: PushedMutation): Promise<Step> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await sql.transaction((tx) => pushInTx(tx, agent, clientId, m))
+    } catch (e) {
+      // Two clients applying one mutation id at once: the loser re-runs and finds it recorded.
+      if (sqlState(e) === '23505' && attempt < 3 && String((e as { constraint?: string }).constraint ?? (e as Error).message).includes('mutations_applied_once')) continue
+      throw e
+    }
+  }
+}
+
+async function pushInTx(tx: SqlClient, agent: Agent, clientId: string, m: PushedMutation): Promise<Step> {
+  const { rows } = await tx.query<{ last_seq: string | number; dup_seq: string | number | null; settings: unknown }>(
+    `SELECT c.last_seq,
+            (SELECT mu.seq FROM mutations mu WHERE mu.mutation_id = $2 LIMIT 1) AS dup_seq,
+            (SELECT s.value FROM settings s WHERE s.id = 1) AS settings
+       FROM clients c WHERE c.id = $1 FOR UPDATE OF c`,
+    [clientId, m.mutationId]
+  )
+  const row = rows[0]
+  if (!row) throw new StoreError('not_found', `There is no client ${clientId}.`)
+  const lastSeq = Number(row.last_seq)
+  if (m.seq <= lastSeq) return { result: { seq: m.seq, outcome: 'duplicate' }, lastSeq }
+  if (m.seq > lastSeq + 1) return { gap: lastSeq + 1 }
+
+  const now = new Date().toISOString()
+  const ctx: MutationContext = { mutationId: m.mutationId, actorId: agent.id, now }
+  let feed: FeedRow[] = []
+  let itemId: string | null = null
+  let rejection: { code: string; message: string } | null = null
+
+  if (row.dup_seq !== null) {
+    rejection = { code: 'duplicate', message: `Mutation ${m.mutationId} was already pushed (seq ${String(row.dup_seq)}).` }
+  } else if (!isMutationName(m.name)) {
+    rejection = { code: 'invalid_argument', message: `There is no mutation ${m.name}.` }
+  } else {
+    const def = mutations[m.name] as unknown as {
+      args: { safeParse(x: unknown): { success: true; data: unknown } | { success: false; error: { message: string } } }
+      needs(args: unknown, ctx: MutationContext): Needs
+      decide(...a: Parameters<(typeof mutations)['item.reply']['decide']>): ReturnType<(typeof mutations)['item.reply']['decide']>
+    }
+    const parsed = def.args.safeParse(m.args)
+    if (!parsed.success) {
+      rejection = { code: 'invalid_argument', message: parsed.error.message }
+      itemId = itemIdOf(m.args)
+    } else {
+      const needs = def.needs(parsed.data, ctx)
+      const snapshot = await loadSnapshot(tx, needs, settingsFromValue(row.settings))
+      const decision = def.decide(snapshot, parsed.data as never, ctx)
+      itemId = needs.items?.[0] ?? null
+      if (decision.ok) {
+        feed = await applyChanges(tx, decision.changes, snapshot)
+        if (itemId === null) itemId = feed.find((f) => f.entity === 'item')?.entity_id ?? null
+      } else {
+        rejection = decision.rejection
+        // Clients that applied it optimistically re-receive the true state of its items.
+        feed = [...snapshot.items.values()].map((item) => itemFeedRow(item.id, item, item))
+      }
+    }
+  }
+
+  await tx.query(
+    `WITH m AS (
+       INSERT INTO mutations (client_id, seq, mutation_id, name, actor_id, status, rejection_code, rejection_message, item_id, applied_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+     ), c AS (
+       UPDATE clients SET last_seq = $2 WHERE id = $1
+     ), f AS (
+       INSERT INTO changes (entity, entity_id, owner_id, queue_before, assignee_before, queue_after, assignee_after) ${feedRowsSelect('$11')}
+     )
+     SELECT pg_notify('handoff_changes', '')`,
+    [clientId, m.seq, m.mutationId, m.name, agent.id, rejection ? 'rejected' : 'applied', rejection?.code ?? null, rejection?.message ?? null, itemId, now, JSON.stringify(feed)]
+  )
+  return { result: rejection ? { seq: m.seq, outcome: 'rejected', rejection } : { seq: m.seq, outcome: 'applied' }, lastSeq: m.seq }
+}
+
+function itemIdOf(args: unknown): string | null {
+  if (typeof args === 'object' && args !== null && 'itemId' in args) {
+    const id = (args as { itemId: unknown }).itemId
+    if (typeof id === 'string' && id.length > 0 && id.length <= 200) return id
+  }
+  return null
+}

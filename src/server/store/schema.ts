@@ -1,0 +1,161 @@
+/**
+ * The server's PostgreSQL schema, as ordered migrations. A migration is frozen once released:
+ * value lists are spelled out, not imported from the vocabulary, so a later vocabulary change
+ * cannot silently change what an old version was. Change the schema with a new migration.
+ *
+ * Timestamps of domain rows are ISO-8601 text exactly as decide() wrote them (they round-trip to
+ * the wire unchanged and sort as time). Ids are text primary keys (clients make them).
+ */
+const oneOf = (column: string, values: readonly string[]) => `${column} IN (${values.map((v) => `'${v}'`).join(', ')})`
+const CHANNELS = ['phone', 'chat', 'email', 'social', 'sms', 'webform', 'inperson']
+const QUEUES = ['service', 'tier1', 'tier2', 'tier3']
+
+const V1 = `
+CREATE TABLE server_meta (
+  id int PRIMARY KEY CHECK (id = 1),
+  server_id uuid NOT NULL
+);
+
+CREATE TABLE agents (
+  id text PRIMARY KEY,
+  name text NOT NULL,
+  email text NOT NULL,
+  role text NOT NULL CHECK (${oneOf('role', ['service', 'support', 'supervisor'])}),
+  tiers jsonb NOT NULL DEFAULT '[]',
+  admin boolean NOT NULL DEFAULT false,
+  disabled boolean NOT NULL DEFAULT false,
+  credential_hash text NOT NULL,
+  created_at timestamptz NOT NULL DEFAULT now()
+);
+
+CREATE TABLE clients (
+  id uuid PRIMARY KEY,
+  agent_id text NOT NULL REFERENCES agents (id),
+  last_seq bigint NOT NULL DEFAULT 0,
+  created_at timestamptz NOT NULL DEFAULT now()
+);
+
+-- Every pushed mutation the server applied or rejected, per client and seq.
+CREATE TABLE mutations (
+  client_id uuid NOT NULL REFERENCES clients (id),
+  seq bigint NOT NULL,
+  mutation_id uuid NOT NULL,
+  name text NOT NULL,
+  actor_id text NOT NULL,
+  status text NOT NULL CHECK (${oneOf('status', ['applied', 'rejected'])}),
+  rejection_code text,
+  rejection_message text,
+  item_id text,
+  applied_at text NOT NULL,
+  PRIMARY KEY (client_id, seq)
+);
+-- A mutation id is applied at most once (a re-push under another seq is rejected as a duplicate,
+-- and that rejection row repeats the id, so uniqueness holds over applied rows).
+CREATE UNIQUE INDEX mutations_applied_once ON mutations (mutation_id) WHERE status = 'applied';
+CREATE INDEX mutations_by_id ON mutations (mutation_id);
+CREATE INDEX mutations_rejected ON mutations (client_id, seq) WHERE status = 'rejected';
+
+CREATE TABLE customers (
+  id text PRIMARY KEY,
+  name text NOT NULL,
+  email text,
+  phone text,
+  created_at text NOT NULL
+);
+
+CREATE TABLE items (
+  id text PRIMARY KEY,
+  kind text NOT NULL CHECK (${oneOf('kind', ['service', 'support'])}),
+  category text NOT NULL,
+  channel text NOT NULL CHECK (${oneOf('channel', CHANNELS)}),
+  customer_id text NOT NULL REFERENCES customers (id),
+  subject text NOT NULL,
+  status text NOT NULL CHECK (${oneOf('status', ['new', 'open', 'pending', 'resolved', 'closed'])}),
+  priority text NOT NULL CHECK (${oneOf('priority', ['low', 'normal', 'high', 'urgent'])}),
+  assignee_id text,
+  tier int CHECK (tier IS NULL OR tier BETWEEN 1 AND 3),
+  queue text NOT NULL CHECK (${oneOf('queue', QUEUES)}),
+  handoff_summary text,
+  queue_changed_by text,
+  queue_changed_at text,
+  sla_started_at text NOT NULL,
+  sla_responded_at text,
+  created_at text NOT NULL,
+  updated_at text NOT NULL,
+  first_response_at text,
+  resolved_at text,
+  sla_due_at text
+);
+-- A pull's scope: by queue, or assigned to the agent (both in id order, to page).
+CREATE INDEX items_by_queue ON items (queue, id);
+CREATE INDEX items_by_assignee ON items (assignee_id, id) WHERE assignee_id IS NOT NULL;
+
+CREATE TABLE messages (
+  id text PRIMARY KEY,
+  item_id text NOT NULL,
+  kind text NOT NULL CHECK (${oneOf('kind', ['customer', 'reply', 'note', 'contact', 'auto', 'handoff'])}),
+  author_id text,
+  channel text NOT NULL CHECK (${oneOf('channel', CHANNELS)}),
+  body text NOT NULL,
+  created_at text NOT NULL
+);
+CREATE INDEX messages_by_item ON messages (item_id);
+
+CREATE TABLE item_events (
+  id text PRIMARY KEY,
+  item_id text NOT NULL,
+  type text NOT NULL CHECK (${oneOf('type', ['created', 'status', 'priority', 'assigned', 'rating', 'contact_logged', 'escalated', 'handed_back', 'deescalated'])}),
+  actor_id text,
+  from_value text,
+  to_value text,
+  reason text,
+  created_at text NOT NULL
+);
+CREATE INDEX item_events_by_item ON item_events (item_id);
+-- The escalation figures read these events by time.
+CREATE INDEX item_events_figures ON item_events (created_at)
+  WHERE type IN ('escalated', 'handed_back', 'deescalated') OR (type = 'status' AND to_value = 'resolved');
+
+CREATE TABLE ratings (
+  id text PRIMARY KEY,
+  item_id text NOT NULL,
+  kind text NOT NULL CHECK (${oneOf('kind', ['csat', 'nps'])}),
+  score int NOT NULL CHECK ((kind = 'csat' AND score BETWEEN 1 AND 5) OR (kind = 'nps' AND score BETWEEN 0 AND 10)),
+  recorded_by text NOT NULL,
+  created_at text NOT NULL,
+  UNIQUE (item_id, kind)
+);
+
+CREATE TABLE views (
+  id text PRIMARY KEY,
+  owner_id text NOT NULL,
+  name text NOT NULL,
+  filter jsonb NOT NULL,
+  sort jsonb NOT NULL
+);
+CREATE INDEX views_by_owner ON views (owner_id);
+
+CREATE TABLE settings (
+  id int PRIMARY KEY CHECK (id = 1),
+  value jsonb NOT NULL
+);
+
+-- The change feed. tx is the writer's transaction id: a reader hands out rows below the
+-- snapshot xmin only (see feed.ts), so a row committed late is never skipped.
+CREATE TABLE changes (
+  tx xid8 NOT NULL DEFAULT pg_current_xact_id(),
+  id bigserial NOT NULL,
+  entity text NOT NULL CHECK (${oneOf('entity', ['item', 'agent', 'settings', 'view'])}),
+  entity_id text NOT NULL,
+  owner_id text,
+  queue_before text,
+  assignee_before text,
+  queue_after text,
+  assignee_after text,
+  PRIMARY KEY (tx, id)
+);
+`
+
+/** Migrations in order: MIGRATIONS[i] brings the schema from version i to i + 1. */
+export const MIGRATIONS: readonly string[] = [V1]
+export const SCHEMA_VERSION = MIGRATIONS.length

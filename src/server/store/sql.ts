@@ -1,0 +1,190 @@
+/**
+ * The one SQL door of the store: a tiny client both backends implement, so the SAME SQL text
+ * (`$1` parameters, nothing backend-specific) runs on a PostgreSQL server (through `pg`) and on
+ * PGlite (PostgreSQL in WASM, one connection, for a single-process server or tests).
+ */
+import type { PGlite } from '@electric-sql/pglite'
+import pg from 'pg'
+
+export interface SqlClient {
+  query<T = Record<string, unknown>>(text: string, params?: readonly unknown[]): Promise<{ rows: T[] }>
+  /**
+   * Runs fn in one READ COMMITTED transaction (fn may change the level with SET TRANSACTION as
+   * its first statement) and commits; rolls back when fn throws. The whole fn is retried on a
+   * serialization failure or a deadlock (40001, 40P01), up to 5 attempts. Inside fn, `tx` is the
+   * only client to use; nested transactions are not supported.
+   */
+  transaction<T>(fn: (tx: SqlClient) => Promise<T>): Promise<T>
+  /** LISTEN on a channel; resolves to the unlisten function. */
+  listen(channel: string, onNotify: (payload: string) => void): Promise<() => Promise<void>>
+  close(): Promise<void>
+}
+
+const RETRYABLE = new Set(['40001', '40P01'])
+export const MAX_TX_ATTEMPTS = 5
+
+export function sqlState(e: unknown): string | undefined {
+  return typeof e === 'object' && e !== null && 'code' in e && typeof (e as { code: unknown }).code === 'string' ? (e as { code: string }).code : undefined
+}
+
+async function withRetry<T>(attempt: () => Promise<T>): Promise<T> {
+  for (let n = 1; ; n++) {
+    try {
+      return await attempt()
+    } catch (e) {
+      const code = sqlState(e)
+      if (n >= MAX_TX_ATTEMPTS || code === undefined || !RETRYABLE.has(code)) throw e
+      await new Promise((r) => setTimeout(r, Math.random() * 5 * n))
+    }
+  }
+}
+
+const noNested = (): never => {
+  throw new Error('Nested transactions are not supported')
+}
+const noListen = (): never => {
+  throw new Error('LISTEN inside a transaction is not supported')
+}
+
+// ---- pg (a PostgreSQL server) ----------------------------------------------------------------
+
+export function pgClient(connectionString: string, poolSize = 20): SqlClient & { pool: pg.Pool } {
+  const pool = new pg.Pool({ connectionString, max: poolSize })
+  // An idle client's error (server restart) must not crash the process; the pool replaces it.
+  pool.on('error', () => {})
+
+  let listener: pg.Client | null = null
+  let listenerReady: Promise<pg.Client> | null = null
+  const handlers = new Map<string, Set<(payload: string) => void>>()
+  const quoteIdent = (s: string) => `"${s.replace(/"/g, '""')}"`
+
+  async function listenerClient(): Promise<pg.Client> {
+    if (!listenerReady) {
+      listenerReady = (async () => {
+        const c = new pg.Client({ connectionString })
+        c.on('notification', (n) => {
+          for (const h of handlers.get(n.channel) ?? []) h(n.payload ?? '')
+        })
+        c.on('error', () => {
+          // The dedicated connection broke: forget it; the next listen() reconnects.
+          listener = null
+          listenerReady = null
+        })
+        await c.connect()
+        listener = c
+        return c
+      })()
+    }
+    return listenerReady
+  }
+
+  const client: SqlClient & { pool: pg.Pool } = {
+    pool,
+    async query<T>(text: string, params?: readonly unknown[]) {
+      const r = await pool.query(text, params as unknown[] | undefined)
+      return { rows: r.rows as T[] }
+    },
+    transaction<T>(fn: (tx: SqlClient) => Promise<T>): Promise<T> {
+      return withRetry(async () => {
+        const conn = await pool.connect()
+        let broken = false
+        try {
+          await conn.query('BEGIN')
+          const tx: SqlClient = {
+            async query<R>(text: string, params?: readonly unknown[]) {
+              const r = await conn.query(text, params as unknown[] | undefined)
+              return { rows: r.rows as R[] }
+            },
+            transaction: noNested,
+            listen: noListen,
+            close: async () => {}
+          }
+          const result = await fn(tx)
+          await conn.query('COMMIT')
+          return result
+        } catch (e) {
+          try {
+            await conn.query('ROLLBACK')
+          } catch {
+            broken = true
+          }
+          throw e
+        } finally {
+          conn.release(broken)
+        }
+      })
+    },
+    async listen(channel, onNotify) {
+      const c = await listenerClient()
+      let set = handlers.get(channel)
+      if (!set) {
+        set = new Set()
+        handlers.set(channel, set)
+        await c.query(`LISTEN ${quoteIdent(channel)}`)
+      }
+      set.add(onNotify)
+      return async () => {
+        const s = handlers.get(channel)
+        if (!s) return
+        s.delete(onNotify)
+        if (s.size === 0) {
+          handlers.delete(channel)
+          if (listener) await listener.query(`UNLISTEN ${quoteIdent(channel)}`)
+        }
+      }
+    },
+    async close() {
+      const l = listener
+      listener = null
+      listenerReady = null
+      if (l) await l.end().catch(() => {})
+      await pool.end()
+    }
+  }
+  return client
+}
+
+// ---- PGlite (one connection: every transaction and query goes through one queue) -------------
+
+export function pgliteClient(db: PGlite): SqlClient {
+  let tail: Promise<unknown> = Promise.resolve()
+  /** Runs job after everything queued before it (a transaction holds the queue until it ends). */
+  function exclusive<T>(job: () => Promise<T>): Promise<T> {
+    const run = tail.then(job, job)
+    tail = run.catch(() => {})
+    return run
+  }
+  return {
+    query<T>(text: string, params?: readonly unknown[]) {
+      return exclusive(async () => {
+        const r = await db.query<T>(text, params as unknown[] | undefined)
+        return { rows: r.rows }
+      })
+    },
+    transaction<T>(fn: (tx: SqlClient) => Promise<T>): Promise<T> {
+      return withRetry(() =>
+        exclusive(() =>
+          db.transaction(async (t) => {
+            const tx: SqlClient = {
+              async query<R>(text: string, params?: readonly unknown[]) {
+                const r = await t.query<R>(text, params as unknown[] | undefined)
+                return { rows: r.rows }
+              },
+              transaction: noNested,
+              listen: noListen,
+              close: async () => {}
+            }
+            return fn(tx)
+          })
+        )
+      )
+    },
+    async listen(channel, onNotify) {
+      const unlisten = await exclusive(() => db.listen(channel, onNotify))
+      return () => exclusive(() => unlisten())
+    },
+    async close() {
+      await exclusive(() => db.close())
+    }
+  }
+}
