@@ -1,4 +1,4 @@
-import { useEffect } from 'react'
+import { useEffect, useRef } from 'react'
 import { handleGlobalKeyDown } from './commands'
 import { Toasts } from './components/Toasts'
 import { LogContactDialog } from './features/dialogs/LogContactDialog'
@@ -19,7 +19,7 @@ import { ChooseAgent, DatabaseRefused, Loading, StartupFailed } from './features
 import { ViewsNav } from './features/layout/ViewsNav'
 import { CommandPalette } from './features/palette/CommandPalette'
 import { applyView, clearFilters, useInboxStore } from './state/inbox'
-import { loadSession, refreshOutbox, useSessionPhase, useSessionStore, useSignedInAgent, useWorkspace } from './state/session'
+import { loadSession, refreshOutbox, useSessionPhase, useSignedInAgent, useViews, useWorkspace } from './state/session'
 import { startSyncPolling, useIsSynced } from './state/sync'
 import { useDialog, useModalOpen, usePaletteOpen, type DialogState } from './state/ui'
 
@@ -53,13 +53,26 @@ function Workspace() {
   const dialog = useDialog()
   const paletteOpen = usePaletteOpen()
 
+  // Open on the first view (My open), unless a view is already showing. A workspace that just
+  // connected to a server may get its views a moment later: open the first once it arrives,
+  // unless the agent has filtered or searched meanwhile.
+  const views = useViews()
+  const opened = useRef(false)
   useEffect(() => {
-    // Open on the first view (My open), unless a view is already showing.
-    if (useInboxStore.getState().viewId !== null) return
-    const first = useSessionStore.getState().views[0]
-    if (first) applyView(first)
-    else clearFilters([])
-  }, [])
+    if (opened.current) return
+    const inbox = useInboxStore.getState()
+    if (inbox.viewId !== null) {
+      opened.current = true
+      return
+    }
+    const first = views[0]
+    const untouched = Object.keys(inbox.filter).length === 0 && inbox.searchText === ''
+    if (first && untouched) {
+      opened.current = true
+      applyView(first)
+    } else if (first) opened.current = true
+    else if (inbox.generation === 0) clearFilters([])
+  }, [views])
 
   useEffect(() => {
     window.addEventListener('keydown', handleGlobalKeyDown)

@@ -1,9 +1,9 @@
 import { create } from 'zustand'
 import type { SyncRejection, SyncState, SyncStatus } from '../../../shared/contract'
 import { api } from '../api/client'
-import { applyView, refreshInbox, useInboxStore } from './inbox'
+import { refreshInbox, useInboxStore } from './inbox'
 import { refreshItem } from './item'
-import { refreshDirectory, refreshWorkspace, reloadSession, useSessionStore } from './session'
+import { refreshDirectory, refreshWorkspace, reloadSession } from './session'
 import { showError } from './ui'
 
 /** Where the console stands with its server, and the changes the server refused. */
@@ -82,17 +82,12 @@ function refreshAfterPull(): void {
 }
 
 async function refreshScreen(): Promise<void> {
-  const session = useSessionStore.getState()
   // The session (agent, item count, outbox), then the agents, views and settings.
   await refreshWorkspace()
   await refreshDirectory()
   // The inbox and item only once the console shows them (a view was applied).
   const inbox = useInboxStore.getState()
-  const views = useSessionStore.getState().views
-  if (inbox.generation > 0 && inbox.viewId === null && !inbox.viewEdited && session.views.length === 0 && views[0]) {
-    // The console opened before the server's views arrived: open the first one now.
-    applyView(views[0])
-  } else if (inbox.generation > 0) {
+  if (inbox.generation > 0) {
     refreshInbox()
     await refreshItem()
   }

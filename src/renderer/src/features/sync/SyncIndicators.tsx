@@ -28,14 +28,16 @@ export function SyncIndicators({ status }: { status: SyncStatus }) {
   const { state, pending, lastSyncedAt, firstSync, rejections, lastError } = status
   return (
     <>
-      <button
-        type="button"
-        className={`status-button sync-pill sync-${state}`}
-        onClick={() => openDialog({ type: 'server' })}
-        title={lastError && state !== 'online' ? `${SYNC_STATE_LABEL[state]}: ${lastError}` : 'Server connection'}
-      >
-        <span role="status">{SYNC_STATE_LABEL[state]}</span>
-      </button>
+      <span role="status" className="sync-state">
+        <button
+          type="button"
+          className={`status-button sync-pill sync-${state}`}
+          onClick={() => openDialog({ type: 'server' })}
+          title={lastError && state !== 'online' ? `${SYNC_STATE_LABEL[state]}: ${lastError}` : 'Server connection'}
+        >
+          {SYNC_STATE_LABEL[state]}
+        </button>
+      </span>
       <span className={pending > 0 ? 'outbox pending' : 'outbox'}>{pendingText(pending)}</span>
       {firstSync ? (
         <span className="first-sync">
