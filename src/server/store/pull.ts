@@ -106,8 +106,9 @@ export async function pull(sql: SqlClient, agent: Agent, req: PullRequest): Prom
     if (compareXid(cursor.lo, hi) > 0) throw new StoreError('bad_request', 'The cursor is ahead of this server: it is not one this server made.')
     const [atTx, atId] = cursor.at ?? [cursor.lo, '0']
     const { rows } = await tx.query<ChangeRow>(
-      `SELECT tx::text AS tx, id::text AS id, entity, entity_id, owner_id, queue_before, assignee_before, queue_after, assignee_after
-         FROM changes WHERE (tx, id) > ($1::xid8, $2::bigint) AND tx < $3::xid8 ORDER BY tx, id LIMIT $4`,
+      // Ordered by the columns (c.tx), not the text aliases: '1000' sorts before '914' as text.
+      `SELECT c.tx::text AS tx, c.id::text AS id, c.entity, c.entity_id, c.owner_id, c.queue_before, c.assignee_before, c.queue_after, c.assignee_after
+         FROM changes c WHERE (c.tx, c.id) > ($1::xid8, $2::bigint) AND c.tx < $3::xid8 ORDER BY c.tx, c.id LIMIT $4`,
       [atTx, atId, hi, limit]
     )
     await feedPage(tx, agent, scope, rows, res)
