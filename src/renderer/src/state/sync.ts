@@ -111,10 +111,27 @@ export async function loadRejections(): Promise<SyncRejection[]> {
   }
 }
 
+function sameStatus(a: SyncStatus | null, b: SyncStatus): boolean {
+  if (!a) return false
+  return (
+    a.state === b.state &&
+    a.serverUrl === b.serverUrl &&
+    a.agentId === b.agentId &&
+    a.pending === b.pending &&
+    a.lastSyncedAt === b.lastSyncedAt &&
+    a.firstSync?.done === b.firstSync?.done &&
+    a.firstSync?.total === b.firstSync?.total &&
+    a.rejections === b.rejections &&
+    a.dataVersion === b.dataVersion &&
+    a.lastError === b.lastError
+  )
+}
+
 /** Take a status from the core: refresh the screen if data changed, announce new rejections. */
 export function applySyncStatus(next: SyncStatus): void {
   const prev = get().status
-  set({ status: next })
+  // Same answer as a second ago (the usual case): keep the object, so nothing re-renders.
+  if (!sameStatus(prev, next)) set({ status: next })
   if (prev && prev.dataVersion !== next.dataVersion) refreshAfterPull()
   if (!prev || prev.rejections !== next.rejections || (next.rejections > 0 && seenSeq === null)) {
     const grew = prev !== null && next.rejections > prev.rejections
