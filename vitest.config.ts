@@ -6,6 +6,7 @@ export default defineConfig({
     environment: 'node',
     pool: 'forks',
     testTimeout: 30_000,
+    hookTimeout: 60_000,
     globalSetup: ['test/support/pg-global-setup.ts']
   }
 })

@@ -109,8 +109,10 @@ export async function runAgentCommand(store: ServerStore, args: string[], io: Cl
       io.out(json ? JSON.stringify({ agentId: target, disabled: sub === 'disable' }) : `${target} is ${sub === 'disable' ? 'disabled' : 'enabled'}.`)
       return
     }
+    case undefined:
+      throw new UsageError(USAGE)
     default:
-      throw new UsageError(sub ? `Unknown agent command "${sub}".\n${USAGE}` : USAGE)
+      throw new UsageError(`Unknown agent command "${sub}".\n${USAGE}`)
   }
 }
 
