@@ -86,11 +86,33 @@ const itemRecord = (i: Item) => ({
   sla_due_at: i.slaDueAt
 })
 
-/** Inserts rows given as objects keyed by column name: one statement for any number of rows. */
-async function insertRecords(tx: SqlClient, table: string, records: readonly object[]): Promise<void> {
-  if (records.length === 0) return
-  await tx.query(`INSERT INTO ${table} SELECT * FROM jsonb_populate_recordset(NULL::${table}, $1::jsonb)`, [JSON.stringify(records)])
+/**
+ * One statement being built from data-modifying CTEs: a mutation's row writes, its record and
+ * its feed rows go to PostgreSQL in a single round trip.
+ */
+export class WriteStatement {
+  readonly params: unknown[] = []
+  readonly ctes: string[] = []
+  param(value: unknown): string {
+    this.params.push(value)
+    return `$${this.params.length}`
+  }
+  cte(sql: string): void {
+    this.ctes.push(`w${this.ctes.length} AS (${sql})`)
+  }
+  /** Inserts rows given as objects keyed by column name (any number, one CTE). */
+  insertRecords(table: string, records: readonly object[]): void {
+    if (records.length === 0) return
+    this.cte(`INSERT INTO ${table} SELECT * FROM jsonb_populate_recordset(NULL::${table}, ${this.param(JSON.stringify(records))}::jsonb)`)
+  }
+  /** Runs the CTEs with a final SELECT. */
+  async run(tx: SqlClient, select: string): Promise<void> {
+    await tx.query(this.ctes.length > 0 ? `WITH ${this.ctes.join(',\n')}\n${select}` : select, this.params)
+  }
 }
+
+/** Every item column but the id, in one order: an updated item is written whole. */
+const ITEM_SET_COLUMNS = Object.values(PATCH_COLUMNS)
 
 /** Thrown when a change names a row that is not there: a bug in a decide(), never a user error. */
 export class MissingRowError extends Error {
@@ -102,14 +124,15 @@ export class MissingRowError extends Error {
 
 /**
  * Writes a decision's changes inside the caller's transaction, from the snapshot it was decided
- * on (items in it are locked), grouped into one statement per kind of row. Returns the feed rows
+ * on (items in it are locked): row writes become CTEs of `out` (run by the caller with the
+ * mutation's record); the rare view and settings writes run at once. Returns the feed rows
  * to write with it: one 'item' row per item inserted, updated or given a child row (with its
  * queue and assignee before and after), one per view written or deleted, one for settings.
  */
-export async function applyChanges(tx: SqlClient, changes: readonly Change[], before: Snapshot): Promise<FeedRow[]> {
+export async function applyChanges(tx: SqlClient, changes: readonly Change[], before: Snapshot, out: WriteStatement): Promise<FeedRow[]> {
   const state = new Map<string, Item>(before.items)
   const inserted = new Map<string, Item>()
-  const patches = new Map<string, Record<string, unknown>>()
+  const updated = new Set<string>()
   const touched = new Set<string>()
   const customers: object[] = []
   const messages: object[] = []
@@ -138,9 +161,8 @@ export async function applyChanges(tx: SqlClient, changes: readonly Change[], be
         state.set(change.id, next)
         if (inserted.has(change.id)) inserted.set(change.id, next)
         else {
-          const p = patches.get(change.id) ?? {}
-          for (const [k, v] of Object.entries(change.patch)) if (v !== undefined) p[k] = v
-          patches.set(change.id, p)
+          for (const key of Object.keys(change.patch)) if (!isPatchKey(key)) throw new Error(`Cannot patch item field ${key}`)
+          updated.add(change.id)
         }
         touched.add(change.id)
         break
@@ -177,24 +199,20 @@ export async function applyChanges(tx: SqlClient, changes: readonly Change[], be
     }
   }
 
-  await insertRecords(tx, 'customers', customers)
-  await insertRecords(tx, 'items', [...inserted.values()].map(itemRecord))
-  for (const [id, patch] of patches) {
-    const old = before.items.get(id)
-    const sets: string[] = []
-    const params: unknown[] = [id]
-    for (const [key, value] of Object.entries(patch)) {
-      if (!isPatchKey(key)) throw new Error(`Cannot patch item field ${key}`)
-      // A column rewritten to its own value still costs index work: skip those.
-      if (old && old[key] === value) continue
-      params.push(value)
-      sets.push(`${PATCH_COLUMNS[key]} = $${params.length}`)
-    }
-    if (sets.length > 0) await tx.query(`UPDATE items SET ${sets.join(', ')} WHERE id = $1`, params)
+  out.insertRecords('customers', customers)
+  out.insertRecords('items', [...inserted.values()].map(itemRecord))
+  // Updated items are written whole from their new state (one CTE for all of them); columns
+  // that keep their value cost no index work (PostgreSQL compares them for a HOT update).
+  const rewrites = [...updated].map((id) => itemRecord(state.get(id)!))
+  if (rewrites.length > 0) {
+    out.cte(
+      `UPDATE items i SET (${ITEM_SET_COLUMNS.join(', ')}) = (${ITEM_SET_COLUMNS.map((c) => `x.${c}`).join(', ')})
+         FROM jsonb_populate_recordset(NULL::items, ${out.param(JSON.stringify(rewrites))}::jsonb) x WHERE i.id = x.id`
+    )
   }
-  await insertRecords(tx, 'messages', messages)
-  await insertRecords(tx, 'item_events', events)
-  await insertRecords(tx, 'ratings', ratings)
+  out.insertRecords('messages', messages)
+  out.insertRecords('item_events', events)
+  out.insertRecords('ratings', ratings)
 
   for (const change of viewWrites) {
     if (change.op === 'upsertView') {

@@ -1,10 +1,9 @@
 import type { Agent } from '../../shared/domain/entities'
 import { isMutationName, mutations, type MutationContext, type Needs } from '../../shared/mutations'
 import type { PushRequest, PushResponse, PushedMutation } from '../../shared/sync/protocol'
-import { applyChanges, feedRowsSelect, itemFeedRow, type FeedRow } from './apply'
+import { WriteStatement, applyChanges, feedRowsSelect, itemFeedRow, type FeedRow } from './apply'
 import { StoreError } from './errors'
-import { settingsFromValue } from './rows'
-import { loadSnapshot } from './snapshot'
+import { lockAndLoad } from './snapshot'
 import { sqlState, type SqlClient } from './sql'
 
 type Result = PushResponse['results'][number]
@@ -56,68 +55,68 @@ async function pushOne(sql: SqlClient, agent: Agent, clientId: string, m: Pushed
   }
 }
 
-async function pushInTx(tx: SqlClient, agent: Agent, clientId: string, m: PushedMutation): Promise<Step> {
-  const { rows } = await tx.query<{ last_seq: string | number; dup_seq: string | number | null; settings: unknown }>(
-    `SELECT c.last_seq,
-            (SELECT mu.seq FROM mutations mu WHERE mu.mutation_id = $2 LIMIT 1) AS dup_seq,
-            (SELECT s.value FROM settings s WHERE s.id = 1) AS settings
-       FROM clients c WHERE c.id = $1 FOR UPDATE OF c`,
-    [clientId, m.mutationId]
-  )
-  const row = rows[0]
-  if (!row) throw new StoreError('not_found', `There is no client ${clientId}.`)
-  const lastSeq = Number(row.last_seq)
-  if (m.seq <= lastSeq) return { result: { seq: m.seq, outcome: 'duplicate' }, lastSeq }
-  if (m.seq > lastSeq + 1) return { gap: lastSeq + 1 }
+type Def = {
+  args: { safeParse(x: unknown): { success: true; data: unknown } | { success: false; error: { message: string } } }
+  needs(args: unknown, ctx: MutationContext): Needs
+  decide(...a: Parameters<(typeof mutations)['item.reply']['decide']>): ReturnType<(typeof mutations)['item.reply']['decide']>
+}
 
+async function pushInTx(tx: SqlClient, agent: Agent, clientId: string, m: PushedMutation): Promise<Step> {
   const now = new Date().toISOString()
   const ctx: MutationContext = { mutationId: m.mutationId, actorId: agent.id, now }
-  let feed: FeedRow[] = []
-  let itemId: string | null = null
+  // Arguments and needs depend on nothing stored: settled before the one read of the transaction.
   let rejection: { code: string; message: string } | null = null
-
-  if (row.dup_seq !== null) {
-    rejection = { code: 'duplicate', message: `Mutation ${m.mutationId} was already pushed (seq ${String(row.dup_seq)}).` }
-  } else if (!isMutationName(m.name)) {
-    rejection = { code: 'invalid_argument', message: `There is no mutation ${m.name}.` }
-  } else {
-    const def = mutations[m.name] as unknown as {
-      args: { safeParse(x: unknown): { success: true; data: unknown } | { success: false; error: { message: string } } }
-      needs(args: unknown, ctx: MutationContext): Needs
-      decide(...a: Parameters<(typeof mutations)['item.reply']['decide']>): ReturnType<(typeof mutations)['item.reply']['decide']>
-    }
+  let itemId: string | null = null
+  let def: Def | null = null
+  let args: unknown
+  let needs: Needs = {}
+  if (!isMutationName(m.name)) rejection = { code: 'invalid_argument', message: `There is no mutation ${m.name}.` }
+  else {
+    def = mutations[m.name] as unknown as Def
     const parsed = def.args.safeParse(m.args)
     if (!parsed.success) {
       rejection = { code: 'invalid_argument', message: parsed.error.message }
       itemId = itemIdOf(m.args)
     } else {
-      const needs = def.needs(parsed.data, ctx)
-      const snapshot = await loadSnapshot(tx, needs, settingsFromValue(row.settings))
-      const decision = def.decide(snapshot, parsed.data as never, ctx)
+      args = parsed.data
+      needs = def.needs(args, ctx)
       itemId = needs.items?.[0] ?? null
-      if (decision.ok) {
-        feed = await applyChanges(tx, decision.changes, snapshot)
-        if (itemId === null) itemId = feed.find((f) => f.entity === 'item')?.entity_id ?? null
-      } else {
-        rejection = decision.rejection
-        // Clients that applied it optimistically re-receive the true state of its items.
-        feed = [...snapshot.items.values()].map((item) => itemFeedRow(item.id, item, item))
-      }
     }
   }
 
-  await tx.query(
-    `WITH m AS (
-       INSERT INTO mutations (client_id, seq, mutation_id, name, actor_id, status, rejection_code, rejection_message, item_id, applied_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
-     ), c AS (
-       UPDATE clients SET last_seq = $2 WHERE id = $1
-     ), f AS (
-       INSERT INTO changes (entity, entity_id, owner_id, queue_before, assignee_before, queue_after, assignee_after) ${feedRowsSelect('$11')}
-     )
-     SELECT pg_notify('handoff_changes', '')`,
-    [clientId, m.seq, m.mutationId, m.name, agent.id, rejection ? 'rejected' : 'applied', rejection?.code ?? null, rejection?.message ?? null, itemId, now, JSON.stringify(feed)]
+  const loaded = await lockAndLoad(tx, clientId, m.mutationId, rejection ? {} : needs)
+  if (loaded.lastSeq === null) throw new StoreError('not_found', `There is no client ${clientId}.`)
+  const lastSeq = loaded.lastSeq
+  if (m.seq <= lastSeq) return { result: { seq: m.seq, outcome: 'duplicate' }, lastSeq }
+  if (m.seq > lastSeq + 1) return { gap: lastSeq + 1 }
+
+  const out = new WriteStatement()
+  let feed: FeedRow[] = []
+  if (loaded.dupSeq !== null) {
+    rejection = { code: 'duplicate', message: `Mutation ${m.mutationId} was already pushed (seq ${loaded.dupSeq}).` }
+  } else if (def && !rejection) {
+    const decision = def.decide(loaded.snapshot, args as never, ctx)
+    if (decision.ok) {
+      feed = await applyChanges(tx, decision.changes, loaded.snapshot, out)
+      if (itemId === null) itemId = feed.find((f) => f.entity === 'item')?.entity_id ?? null
+    } else {
+      rejection = decision.rejection
+      // Clients that applied it optimistically re-receive the true state of its items.
+      feed = [...loaded.snapshot.items.values()].map((item) => itemFeedRow(item.id, item, item))
+    }
+  }
+
+  const [client, seq] = [out.param(clientId), out.param(m.seq)]
+  out.cte(
+    `INSERT INTO mutations (client_id, seq, mutation_id, name, actor_id, status, rejection_code, rejection_message, item_id, applied_at)
+     VALUES (${client}, ${seq}, ${out.param(m.mutationId)}, ${out.param(m.name)}, ${out.param(agent.id)}, ${out.param(rejection ? 'rejected' : 'applied')},
+             ${out.param(rejection?.code ?? null)}, ${out.param(rejection?.message ?? null)}, ${out.param(itemId)}, ${out.param(now)})`
   )
+  out.cte(`UPDATE clients SET last_seq = ${seq} WHERE id = ${client}`)
+  if (feed.length > 0) {
+    out.cte(`INSERT INTO changes (entity, entity_id, owner_id, queue_before, assignee_before, queue_after, assignee_after) ${feedRowsSelect(out.param(JSON.stringify(feed)))}`)
+  }
+  await out.run(tx, "SELECT pg_notify('handoff_changes', '')")
   return { result: rejection ? { seq: m.seq, outcome: 'rejected', rejection } : { seq: m.seq, outcome: 'applied' }, lastSeq: m.seq }
 }
 

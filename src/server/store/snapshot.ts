@@ -1,5 +1,4 @@
 import type { Agent, Customer, Item, Rating, SavedView } from '../../shared/domain/entities'
-import type { WorkspaceSettings } from '../../shared/domain/settings'
 import type { Needs, Snapshot } from '../../shared/mutations/types'
 import {
   AGENT_COLUMNS,
@@ -11,6 +10,7 @@ import {
   customerFromRow,
   itemFromRow,
   ratingFromRow,
+  settingsFromValue,
   viewFromRow,
   type AgentRow,
   type CustomerRow,
@@ -22,46 +22,56 @@ import type { SqlClient } from './sql'
 
 const uniqueSorted = (ids: readonly string[] | undefined): string[] => [...new Set(ids ?? [])].sort()
 
+export interface Loaded {
+  /** null when the client row does not exist. */
+  lastSeq: number | null
+  /** The seq under which this mutation id was already recorded (for any client), else null. */
+  dupSeq: number | null
+  snapshot: Snapshot
+}
+
+const parseJson = <T>(v: unknown): T[] => (v === null || v === undefined ? [] : ((typeof v === 'string' ? JSON.parse(v) : v) as T[]))
+
 /**
- * The rows a mutation's needs() named, from PostgreSQL, inside the caller's transaction. Items
- * are locked FOR UPDATE in id order, so concurrent mutations on one item serialize (across
- * processes too) and never deadlock on each other; under READ COMMITTED the locked read returns
- * the latest committed version. Like the console's loadSnapshot, the current assignee and the
- * last mover of each item are loaded too, so a rejection can name them. One query per kind of
- * row, only for the kinds needed. `settings` were read by the caller (with the client's lock).
+ * One round trip at the start of a mutation's transaction: locks the client row (FOR UPDATE),
+ * reads its last seq, whether the mutation id was recorded before, the settings, and the rows
+ * the mutation's needs() named. Items are locked FOR UPDATE in id order, so concurrent mutations
+ * on one item serialize (across processes too) without deadlocking on each other; under READ
+ * COMMITTED a locked read returns the latest committed version. Like the console's
+ * loadSnapshot, the current assignee and the last mover of each item are loaded too, so a
+ * rejection can name them. Missing ids are simply absent.
  */
-export async function loadSnapshot(tx: SqlClient, needs: Needs, settings: WorkspaceSettings): Promise<Snapshot> {
+export async function lockAndLoad(tx: SqlClient, clientId: string, mutationId: string, needs: Needs): Promise<Loaded> {
+  const { rows } = await tx.query<{ last_seq: string | number; dup_seq: string | number | null; settings: unknown; items: unknown; agents: unknown; customers: unknown; ratings: unknown; views: unknown }>(
+    `WITH locked AS MATERIALIZED (SELECT ${ITEM_COLUMNS} FROM items WHERE id = ANY($3::text[]) ORDER BY id FOR UPDATE),
+          locked_views AS MATERIALIZED (SELECT ${VIEW_COLUMNS} FROM views WHERE id = ANY($7::text[]) ORDER BY id FOR UPDATE)
+     SELECT c.last_seq,
+            (SELECT mu.seq FROM mutations mu WHERE mu.mutation_id = $2 LIMIT 1) AS dup_seq,
+            (SELECT s.value FROM settings s WHERE s.id = 1) AS settings,
+            (SELECT json_agg(l ORDER BY l.id) FROM locked l) AS items,
+            (SELECT json_agg(a) FROM (SELECT ${AGENT_COLUMNS} FROM agents
+               WHERE id = ANY($4::text[]) OR id IN (SELECT assignee_id FROM locked) OR id IN (SELECT queue_changed_by FROM locked)) a) AS agents,
+            (SELECT json_agg(cu) FROM (SELECT ${CUSTOMER_COLUMNS} FROM customers WHERE id = ANY($5::text[])) cu) AS customers,
+            (SELECT json_agg(r ORDER BY r.created_at, r.id) FROM (SELECT ${RATING_COLUMNS} FROM ratings WHERE item_id = ANY($6::text[])) r) AS ratings,
+            (SELECT json_agg(v) FROM locked_views v) AS views
+       FROM clients c WHERE c.id = $1 FOR UPDATE OF c`,
+    [clientId, mutationId, uniqueSorted(needs.items), uniqueSorted(needs.agents), uniqueSorted(needs.customers), uniqueSorted(needs.ratingsOf), uniqueSorted(needs.views)]
+  )
+  const row = rows[0]
   const items = new Map<string, Item>()
-  const itemIds = uniqueSorted(needs.items)
-  if (itemIds.length > 0) {
-    const { rows } = await tx.query<ItemRow>(`SELECT ${ITEM_COLUMNS} FROM items WHERE id = ANY($1::text[]) ORDER BY id FOR UPDATE`, [itemIds])
-    for (const r of rows) items.set(r.id, itemFromRow(r))
-  }
   const customers = new Map<string, Customer>()
-  const customerIds = uniqueSorted(needs.customers)
-  if (customerIds.length > 0) {
-    const { rows } = await tx.query<CustomerRow>(`SELECT ${CUSTOMER_COLUMNS} FROM customers WHERE id = ANY($1::text[])`, [customerIds])
-    for (const r of rows) customers.set(r.id, customerFromRow(r))
-  }
   const agents = new Map<string, Agent>()
-  const related = [...items.values()].flatMap((i) => [i.assigneeId, i.queueChangedBy]).filter((id): id is string => id !== null)
-  const agentIds = uniqueSorted([...(needs.agents ?? []), ...related])
-  if (agentIds.length > 0) {
-    const { rows } = await tx.query<AgentRow>(`SELECT ${AGENT_COLUMNS} FROM agents WHERE id = ANY($1::text[])`, [agentIds])
-    for (const r of rows) agents.set(r.id, agentFromRow(r))
-  }
   const ratings = new Map<string, Rating[]>()
-  const ratingItems = uniqueSorted(needs.ratingsOf)
-  if (ratingItems.length > 0) {
-    for (const id of ratingItems) ratings.set(id, [])
-    const { rows } = await tx.query<RatingRow>(`SELECT ${RATING_COLUMNS} FROM ratings WHERE item_id = ANY($1::text[]) ORDER BY created_at, id`, [ratingItems])
-    for (const r of rows) ratings.get(r.item_id)?.push(ratingFromRow(r))
-  }
   const views = new Map<string, SavedView>()
-  const viewIds = uniqueSorted(needs.views)
-  if (viewIds.length > 0) {
-    const { rows } = await tx.query<ViewRow>(`SELECT ${VIEW_COLUMNS} FROM views WHERE id = ANY($1::text[]) ORDER BY id FOR UPDATE`, [viewIds])
-    for (const r of rows) views.set(r.id, viewFromRow(r))
+  for (const r of parseJson<ItemRow>(row?.items)) items.set(r.id, itemFromRow(r))
+  for (const r of parseJson<CustomerRow>(row?.customers)) customers.set(r.id, customerFromRow(r))
+  for (const r of parseJson<AgentRow>(row?.agents)) agents.set(r.id, agentFromRow(r))
+  for (const id of needs.ratingsOf ?? []) ratings.set(id, [])
+  for (const r of parseJson<RatingRow>(row?.ratings)) ratings.get(r.item_id)?.push(ratingFromRow(r))
+  for (const r of parseJson<ViewRow>(row?.views)) views.set(r.id, viewFromRow(r))
+  return {
+    lastSeq: row ? Number(row.last_seq) : null,
+    dupSeq: row?.dup_seq === null || row?.dup_seq === undefined ? null : Number(row.dup_seq),
+    snapshot: { items, customers, agents, ratings, views, settings: settingsFromValue(row?.settings) }
   }
-  return { items, customers, agents, ratings, views, settings }
 }

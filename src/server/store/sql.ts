@@ -4,6 +4,7 @@
  * PGlite (PostgreSQL in WASM, one connection, for a single-process server or tests).
  */
 import type { PGlite } from '@electric-sql/pglite'
+import { createHash } from 'node:crypto'
 import pg from 'pg'
 
 export interface SqlClient {
@@ -48,6 +49,23 @@ const noListen = (): never => {
 
 // ---- pg (a PostgreSQL server) ----------------------------------------------------------------
 
+/**
+ * Statements with parameters run as named prepared statements (pg prepares each once per
+ * connection): the store's statements are few and repeated thousands of times a second, and
+ * parsing and planning them again each time cost more than running them.
+ */
+const statementNames = new Map<string, string>()
+function prepared(text: string, params: readonly unknown[] | undefined): pg.QueryConfig {
+  if (!params || params.length === 0) return { text }
+  let name = statementNames.get(text)
+  if (!name) {
+    if (statementNames.size > 2000) statementNames.clear()
+    name = 'h' + createHash('sha1').update(text).digest('hex').slice(0, 20)
+    statementNames.set(text, name)
+  }
+  return { name, text, values: params as unknown[] }
+}
+
 export function pgClient(connectionString: string, poolSize = 20): SqlClient & { pool: pg.Pool } {
   const pool = new pg.Pool({ connectionString, max: poolSize })
   // An idle client's error (server restart) must not crash the process; the pool replaces it.
@@ -81,7 +99,7 @@ export function pgClient(connectionString: string, poolSize = 20): SqlClient & {
   const client: SqlClient & { pool: pg.Pool } = {
     pool,
     async query<T>(text: string, params?: readonly unknown[]) {
-      const r = await pool.query(text, params as unknown[] | undefined)
+      const r = await pool.query(prepared(text, params))
       return { rows: r.rows as T[] }
     },
     transaction<T>(fn: (tx: SqlClient) => Promise<T>): Promise<T> {
@@ -92,7 +110,7 @@ export function pgClient(connectionString: string, poolSize = 20): SqlClient & {
           await conn.query('BEGIN')
           const tx: SqlClient = {
             async query<R>(text: string, params?: readonly unknown[]) {
-              const r = await conn.query(text, params as unknown[] | undefined)
+              const r = await conn.query(prepared(text, params))
               return { rows: r.rows as R[] }
             },
             transaction: noNested,
