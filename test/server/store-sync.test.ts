@@ -298,7 +298,8 @@ describe.each(backends)('store on $name', ({ open }) => {
       const decoded = JSON.parse(Buffer.from(good, 'base64url').toString()) as { lo: string }
       const ahead = Buffer.from(JSON.stringify({ ...decoded, lo: '99999999999' })).toString('base64url')
       const extra = Buffer.from(JSON.stringify({ ...decoded, x: 1 })).toString('base64url')
-      for (const cursor of ['garbage!', 'eyJ2IjoyfQ', ahead, extra, Buffer.from('not json').toString('base64url')]) {
+      const foreign = Buffer.from(JSON.stringify({ ...decoded, s: randomUUID() })).toString('base64url')
+      for (const cursor of ['garbage!', 'eyJ2IjoyfQ', ahead, extra, foreign, Buffer.from('not json').toString('base64url')]) {
         const error = await store.pull(svc.agent, { clientId: svc.clientId, cursor }).catch((e: unknown) => e)
         expect(error, cursor).toBeInstanceOf(StoreError)
         expect(error).toMatchObject({ code: 'bad_request' })
@@ -312,6 +313,11 @@ describe.each(backends)('store on $name', ({ open }) => {
       expect(events.map((e) => [e.type, e.actorId, e.kind, e.from, e.to])).toEqual([['escalated', 'svc', 'support', 'service', 'tier1']])
       expect(events[0]!.at).toBe(events[0]!.createdAt)
       expect(await store.eventsInRange('2000-01-01T00:00:00.000Z', '2000-01-02T00:00:00.000Z')).toEqual([])
+      // Bounds without milliseconds compare as times, not as text.
+      const at = events[0]!.createdAt
+      expect(await store.eventsInRange(at.replace(/\.\d{3}Z$/, 'Z'), '2999-01-01T00:00:00Z')).toHaveLength(1)
+      expect(await store.eventsInRange(at, at)).toEqual([])
+      await expect(store.eventsInRange('yesterday', at)).rejects.toMatchObject({ code: 'bad_request' })
     })
 
     it('announces committed changes to listeners', async () => {

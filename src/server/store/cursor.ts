@@ -1,6 +1,6 @@
 /**
- * Pull cursors: opaque base64url JSON with a version, validated strictly (a tampered or foreign
- * cursor is a StoreError 'bad_request'). Two phases:
+ * Pull cursors: opaque base64url JSON with a version and the store's server id, validated
+ * strictly (a tampered cursor, or one of another store, is a StoreError 'bad_request'). Two phases:
  *  - snapshot: the first sync pages the items in scope by id; `w` is the feed watermark taken
  *    at its start, `after` the last item id sent, `done`/`total` the progress.
  *  - feed: change rows from `lo` (a watermark: every transaction below it had finished), after
@@ -10,11 +10,12 @@ import { z } from 'zod'
 import { StoreError } from './errors'
 
 const xid = z.string().regex(/^\d{1,20}$/)
+const server = z.string().max(64)
 const snapshotCursor = z
-  .object({ v: z.literal(1), p: z.literal('s'), w: xid, after: z.string().min(1).max(200).nullable(), done: z.number().int().min(0), total: z.number().int().min(0) })
+  .object({ v: z.literal(1), s: server, p: z.literal('s'), w: xid, after: z.string().min(1).max(200).nullable(), done: z.number().int().min(0), total: z.number().int().min(0) })
   .strict()
 const feedCursor = z
-  .object({ v: z.literal(1), p: z.literal('f'), lo: xid, at: z.tuple([xid, z.string().regex(/^\d{1,19}$/)]).nullable() })
+  .object({ v: z.literal(1), s: server, p: z.literal('f'), lo: xid, at: z.tuple([xid, z.string().regex(/^\d{1,19}$/)]).nullable() })
   .strict()
 const cursorSchema = z.discriminatedUnion('p', [snapshotCursor, feedCursor])
 
@@ -26,7 +27,8 @@ export function encodeCursor(c: Cursor): string {
   return Buffer.from(JSON.stringify(c)).toString('base64url')
 }
 
-export function decodeCursor(text: string): Cursor {
+/** Decodes a cursor made by this store (`serverId`): another store's cursor is refused too. */
+export function decodeCursor(text: string, serverId?: string): Cursor {
   let json: unknown
   try {
     if (!/^[A-Za-z0-9_-]+$/.test(text)) throw new Error('not base64url')
@@ -36,6 +38,7 @@ export function decodeCursor(text: string): Cursor {
   }
   const parsed = cursorSchema.safeParse(json)
   if (!parsed.success) throw new StoreError('bad_request', 'The cursor is not one this server made.')
+  if (serverId !== undefined && parsed.data.s !== serverId) throw new StoreError('bad_request', 'The cursor belongs to another server store: sync again from the start.')
   return parsed.data
 }
 

@@ -13,6 +13,7 @@ import { pull } from './pull'
 import { push } from './push'
 import { EVENT_COLUMNS, eventFromRow, type EventRow } from './rows'
 import { pgClient, pgliteClient, type SqlClient } from './sql'
+import { StoreError } from './errors'
 
 export { StoreError, SchemaTooNewError, type StoreErrorCode } from './errors'
 export type { AgentRecord, NewAgent } from './agents'
@@ -81,8 +82,14 @@ export async function openStore(opts: OpenOptions = {}): Promise<ServerStore> {
     setDisabled: (id, disabled) => agents.setDisabled(id, disabled),
     listAgents: () => agents.list(),
     push: (agent, req) => push(sql, agent, req),
-    pull: (agent, req) => pull(sql, agent, req),
-    async eventsInRange(from, to) {
+    pull: (agent, req) => pull(sql, agent, req, serverId),
+    async eventsInRange(fromIso, toIso) {
+      // Stored times are toISOString() text: compare against the same form ('…00Z' sorts after '…00.000Z').
+      const [from, to] = [fromIso, toIso].map((t) => {
+        const ms = Date.parse(t)
+        if (Number.isNaN(ms)) throw new StoreError('bad_request', `Not a time: ${t}`)
+        return new Date(ms).toISOString()
+      })
       const { rows } = await sql.query<EventRow & { item_kind: ItemKind }>(
         `SELECT ${EVENT_COLUMNS.split(', ')
           .map((c) => `e.${c}`)

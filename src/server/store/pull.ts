@@ -52,10 +52,10 @@ const MAX_REJECTIONS = 1000
  * visible to it) and no later one can get a smaller xid, so rows are handed out in (tx, id)
  * order below it and a writer that commits late is waited for, never skipped.
  */
-export async function pull(sql: SqlClient, agent: Agent, req: PullRequest): Promise<PullResponse> {
+export async function pull(sql: SqlClient, agent: Agent, req: PullRequest, serverId = ''): Promise<PullResponse> {
   const limit = req.limit ?? DEFAULT_PULL_LIMIT
   const rejectionsAfter = req.rejectionsAfter ?? 0
-  const cursor: Cursor | null = req.cursor === null ? null : decodeCursor(req.cursor)
+  const cursor: Cursor | null = req.cursor === null ? null : decodeCursor(req.cursor, serverId)
   await bindClient(sql, agent.id, req.clientId)
   const scope = scopeOf(agent)
 
@@ -86,7 +86,7 @@ export async function pull(sql: SqlClient, agent: Agent, req: PullRequest): Prom
 
     if (cursor === null || cursor.p === 's') {
       // The first sync: the items in scope by id, then the feed from the watermark at its start.
-      const start = cursor ?? { v: 1 as const, p: 's' as const, w: hi, after: null, done: 0, total: await countInScope(tx, scope) }
+      const start = cursor ?? { v: 1 as const, s: serverId, p: 's' as const, w: hi, after: null, done: 0, total: await countInScope(tx, scope) }
       if (cursor === null) {
         res.agents = await directory(tx)
         res.settings = await settings(tx)
@@ -97,7 +97,7 @@ export async function pull(sql: SqlClient, agent: Agent, req: PullRequest): Prom
       const done = start.done + items.length
       res.progress = { done, total: Math.max(start.total, done) }
       const full = items.length === limit
-      res.cursor = encodeCursor(full ? { ...start, after: items[items.length - 1]!.id, done } : { v: 1, p: 'f', lo: start.w, at: null })
+      res.cursor = encodeCursor(full ? { ...start, after: items[items.length - 1]!.id, done } : { v: 1, s: serverId, p: 'f', lo: start.w, at: null })
       // The last snapshot page also says "more": the changes since the watermark come next.
       res.more = true
       return res
@@ -114,10 +114,10 @@ export async function pull(sql: SqlClient, agent: Agent, req: PullRequest): Prom
     await feedPage(tx, agent, scope, rows, res)
     if (rows.length === limit) {
       const last = rows[rows.length - 1]!
-      res.cursor = encodeCursor({ v: 1, p: 'f', lo: cursor.lo, at: [last.tx, last.id] })
+      res.cursor = encodeCursor({ v: 1, s: serverId, p: 'f', lo: cursor.lo, at: [last.tx, last.id] })
       res.more = true
     } else {
-      res.cursor = encodeCursor({ v: 1, p: 'f', lo: hi, at: null })
+      res.cursor = encodeCursor({ v: 1, s: serverId, p: 'f', lo: hi, at: null })
       res.more = false
     }
     return res
