@@ -189,4 +189,24 @@ describe('the change feed on PostgreSQL', () => {
     // The last version received of each item is its current state: no update was skipped.
     for (const r of rows) expect([received.get(r.id)?.updatedAt, received.get(r.id)?.priority, received.get(r.id)?.subject]).toEqual([r.updated_at, r.priority, r.subject])
   })
+
+  it('keeps announcing changes after the LISTEN connection is cut', async () => {
+    let calls = 0
+    const unlisten = await store.onChange(() => calls++)
+    const admin = new pg.Client({ connectionString: databaseUrl })
+    await admin.connect()
+    try {
+      const killed = await admin.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE 'LISTEN%' AND pid <> pg_backend_pid()")
+      expect(killed.rows.length).toBe(1)
+      for (let i = 0; i < 100 && calls === 0; i++) await new Promise((r) => setTimeout(r, 20))
+      expect(calls).toBeGreaterThan(0) // told once on reconnect: something may have been missed
+      calls = 0
+      await store.push(sup, { clientId: randomUUID(), mutations: [mutation(sup, 1, 'item.create', newService('after the cut'))] })
+      for (let i = 0; i < 100 && calls === 0; i++) await new Promise((r) => setTimeout(r, 20))
+      expect(calls).toBeGreaterThan(0)
+    } finally {
+      await admin.end()
+      await unlisten()
+    }
+  })
 })

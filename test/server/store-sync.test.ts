@@ -4,6 +4,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { pullResponse, pushResponse, type PullResponse, type PushedMutation } from '../../src/shared/sync/protocol'
 import { StoreError, openStore, type AgentRecord, type ServerStore } from '../../src/server/store'
 import { freshDatabase } from '../support/pg-database'
+import { DEFAULT_SLA_POLICY, slaDueAt } from '../../src/shared/domain/sla'
+import type { Queue } from '../../src/shared/domain/escalation'
+import type { Priority, Status } from '../../src/shared/domain/vocabulary'
 
 const backends = [
   { name: 'postgres', open: async () => openStore({ databaseUrl: await freshDatabase('sync') }) },
@@ -57,6 +60,8 @@ class Console {
     }
   }
 }
+
+type ItemRowLite = { id: string; status: Status; queue: Queue; priority: Priority; sla_started_at: string; sla_responded_at: string | null; sla_due_at: string | null }
 
 const itemIds = (pages: PullResponse[]) => new Set(pages.flatMap((p) => p.items.map((i) => i.id)))
 
@@ -290,6 +295,26 @@ describe.each(backends)('store on $name', ({ open }) => {
       // A service agent may not change settings: rejected, settings unchanged.
       const res = await svc.push(svc.mutation('settings.update', { escalationReasons: [{ code: 'other', label: 'x' }] }))
       expect(res.results[0]?.rejection?.code).toBe('forbidden')
+    })
+
+    it('recomputes the deadlines of active items when the SLA policy changes, as the console does', async () => {
+      const active = await sup.do('item.create', newService('active'))
+      const answered = await sup.do('item.create', newService('answered'))
+      await sup.do('item.reply', { itemId: answered, body: 'On it.' })
+      const done = await sup.do('item.create', newService('done'))
+      await sup.do('item.setStatus', { itemId: done, status: 'resolved' })
+      const sla = structuredClone(DEFAULT_SLA_POLICY)
+      sla.service.normal = { firstResponseMinutes: 7, resolutionMinutes: 77 }
+      await sup.do('settings.update', { sla })
+      const { rows } = await store.sql.query<ItemRowLite>(
+        'SELECT id, status, queue, priority, sla_started_at, sla_responded_at, sla_due_at FROM items WHERE id = ANY($1::text[])',
+        [[active, answered, done]]
+      )
+      for (const r of rows) {
+        const expected = slaDueAt({ queue: r.queue, priority: r.priority, status: r.status, slaStartedAt: r.sla_started_at, slaRespondedAt: r.sla_responded_at }, sla)
+        expect(r.sla_due_at, r.id).toBe(expected)
+      }
+      expect(rows.find((r) => r.id === done)?.sla_due_at).toBeNull()
     })
 
     it('refuses a tampered cursor as bad_request', async () => {

@@ -73,27 +73,52 @@ export function pgClient(connectionString: string, poolSize = 20): SqlClient & {
 
   let listener: pg.Client | null = null
   let listenerReady: Promise<pg.Client> | null = null
+  let closed = false
   const handlers = new Map<string, Set<(payload: string) => void>>()
   const quoteIdent = (s: string) => `"${s.replace(/"/g, '""')}"`
 
+  /**
+   * The dedicated LISTEN connection. When it breaks (a server restart), it is replaced after a
+   * short wait, LISTENs again on every channel, and every handler is called once: a change
+   * committed while nobody listened must not go unannounced.
+   */
   async function listenerClient(): Promise<pg.Client> {
     if (!listenerReady) {
-      listenerReady = (async () => {
+      const ready = (async () => {
         const c = new pg.Client({ connectionString })
         c.on('notification', (n) => {
           for (const h of handlers.get(n.channel) ?? []) h(n.payload ?? '')
         })
-        c.on('error', () => {
-          // The dedicated connection broke: forget it; the next listen() reconnects.
+        const lost = () => {
+          if (listenerReady !== ready) return
           listener = null
           listenerReady = null
-        })
+          c.end().catch(() => {})
+          if (!closed && handlers.size > 0) setTimeout(() => void relisten(), 500)
+        }
+        c.on('error', lost)
+        c.on('end', lost)
         await c.connect()
+        for (const channel of handlers.keys()) await c.query(`LISTEN ${quoteIdent(channel)}`)
         listener = c
         return c
       })()
+      listenerReady = ready
+      ready.catch(() => {
+        if (listenerReady === ready) listenerReady = null
+      })
     }
     return listenerReady
+  }
+
+  async function relisten(): Promise<void> {
+    if (closed || handlers.size === 0) return
+    try {
+      await listenerClient()
+      for (const set of handlers.values()) for (const h of set) h('')
+    } catch {
+      setTimeout(() => void relisten(), 2000)
+    }
   }
 
   const client: SqlClient & { pool: pg.Pool } = {
@@ -133,11 +158,11 @@ export function pgClient(connectionString: string, poolSize = 20): SqlClient & {
       })
     },
     async listen(channel, onNotify) {
-      const c = await listenerClient()
       let set = handlers.get(channel)
       if (!set) {
         set = new Set()
         handlers.set(channel, set)
+        const c = await listenerClient()
         await c.query(`LISTEN ${quoteIdent(channel)}`)
       }
       set.add(onNotify)
@@ -152,6 +177,7 @@ export function pgClient(connectionString: string, poolSize = 20): SqlClient & {
       }
     },
     async close() {
+      closed = true
       const l = listener
       listener = null
       listenerReady = null
