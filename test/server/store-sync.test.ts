@@ -141,6 +141,15 @@ describe.each(backends)('store on $name', ({ open }) => {
       expect((await store.sql.query('SELECT id FROM items')).rows).toHaveLength(1)
     })
 
+    it('applies one mutation id once when two clients push it at the same time', async () => {
+      const other = new Console(store, svc.agent)
+      const m = svc.mutation('item.create', newService())
+      const [a, b] = await Promise.all([svc.push(m), other.push({ ...m, seq: ++other.seq })])
+      expect([a.results[0]!.outcome, b.results[0]!.outcome].sort()).toEqual(['applied', 'rejected'])
+      expect([a, b].find((r) => r.results[0]!.outcome === 'rejected')!.results[0]!.rejection?.code).toBe('duplicate')
+      expect((await store.sql.query('SELECT id FROM items')).rows).toHaveLength(1)
+    })
+
     it('refuses a push that acts for someone else, writing nothing', async () => {
       const mine = svc.mutation('item.create', newService())
       const theirs = { ...svc.mutation('item.create', newService()), actorId: 'sup' }

@@ -48,8 +48,9 @@ async function pushOne(sql: SqlClient, agent: Agent, clientId: string, m: Pushed
     try {
       return await sql.transaction((tx) => pushInTx(tx, agent, clientId, m))
     } catch (e) {
-      // Two clients applying one mutation id at once: the loser re-runs and finds it recorded.
-      if (sqlState(e) === '23505' && attempt < 3 && String((e as { constraint?: string }).constraint ?? (e as Error).message).includes('mutations_applied_once')) continue
+      // Two clients applying one mutation id at once collide on a unique key (the rows it creates
+      // or mutations_applied_once): the loser re-runs and finds the mutation recorded.
+      if (sqlState(e) === '23505' && attempt < 3) continue
       throw e
     }
   }
