@@ -201,13 +201,13 @@ export async function applyChanges(tx: SqlClient, changes: readonly Change[], be
 
   out.insertRecords('customers', customers)
   out.insertRecords('items', [...inserted.values()].map(itemRecord))
-  // Updated items are written whole from their new state (one CTE for all of them); columns
-  // that keep their value cost no index work (PostgreSQL compares them for a HOT update).
-  const rewrites = [...updated].map((id) => itemRecord(state.get(id)!))
-  if (rewrites.length > 0) {
+  // An updated item is written whole from its new state, found by its key (an index lookup, never
+  // a join the planner could turn into a scan); columns that keep their value cost no index work
+  // (PostgreSQL compares them for a HOT update).
+  for (const id of updated) {
     out.cte(
       `UPDATE items i SET (${ITEM_SET_COLUMNS.join(', ')}) = (${ITEM_SET_COLUMNS.map((c) => `x.${c}`).join(', ')})
-         FROM jsonb_populate_recordset(NULL::items, ${out.param(JSON.stringify(rewrites))}::jsonb) x WHERE i.id = x.id`
+         FROM jsonb_populate_record(NULL::items, ${out.param(JSON.stringify(itemRecord(state.get(id)!)))}::jsonb) x WHERE i.id = ${out.param(id)}`
     )
   }
   out.insertRecords('messages', messages)
