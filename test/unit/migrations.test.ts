@@ -47,7 +47,7 @@ describe('a fresh database', () => {
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal')
     expect(db.pragma('synchronous', { simple: true })).toBe(1) // NORMAL
     expect(db.pragma('foreign_keys', { simple: true })).toBe(1)
-    expect(tablesOf(db)).toEqual(['agents', 'customers', 'customers_fts', 'item_events', 'item_facets', 'items', 'items_fts', 'messages', 'meta', 'outbox', 'ratings', 'search_dirty', 'settings', 'views'])
+    expect(tablesOf(db)).toEqual(['agents', 'customers', 'customers_fts', 'item_events', 'item_facets', 'items', 'items_fts', 'messages', 'meta', 'outbox', 'ratings', 'search_dirty', 'settings', 'sync_purge', 'sync_rejections', 'views'])
     expect(db.prepare(`SELECT value FROM meta WHERE key = 'app'`).pluck().get()).toBe('handoff')
     db.close()
     // Reopening migrates nothing.
@@ -127,7 +127,7 @@ describe('refused files stay byte-for-byte untouched', () => {
     raw.pragma('user_version = 7')
     raw.pragma('journal_mode = DELETE')
     raw.close()
-    expectRefusedUntouched(file, 'newer', /^This database was written by a newer version of Handoff \(schema 7; this version knows up to 2\)\. Update Handoff to open it\.$/)
+    expectRefusedUntouched(file, 'newer', /^This database was written by a newer version of Handoff \(schema 7; this version knows up to 3\)\. Update Handoff to open it\.$/)
   })
 
   it('refuses a newer database still in WAL mode', () => {
@@ -239,7 +239,7 @@ describe('version 1 -> 2 (the handoff protocol)', () => {
     v1.close()
     const before = peek(file, (db) => ({ fts: db.prepare('SELECT count(*) FROM items_fts').pluck().get() }))
     const db = openDatabase(file)
-    expect(db.pragma('user_version', { simple: true })).toBe(2)
+    expect(db.pragma('user_version', { simple: true })).toBe(latestVersion())
     const items = db.prepare('SELECT id, kind, tier, queue, sla_started_at, sla_responded_at, handoff_summary, queue_changed_by FROM items ORDER BY rid').all()
     expect(items).toEqual([
       { id: 'i-service', kind: 'service', tier: null, queue: 'service', sla_started_at: '2026-11-20T08:00:00.000Z', sla_responded_at: '2026-11-20T09:00:00.000Z', handoff_summary: null, queue_changed_by: null },

@@ -2,6 +2,7 @@ import type { Database } from 'better-sqlite3'
 import { DatabaseRefusedError } from './errors'
 import { createSchemaV1 } from './schema-v1'
 import { migrateToV2 } from './schema-v2'
+import { migrateToV3 } from './schema-v3'
 
 /**
  * Schema migrations, modelled on Signal Desktop's ts/sql/migrations: an ordered list, each step
@@ -17,7 +18,8 @@ export interface Migration {
 
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'initial schema', up: createSchemaV1 },
-  { version: 2, name: 'handoff protocol: queues, summaries, SLA clock, settings', up: migrateToV2 }
+  { version: 2, name: 'handoff protocol: queues, summaries, SLA clock, settings', up: migrateToV2 },
+  { version: 3, name: 'sync client: rejections, purge flag', up: migrateToV3 }
 ]
 
 /** `PRAGMA application_id` of every Handoff database: "HAND" in ASCII. */

@@ -1,0 +1,37 @@
+import type { Database } from 'better-sqlite3'
+
+/**
+ * Schema version 3: the sync client (src/main/core/sync). Frozen once released, like 1 and 2.
+ *
+ * - sync_rejections: the changes the server refused (a pull's `rejections`), keyed by this
+ *   client's sequence number, kept until the agent dismisses them.
+ * - sync_purge: a one-row flag. A pull removes items that left the agent's scope and the rows a
+ *   rejected mutation created, history included; item_events stays append-only for every other
+ *   writer: its delete trigger refuses unless the flag row is present, and the purge sets and
+ *   clears the flag inside its own transaction (so a crash can never leave it set on disk).
+ */
+export const SCHEMA_V3 = `
+CREATE TABLE sync_rejections (
+  seq INTEGER PRIMARY KEY,
+  mutation_id TEXT NOT NULL,
+  name TEXT NOT NULL,
+  code TEXT NOT NULL,
+  message TEXT NOT NULL,
+  item_id TEXT,
+  at TEXT NOT NULL,
+  dismissed INTEGER NOT NULL DEFAULT 0 CHECK (dismissed = 0 OR dismissed = 1)
+);
+
+CREATE TABLE sync_purge (
+  id INTEGER PRIMARY KEY CHECK (id = 1)
+);
+
+DROP TRIGGER item_events_no_delete;
+-- The history is append-only, except while a sync purge holds the flag (same transaction).
+CREATE TRIGGER item_events_no_delete BEFORE DELETE ON item_events WHEN NOT EXISTS (SELECT 1 FROM sync_purge)
+BEGIN SELECT RAISE(ABORT, 'item_events is append-only'); END;
+`
+
+export function migrateToV3(db: Database): void {
+  db.exec(SCHEMA_V3)
+}
