@@ -14,7 +14,7 @@ import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { openDatabase } from '../src/main/core/database'
 import { seedWorkspace } from '../src/main/core/seed'
-import { createCore, type Core } from '../src/main/core/core'
+import { createCore, type Core, type ImmediateOperationName } from '../src/main/core/core'
 import { ACTIVE_STATUSES } from '../src/shared/domain/vocabulary'
 import type { InboxSort, SavedViewFilter } from '../src/shared/domain/entities'
 import { summarize, time } from './stats'
@@ -31,7 +31,7 @@ const { values } = parseArgs({
 const sizes = values.sizes.split(',').map((s) => Number(s.trim())).filter((n) => Number.isInteger(n) && n > 0)
 const log = (line: string) => process.stderr.write(`bench: ${line}\n`)
 
-function call<T>(core: Core, name: string, args: unknown): T {
+function call<T>(core: Core, name: ImmediateOperationName, args: unknown): T {
   const envelope = core.dispatch(name, args)
   if (!envelope.ok) throw new Error(`${name}: ${envelope.error.code}: ${envelope.error.message}`)
   return envelope.value as T

@@ -14,6 +14,7 @@ import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { startCoreWorker } from '../src/main/core-host'
+import { memoryVault } from '../src/main/core/sync/credentials'
 import { USAGE, parseHarnessArgs } from './harness/cli'
 import { startHarnessServer } from './harness/server'
 
@@ -71,7 +72,9 @@ async function main(): Promise<void> {
   mkdirSync(dataDir, { recursive: true })
   const file = join(dataDir, 'handoff.sqlite')
   const seedDemoIfEmpty = !cli.empty && !existsSync(file)
-  const core = startCoreWorker(workerFile, { file, seedDemoIfEmpty })
+  // The credential vault: in memory. The OS keychain (Electron's safeStorage) is a boundary the
+  // harness cannot reach, so a harness signed in to a sync server forgets its credential on exit.
+  const core = startCoreWorker(workerFile, { file, seedDemoIfEmpty }, { vault: memoryVault() })
 
   // Wait for the core to answer once (it opens, migrates and maybe seeds first). A refused
   // database is a valid state to serve (the renderer explains it); a core that cannot run is not.

@@ -4,7 +4,8 @@
  */
 import { Worker } from 'node:worker_threads'
 import type { Envelope } from '../shared/contract/errors'
-import type { CoreWorkerOptions, FromWorker, ToWorker } from './core-protocol'
+import type { CredentialVault } from './core/sync/credentials'
+import type { CoreWorkerOptions, FromWorker, ToWorker, VaultRequest } from './core-protocol'
 
 export type { CoreWorkerOptions } from './core-protocol'
 
@@ -19,6 +20,18 @@ export interface StartOptions {
   execArgv?: string[]
   /** How long close() waits for a clean end before terminating the thread. */
   closeTimeoutMs?: number
+  /**
+   * Where the core keeps the sync credential: it lives here, in the host, because the Electron
+   * app's vault needs safeStorage (a main-process API). Without one, nothing is saved: load
+   * answers null and save refuses.
+   */
+  vault?: CredentialVault
+}
+
+const noVault: CredentialVault = {
+  load: () => Promise.resolve(null),
+  save: () => Promise.reject(new Error('This Handoff has nowhere safe to keep a credential.')),
+  clear: () => Promise.resolve()
 }
 
 const internal = (message: string): Envelope<never> => ({ ok: false, error: { code: 'internal', message } })
@@ -38,7 +51,23 @@ export function startCoreWorker(workerFile: string | URL, options: CoreWorkerOpt
     pending.clear()
   }
 
+  const vault = start.vault ?? noVault
+  const answerVault = (request: VaultRequest) => {
+    const reply = (r: ToWorker) => {
+      if (!exited) worker.postMessage(r)
+    }
+    const run = request.op === 'load' ? vault.load() : request.op === 'save' ? vault.save(request.credential).then(() => null) : vault.clear().then(() => null)
+    run.then(
+      (value) => reply({ vaultReply: request.vault, ok: true, value }),
+      (error: unknown) => reply({ vaultReply: request.vault, ok: false, message: error instanceof Error ? error.message : String(error) })
+    )
+  }
+
   worker.on('message', (message: FromWorker) => {
+    if ('vault' in message) {
+      answerVault(message)
+      return
+    }
     const resolve = pending.get(message.id)
     if (!resolve) return
     pending.delete(message.id)

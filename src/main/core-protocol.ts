@@ -11,11 +11,15 @@ export interface CoreWorkerOptions {
   seedDemoIfEmpty?: boolean
 }
 
-/** Host -> worker: a call, or the request to close the database and end. */
-export type ToWorker = { id: number; name: unknown; args: unknown } | { close: true }
+/** Host -> worker: a call, the request to close the database and end, or the answer to a vault request. */
+export type ToWorker = { id: number; name: unknown; args: unknown } | { close: true } | VaultReply
 
-/** Worker -> host: the answer to call `id`. */
-export interface FromWorker {
-  id: number
-  envelope: Envelope<unknown>
-}
+/** Worker -> host: the answer to call `id`, or a request to the credential vault (which lives in the host). */
+export type FromWorker = { id: number; envelope: Envelope<unknown> } | VaultRequest
+
+/**
+ * The credential vault lives in the host process: in the Electron app it needs safeStorage, a
+ * main-process API. The core's vault (core-worker.ts) forwards each call as a request.
+ */
+export type VaultRequest = { vault: number; op: 'load' } | { vault: number; op: 'save'; credential: string } | { vault: number; op: 'clear' }
+export type VaultReply = { vaultReply: number; ok: true; value: string | null } | { vaultReply: number; ok: false; message: string }

@@ -6,8 +6,9 @@
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
-import { app, BrowserWindow, ipcMain, session, shell } from 'electron'
+import { app, BrowserWindow, ipcMain, safeStorage, session, shell } from 'electron'
 import { startCoreWorker, type CoreHost, type CoreWorkerOptions } from './core-host'
+import { safeStorageVault } from './credentials'
 import { registerHandoffIpc } from './ipc'
 import { nativeBindingFor } from './native'
 import { createOpenExternalSafely, cspHeader, isAppUrl, isTrustedSender } from './security'
@@ -40,7 +41,10 @@ function startCore(): CoreHost {
     }
     options.nativeBinding = nativeBinding
   }
-  return startCoreWorker(join(here, 'core-worker.js'), options)
+  // The sync credential, encrypted with the OS keychain; the vault lives here because safeStorage
+  // is a main-process API (the core asks for it across the worker boundary).
+  const vault = safeStorageVault(join(app.getPath('userData'), 'sync-credential.bin'), safeStorage)
+  return startCoreWorker(join(here, 'core-worker.js'), options, { vault })
 }
 
 function lockDownSession(): void {

@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3'
 import { validate as isUuid, version as uuidVersion } from 'uuid'
 import { beforeEach, describe, expect, it } from 'vitest'
-import type { Core } from '../../src/main/core/core'
+import type { Core, ImmediateOperationName } from '../../src/main/core/core'
 import type { Results, SessionInfo } from '../../src/shared/contract'
 import { FIXED_NOW, dump, ok, openCore, peek, rowCounts } from './helpers/workspace'
 
@@ -34,7 +34,7 @@ function expectOutbox(mutationId: string, name: string, args: Record<string, unk
   expect(JSON.parse(r?.args ?? 'null')).toMatchObject(args)
 }
 
-function call<T>(name: string, args: unknown): T {
+function call<T>(name: ImmediateOperationName, args: unknown): T {
   return ok<T>(core.dispatch(name, args))
 }
 
@@ -199,7 +199,7 @@ describe('views', () => {
 
 describe('rejections write nothing', () => {
   /** Runs a call that must be refused and checks that no table (nor the outbox) changed. */
-  function expectRefused(name: string, args: unknown, code: string, rejection?: string) {
+  function expectRefused(name: ImmediateOperationName, args: unknown, code: string, rejection?: string) {
     const before = dump(file)
     const counts = rowCounts(file)
     const answer = core.dispatch(name, args)

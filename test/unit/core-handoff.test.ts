@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3'
 import { beforeEach, describe, expect, it } from 'vitest'
-import type { Core } from '../../src/main/core/core'
+import type { Core, ImmediateOperationName } from '../../src/main/core/core'
 import type { InboxRow, Results, SessionInfo } from '../../src/shared/contract'
 import type { SavedView } from '../../src/shared/domain/entities'
 import { DEFAULT_SETTINGS, type WorkspaceSettings } from '../../src/shared/domain/settings'
@@ -20,14 +20,14 @@ const plusMinutes = (iso: string, m: number) => new Date(Date.parse(iso) + m * 6
 const row = (sql: string, ...params: unknown[]) => peek(file, (db) => db.prepare(sql).get(...params) as Record<string, unknown> | undefined)
 const rows = (sql: string, ...params: unknown[]) => peek(file, (db) => db.prepare(sql).all(...params) as Record<string, unknown>[])
 
-function call<T>(name: string, args: unknown): T {
+function call<T>(name: ImmediateOperationName, args: unknown): T {
   return ok<T>(core.dispatch(name, args))
 }
 function signIn(agentId: string) {
   call<SessionInfo>('session.signIn', { agentId })
 }
 /** A refused call: its error, and proof that nothing was written. */
-function refused(name: string, args: unknown): { code: string; rejection?: string; message: string } {
+function refused(name: ImmediateOperationName, args: unknown): { code: string; rejection?: string; message: string } {
   const before = dump(file)
   const answer = core.dispatch(name, args)
   expect(answer.ok).toBe(false)

@@ -24,7 +24,7 @@ function expectError(answer: Envelope<unknown>, code: string, message?: RegExp):
 }
 
 describe('dispatch', () => {
-  it('refuses bad input with the right code, a clear message, and no change to the database', () => {
+  it('refuses bad input with the right code, a clear message, and no change to the database', async () => {
     const { core, file, itemId } = signedIn()
     const before = dump(file)
     const cases: [unknown, unknown, string, RegExp?][] = [
@@ -59,7 +59,7 @@ describe('dispatch', () => {
       ['customers.search', { query: 'x'.repeat(500) }, 'invalid_argument']
     ]
     for (const [name, args, code, message] of cases) {
-      const error = expectError(core.dispatch(name, args), code, message)
+      const error = expectError(await core.dispatch(name, args), code, message)
       if (code === 'invalid_argument') expect(error.issues?.length, JSON.stringify(args)?.slice(0, 80)).toBeGreaterThan(0)
       if (code === 'rejected') expect(error.rejection).toBeTruthy()
     }
@@ -112,7 +112,7 @@ describe('dispatch', () => {
     core.close()
   })
 
-  it('answers database_refused from a core over a refused file, for every operation', () => {
+  it('answers database_refused from a core over a refused file, for every operation', async () => {
     const { core, file } = openCore()
     core.close()
     // A newer schema: refused.
@@ -120,7 +120,7 @@ describe('dispatch', () => {
     raw.pragma('user_version = 99')
     raw.close()
     const refused = createCoreOrRefusal({ file })
-    for (const name of OPERATION_NAMES) expectError(refused.dispatch(name, {}), 'database_refused', /newer version of Handoff/)
+    for (const name of OPERATION_NAMES) expectError(await refused.dispatch(name, {}), 'database_refused', /newer version of Handoff/)
     expect(() => refused.handlers['session.get']({})).toThrow(/newer version/)
     refused.close()
   })

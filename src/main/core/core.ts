@@ -1,9 +1,24 @@
 import { z } from 'zod'
-import { HandoffError, MAX_ARGUMENT_BYTES, argSchemas, isOperationName, type Envelope, type Handlers, type HandoffErrorData, type Issue } from '../../shared/contract'
+import {
+  ASYNC_OPERATIONS,
+  HandoffError,
+  MAX_ARGUMENT_BYTES,
+  argSchemas,
+  isOperationName,
+  type AsyncOperationName,
+  type Envelope,
+  type Handlers,
+  type HandoffErrorData,
+  type Issue,
+  type OperationName
+} from '../../shared/contract'
 import { openDatabase, type Db } from './database'
 import { DatabaseRefusedError } from './errors'
 import { createHandlers, seedDemoWorkspace } from './handlers'
 import { sessionInfo } from './session'
+import { createSyncController, type SyncController, type TransportFactory } from './sync/controller'
+import { memoryVault, type CredentialVault } from './sync/credentials'
+import type { Timers } from './sync/engine'
 
 export interface CoreOptions {
   /** The workspace database file (created if missing). */
@@ -14,17 +29,41 @@ export interface CoreOptions {
   seedDemoIfEmpty?: boolean
   /** The clock; tests pin it. */
   now?: () => Date
+  /**
+   * Where the sync credential is kept (sync/credentials.ts). The Electron app passes one that
+   * encrypts with the OS keychain; without one the credential lives in memory only.
+   */
+  vault?: CredentialVault
+  /** The fetch of the HTTP sync transport (tests point it at an in-process server). */
+  fetch?: typeof fetch
+  /** Replaces the HTTP sync transport altogether (tests). */
+  transportFactory?: TransportFactory
+  /** The sync engine's timers, jitter and poll interval (tests). */
+  sync?: { timers?: Timers; random?: () => number; pollMs?: number }
+}
+
+/** Every operation whose handler answers at once (all but the ASYNC_OPERATIONS). */
+export type ImmediateOperationName = Exclude<OperationName, AsyncOperationName>
+
+/** Answers synchronously, except the ASYNC_OPERATIONS (they wait on the network). */
+export interface Dispatch {
+  (name: AsyncOperationName, args: unknown): Promise<Envelope<unknown>>
+  (name: ImmediateOperationName, args: unknown): Envelope<unknown>
+  (name: unknown, args: unknown): Envelope<unknown> | Promise<Envelope<unknown>>
 }
 
 /**
  * The local data core. `dispatch` is the one door every call comes through (IPC, the harness
  * socket, the worker thread): it checks the operation name, the argument size and the argument
- * schema, runs the handler, and always answers an Envelope, never throws. `handlers` are the same
+ * schema, runs the handler, and always answers an Envelope (a Promise of one for the
+ * ASYNC_OPERATIONS, which wait on the network), never throws. `handlers` are the same
  * operations for in-process callers that have validated their arguments.
  */
 export interface Core {
   handlers: Handlers
-  dispatch(name: unknown, args: unknown): Envelope<unknown>
+  dispatch: Dispatch
+  /** The sync side (binding, engine); absent on a refused database. */
+  sync?: SyncController
   close(): void
 }
 
@@ -42,8 +81,26 @@ export function createCore(options: CoreOptions): Core {
     db.close()
     throw e
   }
-  const handlers = createHandlers(db, clock)
-  return { handlers, dispatch: (name, args) => dispatch(handlers, name, args), close: () => closeDatabase(db) }
+  const sync = createSyncController(db, {
+    vault: options.vault ?? memoryVault(),
+    now: clock,
+    ...(options.transportFactory ? { transportFactory: options.transportFactory } : {}),
+    ...(options.fetch ? { fetch: options.fetch } : {}),
+    ...(options.sync?.timers ? { timers: options.sync.timers } : {}),
+    ...(options.sync?.random ? { random: options.sync.random } : {}),
+    ...(options.sync?.pollMs ? { pollMs: options.sync.pollMs } : {})
+  })
+  const handlers = createHandlers(db, clock, sync)
+  void sync.resume()
+  return {
+    handlers,
+    dispatch: ((name: unknown, args: unknown) => dispatch(handlers, name, args)) as Dispatch,
+    sync,
+    close: () => {
+      sync.close()
+      closeDatabase(db)
+    }
+  }
 }
 
 /**
@@ -65,7 +122,7 @@ function refusedCore(refusal: DatabaseRefusedError): Core {
     throw new HandoffError(error)
   }
   const handlers = Object.fromEntries(Object.keys(argSchemas).map((name) => [name, refuse])) as unknown as Handlers
-  return { handlers, dispatch: () => fail(error), close: () => undefined }
+  return { handlers, dispatch: ((name: unknown) => (isAsync(name) ? Promise.resolve(fail(error)) : fail(error))) as Dispatch, close: () => undefined }
 }
 
 function closeDatabase(db: Db): void {
@@ -77,36 +134,59 @@ function closeDatabase(db: Db): void {
   }
 }
 
-function dispatch(handlers: Handlers, name: unknown, rawArgs: unknown): Envelope<unknown> {
+const isAsync = (name: unknown): name is AsyncOperationName => (ASYNC_OPERATIONS as readonly unknown[]).includes(name)
+
+function toFailure(name: string, e: unknown): Envelope<never> {
+  if (e instanceof HandoffError) return fail(e.toData())
+  console.error(`[handoff core] ${name} failed:`, e)
+  return fail({ code: 'internal', message: 'Something went wrong inside Handoff; the details were logged. Your data is unchanged.' })
+}
+
+function dispatch(handlers: Handlers, name: unknown, rawArgs: unknown): Envelope<unknown> | Promise<Envelope<unknown>> {
+  const answer = check(name, rawArgs)
+  if (!answer.ok) return isAsync(name) ? Promise.resolve(answer.envelope) : answer.envelope
+  const op = answer.name
+  try {
+    const handler = handlers[op] as (a: unknown) => unknown
+    const value = handler(answer.args)
+    if (isAsync(op)) {
+      return Promise.resolve(value).then(
+        (v): Envelope<unknown> => ({ ok: true, value: v }),
+        (e: unknown) => toFailure(op, e)
+      )
+    }
+    return { ok: true, value }
+  } catch (e) {
+    const failure = toFailure(op, e)
+    return isAsync(op) ? Promise.resolve(failure) : failure
+  }
+}
+
+/** The door's checks: a known name, a bounded size, arguments its schema accepts. */
+function check(name: unknown, rawArgs: unknown): { ok: true; name: OperationName; args: unknown } | { ok: false; envelope: Envelope<never> } {
+  const refused = (error: HandoffErrorData) => ({ ok: false as const, envelope: fail(error) })
   if (!isOperationName(name)) {
     const shown = typeof name === 'string' ? JSON.stringify(name.slice(0, 80)) : `a ${typeof name}`
-    return fail({ code: 'unknown_operation', message: `There is no operation ${shown}.` })
+    return refused({ code: 'unknown_operation', message: `There is no operation ${shown}.` })
   }
   const args = rawArgs === undefined ? {} : rawArgs
   let size: number
   try {
     const json = JSON.stringify(args)
-    if (json === undefined) return fail({ code: 'invalid_argument', message: 'The arguments must be an object.' })
+    if (json === undefined) return refused({ code: 'invalid_argument', message: 'The arguments must be an object.' })
     size = Buffer.byteLength(json, 'utf8')
   } catch {
-    return fail({ code: 'invalid_argument', message: 'The arguments could not be read as JSON.' })
+    return refused({ code: 'invalid_argument', message: 'The arguments could not be read as JSON.' })
   }
   if (size > MAX_ARGUMENT_BYTES) {
-    return fail({ code: 'too_large', message: `The request is too large (${size} bytes; at most ${MAX_ARGUMENT_BYTES} bytes are accepted).` })
+    return refused({ code: 'too_large', message: `The request is too large (${size} bytes; at most ${MAX_ARGUMENT_BYTES} bytes are accepted).` })
   }
   const parsed = argSchemas[name].safeParse(args)
   if (!parsed.success) {
     const issues = toIssues(parsed.error)
-    return fail({ code: 'invalid_argument', message: issues.map((i) => i.message).join(' '), issues })
+    return refused({ code: 'invalid_argument', message: issues.map((i) => i.message).join(' '), issues })
   }
-  try {
-    const handler = handlers[name] as (a: unknown) => unknown
-    return { ok: true, value: handler(parsed.data) }
-  } catch (e) {
-    if (e instanceof HandoffError) return fail(e.toData())
-    console.error(`[handoff core] ${name} failed:`, e)
-    return fail({ code: 'internal', message: 'Something went wrong inside Handoff; the details were logged. Your data is unchanged.' })
-  }
+  return { ok: true, name, args: parsed.data }
 }
 
 function toIssues(error: z.ZodError): Issue[] {

@@ -11,6 +11,7 @@ import { META, hasAnyAgent, hasAnyItem, sessionInfo, setMeta, signedInAgentId } 
 import { listViews } from './views'
 import { loadSettings } from './settings'
 import { escalationFiguresOf } from './figures'
+import type { SyncController } from './sync/controller'
 
 /** Fills an empty workspace with the demo and signs in as its first service agent, in one transaction. */
 export function seedDemoWorkspace(db: Database, now: Date): void {
@@ -24,11 +25,16 @@ export function seedDemoWorkspace(db: Database, now: Date): void {
 }
 
 /** Every operation of the contract over one open database. Arguments arrive validated. */
-export function createHandlers(db: Database, clock: () => Date): Handlers {
+export function createHandlers(db: Database, clock: () => Date, sync: SyncController): Handlers {
   // The signed-in agent, read from meta once and then kept: only these handlers change it, and
-  // agents are never deleted.
+  // agents are never deleted. A workspace bound to a server is always its bound agent's.
   let session: { agentId: string | null } | null = null
-  const signedIn = (): string | null => (session ??= { agentId: signedInAgentId(db) }).agentId
+  const signedIn = (): string | null => sync.boundAgentId() ?? (session ??= { agentId: signedInAgentId(db) }).agentId
+  const refuseWhenBound = (what: string) => {
+    if (sync.boundAgentId() !== null) {
+      throw new HandoffError({ code: 'rejected', rejection: 'forbidden', message: `This workspace is connected to a server; ${what}` })
+    }
+  }
   const forgetSession = () => {
     session = null
   }
@@ -40,23 +46,29 @@ export function createHandlers(db: Database, clock: () => Date): Handlers {
   const context = (): QueryContext => ({ agentId: signedIn(), now: clock() })
   const mutation =
     <K extends MutationName>(name: K) =>
-    (args: ParsedArgs<K>): Results[K] =>
-      applyMutation(db, name, args, { actorId: actorId(), now: clock() })
+    (args: ParsedArgs<K>): Results[K] => {
+      const result = applyMutation(db, name, args, { actorId: actorId(), now: clock() })
+      sync.notifyLocalChange()
+      return result
+    }
 
   return {
     'session.get': () => sessionInfo(db),
     'session.signIn': ({ agentId }) => {
+      refuseWhenBound('it is always signed in as the agent it is connected as.')
       if (!agentById(db, agentId)) throw new HandoffError({ code: 'not_found', message: `There is no agent ${agentId} in this workspace.` })
       setMeta(db, META.signedInAgent, agentId)
       forgetSession()
       return sessionInfo(db)
     },
     'workspace.seedDemo': () => {
+      refuseWhenBound('the demo can only fill a local workspace. Start a new data folder for the demo.')
       seedDemoWorkspace(db, clock())
       forgetSession()
       return sessionInfo(db)
     },
     'workspace.startEmpty': ({ name, email }) => {
+      refuseWhenBound('its agents come from the server.')
       if (hasAnyItem(db) || hasAnyAgent(db)) {
         throw new HandoffError({ code: 'rejected', rejection: 'forbidden', message: 'This workspace is not empty; sign in as one of its agents instead.' })
       }
@@ -95,6 +107,7 @@ export function createHandlers(db: Database, clock: () => Date): Handlers {
     'item.escalateToSupport': mutation('item.escalateToSupport'),
     'item.escalateTier': mutation('item.escalateTier'),
     'item.handBack': mutation('item.handBack'),
-    'item.deescalate': mutation('item.deescalate')
+    'item.deescalate': mutation('item.deescalate'),
+    ...sync.handlers
   }
 }

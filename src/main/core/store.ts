@@ -107,17 +107,23 @@ export class MissingRowError extends Error {
  * assignee_key) in step and marks the full-text documents to rewrite (search-index.ts). Call
  * inside a transaction: it is several statements.
  */
-export function applyChanges(db: Database, changes: readonly Change[], before?: Snapshot): void {
+export function applyChanges(db: Database, changes: readonly Change[], before?: Snapshot, options: { replay?: boolean } = {}): void {
   const touched = new Set<number>()
+  // Replay (a pull re-running a pending mutation on top of the server's state, sync/apply-pull.ts):
+  // the rows it created are already there, from its first run or from the server; keep them.
+  const exists = (table: 'customers' | 'items' | 'messages' | 'item_events' | 'ratings', id: string) =>
+    options.replay === true && prepared<[string], number>(db, `SELECT EXISTS (SELECT 1 FROM ${table} WHERE id = ?)`).pluck().get(id) === 1
   // What each item holds as the changes go, from the snapshot: only for decisions that write
   // item columns through updateItem alone (settings move deadlines behind its back).
   const current = before && !changes.some((c) => c.op === 'setSettings') ? new Map(before.items) : null
   for (const change of changes) {
     switch (change.op) {
       case 'insertCustomer':
+        if (exists('customers', change.customer.id)) break
         insertCustomer(db, change.customer)
         break
       case 'insertItem':
+        if (exists('items', change.item.id)) break
         touched.add(insertItem(db, change.item))
         break
       case 'updateItem': {
@@ -128,12 +134,15 @@ export function applyChanges(db: Database, changes: readonly Change[], before?: 
         break
       }
       case 'insertMessage':
+        if (exists('messages', change.message.id)) break
         insertMessage(db, change.message) // indexed by the message high-water mark (search-index.ts)
         break
       case 'insertEvent':
+        if (exists('item_events', change.event.id)) break
         insertEvent(db, change.event)
         break
       case 'insertRating':
+        if (exists('ratings', change.rating.id)) break
         insertRating(db, change.rating)
         break
       case 'upsertView':
@@ -158,9 +167,14 @@ export function applyChanges(db: Database, changes: readonly Change[], before?: 
 /**
  * Item id -> rid, per connection: a mutation names its item by id several times (its snapshot,
  * its message, its update, its event). Sound because an item's rid never changes and items are
- * never deleted; bounded so it stays small.
+ * deleted only by a sync purge, which forgets the cache; bounded so it stays small.
  */
 const ridCache = new WeakMap<Database, Map<string, number>>()
+
+/** Forgets every cached rid: a sync purge deletes items (and an id may come back with a new rid). */
+export function forgetItemRids(db: Database): void {
+  ridCache.delete(db)
+}
 const RID_CACHE_SIZE = 5_000
 
 function rememberRid(db: Database, itemId: string, rid: number): void {
@@ -193,7 +207,8 @@ function insertCustomer(db: Database, c: Customer): void {
   )
 }
 
-function insertItem(db: Database, item: Item): number {
+/** Inserts an item with a new rid in age order; returns the rid. */
+export function insertItem(db: Database, item: Item): number {
   const rid = allocateItemKey(db, item.createdAt)
   prepared(
     db,

@@ -1,0 +1,302 @@
+import type { Database } from 'better-sqlite3'
+import type { Item } from '../../../shared/domain/entities'
+import { mutations, isMutationName, type Decision, type MutationContext, type Needs, type Snapshot } from '../../../shared/mutations'
+import type { PullResponse, RejectionWire } from '../../../shared/sync/protocol'
+import { markForIndexing } from '../search-index'
+import { META, getMeta, setMeta } from '../session'
+import { storeSettings } from '../settings'
+import { prepared } from '../statements'
+import { applyChanges, forgetItemRids, insertItem, loadSnapshot } from '../store'
+import { readBinding } from './binding'
+
+/**
+ * Applies one pull page in ONE transaction, rebasing the pending local mutations on it:
+ *
+ * 1. the server's rows: agents (the whole directory, when sent), customers, items (upserted with
+ *    every column; a known item keeps its local rid), messages/events/ratings (immutable: inserted
+ *    when absent), views and deleted views, settings;
+ * 2. items that left the agent's scope are purged with their thread, history and ratings;
+ * 3. rejections are recorded, and the rows a rejected mutation created (ids `<mutationId>.…`)
+ *    are purged;
+ * 4. the outbox rows the server has applied or rejected (per-client seq <= lastAppliedSeq) go:
+ *    only here, on a pull's word, never on a push's 200 (its answer may be lost, and until the
+ *    pull the server's state of them is not here yet);
+ * 5. every mutation still in the outbox is re-run (same id, actor, arguments and time) on the new
+ *    state; the rows it created are kept, not inserted twice. One that is refused now changes
+ *    nothing locally and stays in the outbox: the server decides;
+ * 6. the cursor, rejectionsAfter and last-synced time are saved.
+ *
+ * Either all of it is on disk or none (a failure rolls back, the cursor included, so the page is
+ * pulled again). Returns whether local data changed.
+ */
+export function applyPullPage(db: Database, page: PullResponse, now: Date): { changed: boolean } {
+  try {
+    return db.transaction(() => applyInTransaction(db, page, now)).immediate()
+  } finally {
+    // Items may have been deleted (and a rolled-back insert may have been remembered).
+    forgetItemRids(db)
+  }
+}
+
+interface ErasedMutation {
+  args: { safeParse(x: unknown): { success: true; data: unknown } | { success: false } }
+  needs(args: unknown, ctx: MutationContext): Needs
+  decide(state: Snapshot, args: unknown, ctx: MutationContext): Decision<unknown>
+}
+
+function applyInTransaction(db: Database, page: PullResponse, now: Date): { changed: boolean } {
+  const binding = readBinding(db)
+  if (!binding) throw new Error('A pull was applied to a workspace that is not bound to a server.')
+  let changed = false
+
+  if (page.agents) {
+    replaceAgents(db, page.agents)
+    changed = true
+  }
+  for (const c of page.customers) {
+    upsertCustomer(db, c)
+    changed = true
+  }
+  for (const item of page.items) {
+    upsertItem(db, item)
+    changed = true
+  }
+  const ridOf = (itemId: string) => prepared<[string], number>(db, 'SELECT rid AS item_rid FROM items WHERE id = ?').pluck().get(itemId)
+  for (const m of page.messages) {
+    const rid = ridOf(m.itemId)
+    if (rid === undefined) continue // an item not in scope here: nothing to hang it on
+    const r = prepared(
+      db,
+      'INSERT INTO messages (id, item_rid, kind, author_id, channel, body, created_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING'
+    ).run(m.id, rid, m.kind, m.authorId, m.channel, m.body, m.createdAt)
+    if (r.changes > 0) changed = true
+  }
+  for (const e of page.events) {
+    const rid = ridOf(e.itemId)
+    if (rid === undefined) continue
+    const r = prepared(
+      db,
+      'INSERT INTO item_events (id, item_rid, type, actor_id, from_value, to_value, reason, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING'
+    ).run(e.id, rid, e.type, e.actorId, e.from, e.to, e.reason, e.createdAt)
+    if (r.changes > 0) changed = true
+  }
+  for (const rating of page.ratings) {
+    const rid = ridOf(rating.itemId)
+    if (rid === undefined) continue
+    // The server's rating stands: a local optimistic one of the same kind (another id) gives way.
+    prepared(db, 'DELETE FROM ratings WHERE item_rid = ? AND kind = ? AND id <> ?').run(rid, rating.kind, rating.id)
+    const r = prepared(db, 'INSERT INTO ratings (id, item_rid, kind, score, recorded_by, created_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING').run(
+      rating.id,
+      rid,
+      rating.kind,
+      rating.score,
+      rating.recordedBy,
+      rating.createdAt
+    )
+    if (r.changes > 0) changed = true
+  }
+  for (const v of page.views) {
+    if (v.ownerId === null) continue // built-in views live in code
+    prepared(
+      db,
+      `INSERT INTO views (id, owner_id, name, filter, sort) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (id) DO UPDATE SET owner_id = excluded.owner_id, name = excluded.name, filter = excluded.filter, sort = excluded.sort`
+    ).run(v.id, v.ownerId, v.name, JSON.stringify(v.filter), JSON.stringify(v.sort))
+    changed = true
+  }
+  for (const id of page.deletedViews) {
+    if (prepared(db, 'DELETE FROM views WHERE id = ?').run(id).changes > 0) changed = true
+  }
+  if (page.settings) {
+    storeSettings(db, page.settings)
+    changed = true
+  }
+  if (page.left.length > 0 && purgeItems(db, page.left) > 0) changed = true
+
+  let rejectionsAfter = Number(getMeta(db, META.syncRejectionsAfter) ?? 0)
+  for (const rejection of page.rejections) {
+    if (recordRejection(db, rejection)) changed = true
+    if (purgeCreatedBy(db, rejection.mutationId)) changed = true
+    rejectionsAfter = Math.max(rejectionsAfter, rejection.seq)
+  }
+
+  const confirmed = prepared(db, 'DELETE FROM outbox WHERE seq <= ?').run(binding.seqBase + page.lastAppliedSeq).changes
+  if (confirmed > 0) changed = true
+  // Rebase: only needed when the server's state moved under the pending mutations.
+  if (changed) replayOutbox(db)
+
+  setMeta(db, META.syncCursor, page.cursor)
+  setMeta(db, META.syncRejectionsAfter, String(rejectionsAfter))
+  setMeta(db, META.syncLastSyncedAt, now.toISOString())
+  return { changed }
+}
+
+/** The server's directory replaces the local one; an agent still named by a local row stays. */
+function replaceAgents(db: Database, agents: NonNullable<PullResponse['agents']>): void {
+  for (const a of agents) {
+    const before = prepared<[string], string>(db, 'SELECT name FROM agents WHERE id = ?').pluck().get(a.id)
+    prepared(
+      db,
+      `INSERT INTO agents (id, name, email, role, tiers) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (id) DO UPDATE SET name = excluded.name, email = excluded.email, role = excluded.role, tiers = excluded.tiers`
+    ).run(a.id, a.name, a.email, a.role, JSON.stringify(a.tiers))
+    // items.assignee_name is denormalized for sorting: keep it in step with a renamed agent.
+    if (before !== undefined && before !== a.name) prepared(db, 'UPDATE items SET assignee_name = ? WHERE assignee_id = ?').run(a.name, a.id)
+  }
+  const keep = JSON.stringify(agents.map((a) => a.id))
+  prepared(
+    db,
+    `DELETE FROM agents WHERE id NOT IN (SELECT value FROM json_each(?))
+       AND NOT EXISTS (SELECT 1 FROM items WHERE assignee_id = agents.id)
+       AND NOT EXISTS (SELECT 1 FROM messages WHERE author_id = agents.id)
+       AND NOT EXISTS (SELECT 1 FROM item_events WHERE actor_id = agents.id)
+       AND NOT EXISTS (SELECT 1 FROM ratings WHERE recorded_by = agents.id)
+       AND NOT EXISTS (SELECT 1 FROM views WHERE owner_id = agents.id)
+       AND id <> coalesce((SELECT value FROM meta WHERE key = ?), '')`
+  ).run(keep, META.syncAgentId)
+}
+
+function upsertCustomer(db: Database, c: PullResponse['customers'][number]): void {
+  const before = prepared<[string], { rid: number; name: string; email: string | null; phone: string | null }>(db, 'SELECT rid, name, email, phone FROM customers WHERE id = ?').get(c.id)
+  if (!before) {
+    // Indexed for search by the customer high-water mark (search-index.ts).
+    prepared(db, 'INSERT INTO customers (id, name, email, phone, created_at) VALUES (?, ?, ?, ?, ?)').run(c.id, c.name, c.email, c.phone, c.createdAt)
+    return
+  }
+  if (before.name === c.name && before.email === c.email && before.phone === c.phone) return
+  prepared(db, 'UPDATE customers SET name = ?, email = ?, phone = ? WHERE rid = ?').run(c.name, c.email, c.phone, before.rid)
+  markForIndexing(db, 'customer', before.rid)
+  if (before.name !== c.name) {
+    for (const rid of prepared<[string], number>(db, 'SELECT rid FROM items WHERE customer_id = ?').pluck().all(c.id)) markForIndexing(db, 'item', rid)
+    prepared(db, 'UPDATE items SET customer_name = ? WHERE customer_id = ?').run(c.name, c.id)
+  }
+}
+
+/** Every column from the server; a known item keeps its rid (the index and FTS key on it). */
+function upsertItem(db: Database, item: Item): void {
+  const rid = prepared<[string], number>(db, 'SELECT rid AS item_rid FROM items WHERE id = ?').pluck().get(item.id)
+  if (rid === undefined) {
+    markForIndexing(db, 'item', insertItem(db, item))
+    return
+  }
+  prepared(
+    db,
+    `UPDATE items SET kind = ?, category = ?, channel = ?, customer_id = ?, customer_name = (SELECT name FROM customers WHERE id = ?), subject = ?, status = ?, priority = ?,
+       assignee_id = ?, assignee_name = (SELECT name FROM agents WHERE id = ?), assignee_key = (SELECT rid FROM agents WHERE id = ?), tier = ?, queue = ?, handoff_summary = ?,
+       queue_changed_by = ?, queue_changed_at = ?, sla_started_at = ?, sla_responded_at = ?, updated_at = ?, first_response_at = ?, resolved_at = ?, sla_due_at = ?
+     WHERE rid = ?`
+  ).run(
+    item.kind,
+    item.category,
+    item.channel,
+    item.customerId,
+    item.customerId,
+    item.subject,
+    item.status,
+    item.priority,
+    item.assigneeId,
+    item.assigneeId,
+    item.assigneeId,
+    item.tier,
+    item.queue,
+    item.handoffSummary,
+    item.queueChangedBy,
+    item.queueChangedAt,
+    item.slaStartedAt,
+    item.slaRespondedAt,
+    item.updatedAt,
+    item.firstResponseAt,
+    item.resolvedAt,
+    item.slaDueAt,
+    rid
+  )
+  markForIndexing(db, 'item', rid)
+}
+
+/**
+ * Deletes items with their messages, history and ratings (item_events' delete trigger lets this
+ * through while the sync_purge flag row exists, set and cleared here). The facet counts follow by
+ * trigger; each item's full-text document is dropped at the next flush (reindexItem finds no item).
+ */
+function purgeItems(db: Database, ids: readonly string[]): number {
+  const rids = ids.flatMap((id) => prepared<[string], number>(db, 'SELECT rid AS item_rid FROM items WHERE id = ?').pluck().all(id))
+  if (rids.length === 0) return 0
+  withPurgeFlag(db, () => {
+    for (const rid of rids) {
+      markForIndexing(db, 'item', rid)
+      prepared(db, 'DELETE FROM messages WHERE item_rid = ?').run(rid)
+      prepared(db, 'DELETE FROM item_events WHERE item_rid = ?').run(rid)
+      prepared(db, 'DELETE FROM ratings WHERE item_rid = ?').run(rid)
+      prepared(db, 'DELETE FROM items WHERE rid = ?').run(rid)
+    }
+  })
+  return rids.length
+}
+
+function withPurgeFlag(db: Database, fn: () => void): void {
+  prepared(db, 'INSERT INTO sync_purge (id) VALUES (1) ON CONFLICT DO NOTHING').run()
+  try {
+    fn()
+  } finally {
+    prepared(db, 'DELETE FROM sync_purge').run()
+  }
+}
+
+function recordRejection(db: Database, r: RejectionWire): boolean {
+  return (
+    prepared(
+      db,
+      'INSERT INTO sync_rejections (seq, mutation_id, name, code, message, item_id, at, dismissed) VALUES (?, ?, ?, ?, ?, ?, ?, 0) ON CONFLICT (seq) DO NOTHING'
+    ).run(r.seq, r.mutationId, r.name, r.code, r.message, r.itemId, r.at).changes > 0
+  )
+}
+
+/**
+ * Removes what a rejected mutation wrote optimistically and the server never will: an item with
+ * its id (item.create) with its thread, and the rows whose ids derive from it (`<mutationId>.m`,
+ * `<mutationId>.e0`, `<mutationId>.c`).
+ * (Statements here never share their SQL text with another module's: prepared() caches one
+ * Statement per text, and .pluck() changes it for every user.)
+ * Ids from the range [`<id>.`, `<id>/`): '/' follows '.', so the unique indexes answer it.
+ */
+function purgeCreatedBy(db: Database, mutationId: string): boolean {
+  const lo = `${mutationId}.`
+  const hi = `${mutationId}/`
+  const range = 'id >= ? AND id < ?'
+  // An item it created has the mutation's own id (item.create); its customer and thread derive from it.
+  let changed = purgeItems(db, [mutationId, ...prepared<[string, string], string>(db, `SELECT id FROM items WHERE ${range}`).pluck().all(lo, hi)]) > 0
+  withPurgeFlag(db, () => {
+    // Messages on other items: their item's document loses the text.
+    for (const rid of prepared<[string, string], number>(db, `SELECT DISTINCT item_rid FROM messages WHERE ${range}`).pluck().all(lo, hi)) markForIndexing(db, 'item', rid)
+    for (const table of ['messages', 'item_events', 'ratings', 'views']) {
+      if (prepared(db, `DELETE FROM ${table} WHERE ${range}`).run(lo, hi).changes > 0) changed = true
+    }
+  })
+  // A customer it created, unless an item (the server's) names it.
+  const orphan = `${range} AND NOT EXISTS (SELECT 1 FROM items WHERE customer_id = customers.id)`
+  for (const rid of prepared<[string, string], number>(db, `SELECT rid FROM customers WHERE ${orphan}`).pluck().all(lo, hi)) {
+    markForIndexing(db, 'customer', rid) // its search document goes at the next flush
+    changed = true
+  }
+  prepared(db, `DELETE FROM customers WHERE ${orphan}`).run(lo, hi)
+  return changed
+}
+
+/** Re-runs every pending outbox mutation, in order, on the current state (see applyPullPage). */
+function replayOutbox(db: Database): void {
+  const rows = prepared<[], { mutation_id: string; name: string; args: string; actor_id: string; created_at: string }>(
+    db,
+    'SELECT mutation_id, name, args, actor_id, created_at FROM outbox ORDER BY seq'
+  ).all()
+  for (const row of rows) {
+    if (!isMutationName(row.name)) continue
+    const def = mutations[row.name] as unknown as ErasedMutation
+    const args = def.args.safeParse(JSON.parse(row.args))
+    if (!args.success) continue
+    const ctx: MutationContext = { mutationId: row.mutation_id, actorId: row.actor_id, now: row.created_at }
+    const snapshot = loadSnapshot(db, def.needs(args.data, ctx))
+    const decision = def.decide(snapshot, args.data, ctx)
+    if (!decision.ok) continue // refused on the new state: changes nothing here; the server decides
+    applyChanges(db, decision.changes, snapshot, { replay: true })
+  }
+}
