@@ -13,9 +13,12 @@ type Result = PushResponse['results'][number]
  * Returns the client's last applied seq.
  */
 export async function bindClient(sql: SqlClient, agentId: string, clientId: string): Promise<number> {
-  await sql.query('INSERT INTO clients (id, agent_id) VALUES ($1, $2) ON CONFLICT (id) DO NOTHING', [clientId, agentId])
-  const { rows } = await sql.query<{ agent_id: string; last_seq: string | number }>('SELECT agent_id, last_seq FROM clients WHERE id = $1', [clientId])
-  const row = rows[0]
+  const read = () => sql.query<{ agent_id: string; last_seq: string | number }>('SELECT agent_id, last_seq FROM clients WHERE id = $1', [clientId])
+  let row = (await read()).rows[0]
+  if (!row) {
+    await sql.query('INSERT INTO clients (id, agent_id) VALUES ($1, $2) ON CONFLICT (id) DO NOTHING', [clientId, agentId])
+    row = (await read()).rows[0]
+  }
   if (!row || row.agent_id !== agentId) throw new StoreError('forbidden', 'This client id belongs to another agent.')
   return Number(row.last_seq)
 }
