@@ -4,7 +4,6 @@ import { mutations, isMutationName, type Decision, type MutationContext, type Ne
 import type { PullResponse, RejectionWire } from '../../../shared/sync/protocol'
 import { markForIndexing } from '../search-index'
 import { META, getMeta, setMeta } from '../session'
-import { storeSettings } from '../settings'
 import { prepared } from '../statements'
 import { applyChanges, forgetItemRids, insertItem, loadSnapshot } from '../store'
 import { readBinding } from './binding'
@@ -12,9 +11,10 @@ import { readBinding } from './binding'
 /**
  * Applies one pull page in ONE transaction, rebasing the pending local mutations on it:
  *
- * 1. the server's rows: agents (the whole directory, when sent), customers, items (upserted with
- *    every column; a known item keeps its local rid), messages/events/ratings (immutable: inserted
- *    when absent), views and deleted views, settings;
+ * 1. the server's rows: settings (recomputing local deadlines, as the server does), agents (the
+ *    whole directory, when sent), customers, items (upserted with every column; a known item
+ *    keeps its local rid), messages/events/ratings (immutable: inserted when absent), views and
+ *    deleted views;
  * 2. items that left the agent's scope are purged with their thread, history and ratings;
  * 3. rejections are recorded, and the rows a rejected mutation created (ids `<mutationId>.…`)
  *    are purged;
@@ -49,6 +49,12 @@ function applyInTransaction(db: Database, page: PullResponse, now: Date): { chan
   if (!binding) throw new Error('A pull was applied to a workspace that is not bound to a server.')
   let changed = false
 
+  if (page.settings) {
+    // Also recomputes the deadlines of active items, as the server did without sending them;
+    // the items this page carries then overwrite theirs with the server's values.
+    applyChanges(db, [{ op: 'setSettings', settings: page.settings }])
+    changed = true
+  }
   if (page.agents) {
     replaceAgents(db, page.agents)
     changed = true
@@ -106,10 +112,6 @@ function applyInTransaction(db: Database, page: PullResponse, now: Date): { chan
   }
   for (const id of page.deletedViews) {
     if (prepared(db, 'DELETE FROM views WHERE id = ?').run(id).changes > 0) changed = true
-  }
-  if (page.settings) {
-    storeSettings(db, page.settings)
-    changed = true
   }
   if (page.left.length > 0 && purgeItems(db, page.left) > 0) changed = true
 
