@@ -213,6 +213,37 @@ describe.each(backends)('store on $name', ({ open }) => {
       expect(idle.more).toBe(false)
     })
 
+    it('sends what changed during the first sync after it, even items already passed', async () => {
+      const created: string[] = []
+      for (let i = 0; i < 4; i++) created.push(await sup.do('item.create', newService(`item ${i}`)))
+      const sorted = [...created].sort()
+      const first = await svc.pull(2)
+      expect(first.items.map((i) => i.id)).toEqual(sorted.slice(0, 2))
+      // Meanwhile: an item already sent changes, and a new one appears (its id may sort anywhere).
+      await sup.do('item.setPriority', { itemId: sorted[0]!, priority: 'urgent' })
+      const late = await sup.do('item.create', newService('late'))
+      const rest = await svc.pullAll(2)
+      const all = [first, ...rest]
+      expect(itemIds(all)).toEqual(new Set([...created, late]))
+      const lastSeen = new Map<string, string>()
+      for (const p of all) for (const i of p.items) lastSeen.set(i.id, i.priority)
+      expect(lastSeen.get(sorted[0]!)).toBe('urgent')
+    })
+
+    it('re-sends the true state of an item after a rejected mutation on it', async () => {
+      const itemId = await sup.do('item.create', newService())
+      await svc.pullAll()
+      // svc raced sup: sup resolved it first, svc's optimistic priority change is refused.
+      await sup.do('item.setStatus', { itemId, status: 'resolved' })
+      await sup.do('item.setStatus', { itemId, status: 'closed' })
+      await svc.pullAll()
+      const res = await svc.push(svc.mutation('item.setPriority', { itemId, priority: 'high' }))
+      expect(res.results[0]?.rejection?.code).toBe('closed')
+      const pages = await svc.pullAll()
+      expect(pages.flatMap((p) => p.items.map((i) => [i.id, i.status, i.priority]))).toEqual([[itemId, 'closed', 'normal']])
+      expect(pages.flatMap((p) => p.rejections.map((r) => [r.code, r.itemId]))).toEqual([['closed', itemId]])
+    })
+
     it('pages the feed when more changes wait than a page holds', async () => {
       await svc.pullAll()
       const created: string[] = []
