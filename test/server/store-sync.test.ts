@@ -130,6 +130,7 @@ describe.each(backends)('store on $name', ({ open }) => {
     it('rejects invalid arguments with invalid_argument and advances', async () => {
       const res = await svc.push(svc.mutation('item.reply', { itemId: 'x', body: '' }), svc.mutation('item.setStatus', { nonsense: true }))
       expect(res.results.map((r) => r.rejection?.code)).toEqual(['invalid_argument', 'invalid_argument'])
+      expect(res.results[0]?.rejection?.message).toMatch(/^body: /)
       expect(res.lastAppliedSeq).toBe(2)
     })
 

@@ -60,7 +60,7 @@ async function pushOne(sql: SqlClient, agent: Agent, clientId: string, m: Pushed
 }
 
 type Def = {
-  args: { safeParse(x: unknown): { success: true; data: unknown } | { success: false; error: { message: string } } }
+  args: { safeParse(x: unknown): { success: true; data: unknown } | { success: false; error: { issues: readonly { path: readonly PropertyKey[]; message: string }[] } } }
   needs(args: unknown, ctx: MutationContext): Needs
   decide(...a: Parameters<(typeof mutations)['item.reply']['decide']>): ReturnType<(typeof mutations)['item.reply']['decide']>
 }
@@ -79,7 +79,9 @@ async function pushInTx(tx: SqlClient, agent: Agent, clientId: string, m: Pushed
     def = mutations[m.name] as unknown as Def
     const parsed = def.args.safeParse(m.args)
     if (!parsed.success) {
-      rejection = { code: 'invalid_argument', message: parsed.error.message }
+      // The schema's own messages (they are written for people), each with where it applies.
+      const message = parsed.error.issues.map((i) => (i.path.length > 0 ? `${i.path.map(String).join('.')}: ${i.message}` : i.message)).join(' ')
+      rejection = { code: 'invalid_argument', message: message || 'The arguments are not valid.' }
       itemId = itemIdOf(m.args)
     } else {
       args = parsed.data
