@@ -130,6 +130,26 @@ describe('a pull page', () => {
     expect(b.status().rejections).toBe(0)
   })
 
+  it('undoes the optimistic change of a rejected mutation even when the server does not send the item again', async () => {
+    const b = await bound()
+    await b.pull(firstPage())
+    b.server.reportedApplied = 0
+    const first = b.call<{ mutationId: string }>('item.setPriority', { itemId: 'item-a', priority: 'urgent' })
+    b.call('item.reply', { itemId: 'item-a', body: 'Looking into it.' }) // a second pending change on the same item
+    expect(b.call<ItemDetail>('item.get', { itemId: 'item-a' }).item).toMatchObject({ priority: 'urgent', status: 'open' })
+    expect(count(b.file, 'SELECT count(*) FROM sync_shadow')).toBe(1)
+    const rejection = { seq: 1, mutationId: first.mutationId, name: 'item.setPriority', code: 'forbidden', message: 'Only supervisors may do that.', itemId: 'item-a', at: T0 }
+    await b.pull(page(1, { rejections: [rejection] }))
+    // The rejected priority is gone; the reply, still pending, is re-applied on the server's item.
+    expect(b.call<ItemDetail>('item.get', { itemId: 'item-a' }).item).toMatchObject({ priority: 'normal', status: 'open' })
+    expect(b.call<{ total: number }>('inbox.count', { filter: { priorities: ['urgent'] } }).total).toBe(0)
+    expect(b.status()).toMatchObject({ pending: 1, rejections: 1 })
+    // Once nothing is pending, the shadows go.
+    await b.pull(page(2, { items: [{ ...A, status: 'open', firstResponseAt: T0, slaRespondedAt: T0 }] }))
+    expect(b.status().pending).toBe(0)
+    expect(count(b.file, 'SELECT count(*) FROM sync_shadow')).toBe(0)
+  })
+
   it('purges an item a rejected item.create made, with its customer', async () => {
     const b = await bound()
     await b.pull(firstPage())

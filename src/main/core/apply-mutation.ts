@@ -16,6 +16,11 @@ export interface ApplyOptions {
   actorId: string
   /** The clock; defaults to the current time. */
   now?: Date
+  /**
+   * The workspace syncs: keep the pre-mutation (server) version of each item the mutation read,
+   * unless one is kept already, to undo it if the server rejects it (sync/apply-pull.ts, sync_shadow).
+   */
+  shadowItems?: boolean
 }
 
 export type MutationOutcome<K extends MutationName> = Results[K]
@@ -42,6 +47,11 @@ export function applyMutation<K extends MutationName>(db: Database, name: K, arg
       ctx.actorId,
       ctx.now
     )
+    if (options.shadowItems) {
+      for (const item of snapshot.items.values()) {
+        prepared(db, 'INSERT INTO sync_shadow (item_id, item) VALUES (?, ?) ON CONFLICT DO NOTHING').run(item.id, JSON.stringify(item))
+      }
+    }
     applyChanges(db, decision.changes, snapshot)
     return decision.result
   })

@@ -47,7 +47,7 @@ export function createHandlers(db: Database, clock: () => Date, sync: SyncContro
   const mutation =
     <K extends MutationName>(name: K) =>
     (args: ParsedArgs<K>): Results[K] => {
-      const result = applyMutation(db, name, args, { actorId: actorId(), now: clock() })
+      const result = applyMutation(db, name, args, { actorId: actorId(), now: clock(), shadowItems: sync.boundAgentId() !== null })
       sync.notifyLocalChange()
       return result
     }

@@ -5,6 +5,11 @@ import type { Database } from 'better-sqlite3'
  *
  * - sync_rejections: the changes the server refused (a pull's `rejections`), keyed by this
  *   client's sequence number, kept until the agent dismisses them.
+ * - sync_shadow: the server's version of every item a pending (not yet confirmed) local mutation
+ *   touched, as JSON, kept from just before the first such mutation and refreshed by each pull.
+ *   A pull that brings a rejection resets the rejected mutation's item to it and re-runs the
+ *   pending mutations, so the rejected change disappears even when the server does not send the
+ *   item again. Emptied once nothing is pending.
  * - sync_purge: a one-row flag. A pull removes items that left the agent's scope and the rows a
  *   rejected mutation created, history included; item_events stays append-only for every other
  *   writer: its delete trigger refuses unless the flag row is present, and the purge sets and
@@ -21,6 +26,11 @@ CREATE TABLE sync_rejections (
   at TEXT NOT NULL,
   dismissed INTEGER NOT NULL DEFAULT 0 CHECK (dismissed = 0 OR dismissed = 1)
 );
+
+CREATE TABLE sync_shadow (
+  item_id TEXT PRIMARY KEY,
+  item TEXT NOT NULL CHECK (json_valid(item))
+) WITHOUT ROWID;
 
 CREATE TABLE sync_purge (
   id INTEGER PRIMARY KEY CHECK (id = 1)

@@ -21,7 +21,8 @@ import { readBinding } from './binding'
  * 4. the outbox rows the server has applied or rejected (per-client seq <= lastAppliedSeq) go:
  *    only here, on a pull's word, never on a push's 200 (its answer may be lost, and until the
  *    pull the server's state of them is not here yet);
- * 5. every mutation still in the outbox is re-run (same id, actor, arguments and time) on the new
+ * 5. the items of rejected mutations go back to the server's version (sync_shadow); every
+ *    mutation still in the outbox is re-run (same id, actor, arguments and time) on the new
  *    state; the rows it created are kept, not inserted twice. One that is refused now changes
  *    nothing locally and stays in the outbox: the server decides;
  * 6. the cursor, rejectionsAfter and last-synced time are saved.
@@ -65,6 +66,8 @@ function applyInTransaction(db: Database, page: PullResponse, now: Date): { chan
   }
   for (const item of page.items) {
     upsertItem(db, item)
+    // The server's version is the new base of the pending mutations that touch it.
+    prepared(db, 'UPDATE sync_shadow SET item = ? WHERE item_id = ?').run(JSON.stringify(item), item.id)
     changed = true
   }
   const ridOf = (itemId: string) => prepared<[string], number>(db, 'SELECT rid AS item_rid FROM items WHERE id = ?').pluck().get(itemId)
@@ -125,7 +128,11 @@ function applyInTransaction(db: Database, page: PullResponse, now: Date): { chan
   const confirmed = prepared(db, 'DELETE FROM outbox WHERE seq <= ?').run(binding.seqBase + page.lastAppliedSeq).changes
   if (confirmed > 0) changed = true
   // Rebase: only needed when the server's state moved under the pending mutations.
-  if (changed) replayOutbox(db)
+  if (changed) {
+    resetToShadows(db, page.rejections.flatMap((r) => (r.itemId === null ? [] : [r.itemId])))
+    replayOutbox(db)
+    if (prepared<[], number>(db, 'SELECT EXISTS (SELECT 1 FROM outbox)').pluck().get() === 0) prepared(db, 'DELETE FROM sync_shadow').run()
+  }
 
   setMeta(db, META.syncCursor, page.cursor)
   setMeta(db, META.syncRejectionsAfter, String(rejectionsAfter))
@@ -171,6 +178,20 @@ function upsertCustomer(db: Database, c: PullResponse['customers'][number]): voi
   if (before.name !== c.name) {
     for (const rid of prepared<[string], number>(db, 'SELECT rid FROM items WHERE customer_id = ?').pluck().all(c.id)) markForIndexing(db, 'item', rid)
     prepared(db, 'UPDATE items SET customer_name = ? WHERE customer_id = ?').run(c.name, c.id)
+  }
+}
+
+/**
+ * Puts the items of rejected mutations back to the server's version before the replay, so the
+ * rejected change is gone even when the server does not send the item again. Only those: the
+ * feed may confirm a mutation (lastAppliedSeq) a page before it sends the item it changed, and
+ * resetting every item would make such a confirmed change flicker out until then.
+ */
+function resetToShadows(db: Database, itemIds: readonly string[]): void {
+  for (const id of new Set(itemIds)) {
+    const json = prepared<[string], string>(db, 'SELECT item FROM sync_shadow WHERE item_id = ?').pluck().get(id)
+    if (json === undefined) continue
+    if (prepared<[string], number>(db, 'SELECT EXISTS (SELECT 1 FROM items WHERE id = ?) AS present').pluck().get(id) === 1) upsertItem(db, JSON.parse(json) as Item)
   }
 }
 
@@ -229,6 +250,7 @@ function purgeItems(db: Database, ids: readonly string[]): number {
       prepared(db, 'DELETE FROM messages WHERE item_rid = ?').run(rid)
       prepared(db, 'DELETE FROM item_events WHERE item_rid = ?').run(rid)
       prepared(db, 'DELETE FROM ratings WHERE item_rid = ?').run(rid)
+      prepared(db, 'DELETE FROM sync_shadow WHERE item_id = (SELECT id FROM items WHERE rid = ?)').run(rid)
       prepared(db, 'DELETE FROM items WHERE rid = ?').run(rid)
     }
   })
