@@ -38,7 +38,8 @@ describe('a pull page', () => {
     const versionBefore = b.status().dataVersion
 
     const changed = { ...A, status: 'open' as const, priority: 'urgent' as const, assigneeId: OTHER_AGENT.id, subject: 'Parcel lost in transit', updatedAt: '2026-11-23T08:30:00.000Z' }
-    await b.pull(page(0, { items: [changed] }))
+    // An item always comes whole: with its thread (the protocol's rule).
+    await b.pull(page(0, { items: [changed], messages: [wireMessage('msg-a1', A.id, 'Where is my zebra parcel?')] }))
     const detail = b.call<ItemDetail>('item.get', { itemId: 'item-a' })
     expect(detail.item).toEqual(changed)
     expect(detail.assigneeName).toBe(OTHER_AGENT.name)
@@ -82,7 +83,7 @@ describe('a pull page', () => {
     expect(b.status().pending).toBe(1) // a push's 200 confirms nothing
 
     // Someone else raised the priority; the server has not applied the reply yet.
-    await b.pull(page(0, { items: [{ ...A, priority: 'urgent', updatedAt: '2026-11-23T08:40:00.000Z' }] }))
+    await b.pull(page(0, { items: [{ ...A, priority: 'urgent', updatedAt: '2026-11-23T08:40:00.000Z' }], messages: [wireMessage('msg-a1', A.id, 'Where is my zebra parcel?')] }))
     let detail = b.call<ItemDetail>('item.get', { itemId: 'item-a' })
     expect(detail.item.priority).toBe('urgent') // the server's change
     expect(detail.item.status).toBe('open') // and the pending reply's, re-applied
@@ -95,7 +96,7 @@ describe('a pull page', () => {
     await b.pull(
       page(1, {
         items: [applied],
-        messages: [wireMessage(messageId, 'item-a', 'It left our depot today.', { kind: 'reply', authorId: AGENT.id })],
+        messages: [wireMessage('msg-a1', A.id, 'Where is my zebra parcel?'), wireMessage(messageId, 'item-a', 'It left our depot today.', { kind: 'reply', authorId: AGENT.id })],
         events: [{ id: `${mutationId}.e0`, itemId: 'item-a', type: 'status', actorId: AGENT.id, from: 'new', to: 'open', reason: null, createdAt: T0 }]
       })
     )
@@ -113,7 +114,9 @@ describe('a pull page', () => {
     const { messageId, mutationId } = b.call<{ messageId: string; mutationId: string }>('item.reply', { itemId: 'item-b', body: 'We will send a new kettle.' })
     expect(b.inbox({ search: 'new kettle' })).toHaveLength(1)
     const rejection = { seq: 1, mutationId, name: 'item.reply', code: 'closed', message: 'This item is closed; closed items are final.', itemId: 'item-b', at: T0 }
-    await b.pull(page(1, { items: [{ ...B, status: 'closed', resolvedAt: T0, slaDueAt: null }], rejections: [rejection] }))
+    await b.pull(
+      page(1, { items: [{ ...B, status: 'closed', resolvedAt: T0, slaDueAt: null }], messages: [wireMessage('msg-b1', B.id, 'The kettle sparks.')], rejections: [rejection] })
+    )
 
     expect(b.call<SyncRejection[]>('sync.rejections', {})).toEqual([rejection])
     expect(b.status()).toMatchObject({ rejections: 1, pending: 0 })
@@ -145,7 +148,7 @@ describe('a pull page', () => {
     expect(b.call<{ total: number }>('inbox.count', { filter: { priorities: ['urgent'] } }).total).toBe(0)
     expect(b.status()).toMatchObject({ pending: 1, rejections: 1 })
     // Once nothing is pending, the shadows go.
-    await b.pull(page(2, { items: [{ ...A, status: 'open', firstResponseAt: T0, slaRespondedAt: T0 }] }))
+    await b.pull(page(2, { items: [{ ...A, status: 'open', firstResponseAt: T0, slaRespondedAt: T0 }], messages: [wireMessage('msg-a1', A.id, 'Where is my zebra parcel?')] }))
     expect(b.status().pending).toBe(0)
     expect(count(b.file, 'SELECT count(*) FROM sync_shadow')).toBe(0)
   })
@@ -177,7 +180,7 @@ describe('a pull page', () => {
     b.server.reportedApplied = 0
     b.call('item.setPriority', { itemId: 'item-a', priority: 'high' })
     const closed = { ...A, status: 'closed' as const, resolvedAt: T0, slaDueAt: null, updatedAt: '2026-11-23T08:50:00.000Z' }
-    await b.pull(page(0, { items: [closed] }))
+    await b.pull(page(0, { items: [closed], messages: [wireMessage('msg-a1', A.id, 'Where is my zebra parcel?')] }))
     expect(b.call<ItemDetail>('item.get', { itemId: 'item-a' }).item).toEqual(closed)
     expect(b.status().pending).toBe(1)
   })
@@ -219,5 +222,48 @@ describe('a pull page', () => {
     await b.pull(page(1, { agents: [AGENT, { ...OTHER_AGENT, name: 'Liam B.' }] }))
     expect(b.inbox().find((r) => r.id === 'item-a')?.assigneeName).toBe('Liam B.')
     expect(b.call<{ id: string }[]>('agents.list', {}).map((a) => a.id).sort()).toEqual([OTHER_AGENT.id, AGENT.id].sort())
+  })
+
+  it('keeps an item exactly as the server sent it: an optimistic line the server wrote otherwise goes, a confirmed one takes the server time', async () => {
+    const b = await bound()
+    await b.pull(firstPage())
+    b.server.reportedApplied = 0
+    // Locally the item is new, so the reply also opens it (a status line); on the server someone
+    // had opened it already, so the server's run of the same reply wrote no status line.
+    const { messageId, mutationId } = b.call<{ messageId: string; mutationId: string }>('item.reply', { itemId: 'item-a', body: 'On it.' })
+    expect(count(b.file, 'SELECT count(*) FROM item_events WHERE id = ?', `${mutationId}.e0`)).toBe(1)
+    const serverTime = '2026-11-23T08:45:00.000Z'
+    await b.pull(
+      page(1, {
+        items: [{ ...A, status: 'open', firstResponseAt: serverTime, slaRespondedAt: serverTime, updatedAt: serverTime }],
+        messages: [wireMessage('msg-a1', A.id, 'Where is my zebra parcel?'), wireMessage(messageId, A.id, 'On it.', { kind: 'reply', authorId: AGENT.id, createdAt: serverTime })]
+      })
+    )
+    expect(b.status().pending).toBe(0)
+    expect(count(b.file, 'SELECT count(*) FROM item_events WHERE id = ?', `${mutationId}.e0`)).toBe(0)
+    const thread = b.call<ItemDetail>('item.get', { itemId: 'item-a' }).thread
+    expect(thread.flatMap((e) => (e.type === 'message' ? [[e.message.id, e.message.createdAt]] : []))).toEqual([
+      ['msg-a1', T0],
+      [messageId, serverTime]
+    ])
+  })
+
+  it('drops an item the agent made outside their own scope once the server confirms it', async () => {
+    const b = await bound()
+    await b.pull(firstPage())
+    b.server.reportedApplied = 0
+    const { mutationId } = b.call<{ mutationId: string }>('item.escalateToSupport', {
+      itemId: 'item-a',
+      reasonCode: 'other',
+      reasonText: 'needs a specialist',
+      summary: 'Parcel scan shows a fault.',
+      assigneeId: null,
+      expectedQueue: 'service',
+      expectedTier: null
+    })
+    expect(mutationId).toEqual(expect.any(String))
+    expect(b.inbox().map((r) => r.id)).toContain('item-a') // pending: still here
+    await b.pull(page(1))
+    expect(b.inbox().map((r) => r.id)).toEqual(['item-b'])
   })
 })

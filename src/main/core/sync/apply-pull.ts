@@ -1,5 +1,7 @@
 import type { Database } from 'better-sqlite3'
-import type { Item } from '../../../shared/domain/entities'
+import type { Agent, Item } from '../../../shared/domain/entities'
+import { QUEUES, queuesOfAgent } from '../../../shared/domain/escalation'
+import type { Tier } from '../../../shared/domain/vocabulary'
 import { mutations, isMutationName, type Decision, type MutationContext, type Needs, type Snapshot } from '../../../shared/mutations'
 import type { PullResponse, RejectionWire } from '../../../shared/sync/protocol'
 import { markForIndexing } from '../search-index'
@@ -76,25 +78,48 @@ function applyInTransaction(db: Database, page: PullResponse, now: Date): { chan
     if (rid === undefined) continue // an item not in scope here: nothing to hang it on
     const r = prepared(
       db,
-      'INSERT INTO messages (id, item_rid, kind, author_id, channel, body, created_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING'
+      // The server's copy replaces a local optimistic one (its time is the server's clock).
+      `INSERT INTO messages (id, item_rid, kind, author_id, channel, body, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (id) DO UPDATE SET kind = excluded.kind, author_id = excluded.author_id, channel = excluded.channel, body = excluded.body, created_at = excluded.created_at
+         WHERE messages.created_at IS NOT excluded.created_at OR messages.body IS NOT excluded.body OR messages.kind IS NOT excluded.kind
+            OR messages.author_id IS NOT excluded.author_id OR messages.channel IS NOT excluded.channel`
     ).run(m.id, rid, m.kind, m.authorId, m.channel, m.body, m.createdAt)
     if (r.changes > 0) changed = true
   }
   for (const e of page.events) {
     const rid = ridOf(e.itemId)
     if (rid === undefined) continue
-    const r = prepared(
+    // History is append-only; a local optimistic line that differs from the server's (its time,
+    // say) is the one exception: it is replaced under the purge flag.
+    const local = prepared<[string], { item_rid: number; type: string; actor_id: string | null; from_value: string | null; to_value: string | null; reason: string | null; created_at: string }>(
       db,
-      'INSERT INTO item_events (id, item_rid, type, actor_id, from_value, to_value, reason, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING'
-    ).run(e.id, rid, e.type, e.actorId, e.from, e.to, e.reason, e.createdAt)
-    if (r.changes > 0) changed = true
+      'SELECT item_rid, type, actor_id, from_value, to_value, reason, created_at FROM item_events WHERE id = ?'
+    ).get(e.id)
+    if (local && local.item_rid === rid && local.type === e.type && local.actor_id === e.actorId && local.from_value === e.from && local.to_value === e.to && local.reason === e.reason && local.created_at === e.createdAt) continue
+    if (local) withPurgeFlag(db, () => prepared(db, 'DELETE FROM item_events WHERE id = ?').run(e.id))
+    prepared(db, 'INSERT INTO item_events (id, item_rid, type, actor_id, from_value, to_value, reason, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)').run(
+      e.id,
+      rid,
+      e.type,
+      e.actorId,
+      e.from,
+      e.to,
+      e.reason,
+      e.createdAt
+    )
+    changed = true
   }
   for (const rating of page.ratings) {
     const rid = ridOf(rating.itemId)
     if (rid === undefined) continue
     // The server's rating stands: a local optimistic one of the same kind (another id) gives way.
     prepared(db, 'DELETE FROM ratings WHERE item_rid = ? AND kind = ? AND id <> ?').run(rid, rating.kind, rating.id)
-    const r = prepared(db, 'INSERT INTO ratings (id, item_rid, kind, score, recorded_by, created_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING').run(
+    const r = prepared(
+      db,
+      `INSERT INTO ratings (id, item_rid, kind, score, recorded_by, created_at) VALUES (?, ?, ?, ?, ?, ?)
+         ON CONFLICT (id) DO UPDATE SET score = excluded.score, recorded_by = excluded.recorded_by, created_at = excluded.created_at
+         WHERE ratings.created_at IS NOT excluded.created_at OR ratings.score IS NOT excluded.score OR ratings.recorded_by IS NOT excluded.recorded_by`
+    ).run(
       rating.id,
       rid,
       rating.kind,
@@ -117,6 +142,7 @@ function applyInTransaction(db: Database, page: PullResponse, now: Date): { chan
     if (prepared(db, 'DELETE FROM views WHERE id = ?').run(id).changes > 0) changed = true
   }
   if (page.left.length > 0 && purgeItems(db, page.left) > 0) changed = true
+  if (trimToServerThreads(db, page) > 0) changed = true
 
   let rejectionsAfter = Number(getMeta(db, META.syncRejectionsAfter) ?? 0)
   for (const rejection of page.rejections) {
@@ -133,6 +159,9 @@ function applyInTransaction(db: Database, page: PullResponse, now: Date): { chan
     replayOutbox(db)
     if (prepared<[], number>(db, 'SELECT EXISTS (SELECT 1 FROM outbox)').pluck().get() === 0) prepared(db, 'DELETE FROM sync_shadow').run()
   }
+  // An item this agent made or moved out of its own scope (a specialist logging a frontline
+  // call, say) is never in the feed for them: once the server has it, it goes from here too.
+  if (confirmed > 0 && purgeOutOfScope(db, binding.agentId) > 0) changed = true
 
   setMeta(db, META.syncCursor, page.cursor)
   setMeta(db, META.syncRejectionsAfter, String(rejectionsAfter))
@@ -172,8 +201,11 @@ function upsertCustomer(db: Database, c: PullResponse['customers'][number]): voi
     prepared(db, 'INSERT INTO customers (id, name, email, phone, created_at) VALUES (?, ?, ?, ?, ?)').run(c.id, c.name, c.email, c.phone, c.createdAt)
     return
   }
-  if (before.name === c.name && before.email === c.email && before.phone === c.phone) return
-  prepared(db, 'UPDATE customers SET name = ?, email = ?, phone = ? WHERE rid = ?').run(c.name, c.email, c.phone, before.rid)
+  if (before.name === c.name && before.email === c.email && before.phone === c.phone) {
+    prepared(db, 'UPDATE customers SET created_at = ? WHERE rid = ? AND created_at IS NOT ?').run(c.createdAt, before.rid, c.createdAt)
+    return
+  }
+  prepared(db, 'UPDATE customers SET name = ?, email = ?, phone = ?, created_at = ? WHERE rid = ?').run(c.name, c.email, c.phone, c.createdAt, before.rid)
   markForIndexing(db, 'customer', before.rid)
   if (before.name !== c.name) {
     for (const rid of prepared<[string], number>(db, 'SELECT rid FROM items WHERE customer_id = ?').pluck().all(c.id)) markForIndexing(db, 'item', rid)
@@ -206,7 +238,7 @@ function upsertItem(db: Database, item: Item): void {
     db,
     `UPDATE items SET kind = ?, category = ?, channel = ?, customer_id = ?, customer_name = (SELECT name FROM customers WHERE id = ?), subject = ?, status = ?, priority = ?,
        assignee_id = ?, assignee_name = (SELECT name FROM agents WHERE id = ?), assignee_key = (SELECT rid FROM agents WHERE id = ?), tier = ?, queue = ?, handoff_summary = ?,
-       queue_changed_by = ?, queue_changed_at = ?, sla_started_at = ?, sla_responded_at = ?, updated_at = ?, first_response_at = ?, resolved_at = ?, sla_due_at = ?
+       queue_changed_by = ?, queue_changed_at = ?, sla_started_at = ?, sla_responded_at = ?, created_at = ?, updated_at = ?, first_response_at = ?, resolved_at = ?, sla_due_at = ?
      WHERE rid = ?`
   ).run(
     item.kind,
@@ -227,6 +259,9 @@ function upsertItem(db: Database, item: Item): void {
     item.queueChangedAt,
     item.slaStartedAt,
     item.slaRespondedAt,
+    // The server's creation time replaces the optimistic one; the rid (made from the local
+    // time, at most the push delay earlier) stays, as rids never change.
+    item.createdAt,
     item.updatedAt,
     item.firstResponseAt,
     item.resolvedAt,
@@ -255,6 +290,51 @@ function purgeItems(db: Database, ids: readonly string[]): number {
     }
   })
   return rids.length
+}
+
+/**
+ * An item comes whole (its thread, history and ratings), so what it had locally and the server
+ * does not is an optimistic row the server did otherwise: a status line written when the item
+ * looked new here but was already open there, say. Those rows go; the pending mutations'
+ * rows come back with the replay. Returns how many rows went.
+ */
+function trimToServerThreads(db: Database, page: PullResponse): number {
+  let removed = 0
+  const idsOf = (rows: readonly { id: string; itemId: string }[], itemId: string) => JSON.stringify(rows.filter((r) => r.itemId === itemId).map((r) => r.id))
+  for (const item of page.items) {
+    const rid = prepared<[string], number>(db, 'SELECT rid AS item_rid FROM items WHERE id = ?').pluck().get(item.id)
+    if (rid === undefined) continue
+    const messages = prepared<[number, string]>(db, 'DELETE FROM messages WHERE item_rid = ? AND id NOT IN (SELECT value FROM json_each(?))').run(rid, idsOf(page.messages, item.id)).changes
+    if (messages > 0) markForIndexing(db, 'item', rid)
+    removed += messages
+    removed += prepared<[number, string]>(db, 'DELETE FROM ratings WHERE item_rid = ? AND id NOT IN (SELECT value FROM json_each(?))').run(rid, idsOf(page.ratings, item.id)).changes
+    const events = idsOf(page.events, item.id)
+    if (prepared<[number, string], number>(db, 'SELECT EXISTS (SELECT 1 FROM item_events WHERE item_rid = ? AND id NOT IN (SELECT value FROM json_each(?)))').pluck().get(rid, events) === 1) {
+      withPurgeFlag(db, () => {
+        removed += prepared<[number, string]>(db, 'DELETE FROM item_events WHERE item_rid = ? AND id NOT IN (SELECT value FROM json_each(?))').run(rid, events).changes
+      })
+    }
+  }
+  return removed
+}
+
+/**
+ * Purges the items outside the agent's scope (their queues, or assigned to them: the rule the
+ * server's pull applies) that no pending mutation names. Returns how many.
+ */
+function purgeOutOfScope(db: Database, agentId: string): number {
+  const agent = prepared<[string], { role: Agent['role']; tiers: string }>(db, 'SELECT role, tiers FROM agents WHERE id = ?').get(agentId)
+  if (!agent) return 0
+  const queues = queuesOfAgent({ role: agent.role, tiers: JSON.parse(agent.tiers) as Tier[] })
+  if (queues.length === QUEUES.length) return 0
+  const outside = prepared<[string, string], string>(
+    db,
+    `SELECT id FROM items WHERE queue NOT IN (SELECT value FROM json_each(?)) AND assignee_id IS NOT ?
+       AND id NOT IN (SELECT mutation_id FROM outbox UNION SELECT args ->> 'itemId' FROM outbox WHERE args ->> 'itemId' IS NOT NULL)`
+  )
+    .pluck()
+    .all(JSON.stringify(queues), agentId)
+  return outside.length > 0 ? purgeItems(db, outside) : 0
 }
 
 function withPurgeFlag(db: Database, fn: () => void): void {
