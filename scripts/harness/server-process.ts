@@ -26,7 +26,9 @@ export interface ServerProcess {
 }
 
 export async function startServerProcess(store: ServerStoreArgs, opts: { port?: number } = {}): Promise<ServerProcess> {
-  const child: ChildProcess = spawn(process.execPath, [tsx, join(root, 'src/server/main.ts'), ...storeArgs(store), '--port', String(opts.port ?? 0), '--quiet'], {
+  // One process (tsx as a loader, not tsx's CLI, which would run the server in a child of its
+  // own): a SIGKILL then kills the server itself, as a crash would.
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', join(root, 'src/server/main.ts'), ...storeArgs(store), '--port', String(opts.port ?? 0), '--quiet'], {
     cwd: root,
     stdio: ['ignore', 'pipe', 'pipe']
   })
