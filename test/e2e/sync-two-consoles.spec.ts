@@ -26,8 +26,8 @@ async function signIn(page: Page, harness: HarnessProcess, serverUrl: string, cr
   await expect(page.getByRole('status').filter({ hasText: 'Online' }).first()).toBeVisible({ timeout: 30_000 })
 }
 
-test('a reply made in one console appears in the other without a reload', async ({ browser }) => {
-  test.setTimeout(120_000)
+test('a reply made in one console appears in the other without a reload, and one made offline follows when the server is back', async ({ browser }) => {
+  test.setTimeout(150_000)
   const dir = await mkdtemp(join(tmpdir(), 'handoff-e2e-sync-'))
   const store = { data: join(dir, 'server') }
   const cleanups: (() => Promise<unknown>)[] = [() => rm(dir, { recursive: true, force: true })]
@@ -84,6 +84,23 @@ test('a reply made in one console appears in the other without a reload', async 
     await expect(danaConsole.page.getByRole('list', { name: 'Thread' })).toContainText(note, { timeout: 10_000 })
     // Both consoles end with nothing waiting to sync.
     for (const { page } of consoles) await expect(page.getByText('All changes synced')).toBeVisible({ timeout: 10_000 })
+
+    // The server goes away: Dana keeps working, and her change waits in the outbox.
+    const port = Number(new URL(server.url).port)
+    await server.stop()
+    const offlineReply = 'Written while the server was down.'
+    await danaConsole.page.getByRole('textbox', { name: 'Message' }).fill(offlineReply)
+    await danaConsole.page.getByRole('radio', { name: 'Reply' }).check()
+    await danaConsole.page.getByRole('button', { name: 'Send reply' }).click()
+    await expect(danaConsole.page.getByRole('list', { name: 'Thread' })).toContainText(offlineReply)
+    await expect(danaConsole.page.getByRole('status').filter({ hasText: 'Offline' }).first()).toBeVisible({ timeout: 20_000 })
+    await expect(danaConsole.page.getByText('1 change waiting to sync')).toBeVisible()
+
+    // It comes back (same address): the change goes up and reaches Eli.
+    const restarted = await startServerProcess(store, { port })
+    cleanups.unshift(() => restarted.stop())
+    await expect(danaConsole.page.getByText('All changes synced')).toBeVisible({ timeout: 45_000 })
+    await expect(eliConsole.page.getByRole('list', { name: 'Thread' })).toContainText(offlineReply, { timeout: 15_000 })
   } finally {
     for (const cleanup of cleanups) await cleanup().catch(() => undefined)
   }
