@@ -41,6 +41,7 @@ const STATUS: Record<SyncErrorCode, number> = {
   forbidden: 403,
   not_found: 404,
   sequence_gap: 409,
+  client_conflict: 409,
   too_large: 413,
   internal: 500
 }

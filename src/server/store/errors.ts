@@ -1,5 +1,5 @@
 /** The store's typed errors: the HTTP layer maps each code to a status (400/403/409/404). */
-export type StoreErrorCode = 'bad_request' | 'forbidden' | 'sequence_gap' | 'not_found'
+export type StoreErrorCode = 'bad_request' | 'forbidden' | 'sequence_gap' | 'client_conflict' | 'not_found'
 
 export class StoreError extends Error {
   readonly code: StoreErrorCode

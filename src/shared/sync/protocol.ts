@@ -15,7 +15,6 @@ import { z } from 'zod'
 import { QUEUES } from '../domain/escalation'
 import { EVENT_TYPES } from '../domain/entities'
 import { AGENT_ROLES, CATEGORIES, CHANNELS, ITEM_KINDS, MESSAGE_KINDS, PRIORITIES, RATING_KINDS, STATUSES, TIERS } from '../domain/vocabulary'
-import { MUTATION_NAMES } from '../mutations'
 import { sortField, viewFilterField } from '../mutations/fields'
 import { reasonsField, slaPolicyField } from '../mutations/settings'
 
@@ -122,7 +121,8 @@ export const pushedMutation = z
     seq: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER),
     /** The UUIDv7 the client gave the mutation; ids of rows it creates derive from it. */
     mutationId: z.uuid(),
-    name: z.enum(MUTATION_NAMES as [string, ...string[]]),
+    /** A name this server does not know is recorded as rejected (a newer console), not refused. */
+    name: z.string().min(1).max(100),
     /** Validated by the named mutation's own schema on the server. */
     args: z.unknown(),
     /** Must be the authenticated agent: an agent acts only as themself. */
@@ -206,7 +206,7 @@ export type PullResponse = z.infer<typeof pullResponse>
 
 // ---- Errors ----------------------------------------------------------------------------------
 
-export const SYNC_ERROR_CODES = ['bad_request', 'unauthorized', 'forbidden', 'not_found', 'sequence_gap', 'too_large', 'internal'] as const
+export const SYNC_ERROR_CODES = ['bad_request', 'unauthorized', 'forbidden', 'not_found', 'sequence_gap', 'client_conflict', 'too_large', 'internal'] as const
 export type SyncErrorCode = (typeof SYNC_ERROR_CODES)[number]
 export const syncErrorBody = z
   .object({
