@@ -18,7 +18,7 @@
  * asserts nothing.
  */
 import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs'
-import { tmpdir, cpus, totalmem } from 'node:os'
+import { tmpdir, cpus, totalmem, loadavg } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import type { FastifyInstance } from 'fastify'
@@ -493,8 +493,10 @@ const report: Record<string, unknown> = {
   postgres: 'throwaway cluster, durable (fsync, synchronous_commit and full_page_writes on), pool of 20',
   pglite: 'embedded, on disk in a temporary folder',
   server: 'one in-process Fastify app (buildApp) on 127.0.0.1, clients in the same process',
+  note_load: 'load_average_1m is sampled after each part: above the cpus, other processes shared the machine and the figures are low by that much',
   backends: {} as Record<string, unknown>
 }
+const load = () => Math.round(loadavg()[0]! * 100) / 100
 let failed = false
 const onSignal = () => {
   log('interrupted: cleaning up')
@@ -508,11 +510,11 @@ try {
     const out: Record<string, unknown> = {}
     ;(report.backends as Record<string, unknown>)[backend] = out
     const { result: push, server } = await benchPush(backend)
-    out.push_throughput = push
-    out.change_to_other_client_latency = await benchLatency(backend, server)
+    out.push_throughput = { ...push, load_average_1m: load() }
+    out.change_to_other_client_latency = { ...(await benchLatency(backend, server)), load_average_1m: load() }
     await server.stop()
-    out.first_sync = await benchFirstSync(backend)
-    out.agents_200 = await benchSwarm(backend)
+    out.first_sync = { ...(await benchFirstSync(backend)), load_average_1m: load() }
+    out.agents_200 = { ...(await benchSwarm(backend)), load_average_1m: load() }
   }
 } catch (e) {
   failed = true
