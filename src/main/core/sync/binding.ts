@@ -83,3 +83,34 @@ export function bindWorkspace(db: Database, serverUrl: string, me: MeResponse): 
     return readBinding(db)!
   }).immediate()
 }
+
+/**
+ * The server saw this client's sequence numbers under other mutations (client_conflict): the data
+ * folder was restored from a backup or copied, so the outbox counter went back. In one
+ * transaction: a fresh client id, a seqBase that renumbers the still-pending outbox rows from 1
+ * (the server then applies the ones it never saw and rejects as duplicates those whose mutation
+ * id it already applied), and the rejections cursor back to 0 (the new client's rejections start
+ * over). The pull cursor stays: the data feed does not depend on the client id.
+ *
+ * sync_rejections is keyed by the per-client seq, so the old client's rows would shadow the new
+ * client's (a new rejection with the same seq would be dropped): the dismissed ones go, and the
+ * ones still shown move, in their order, to the top of the seq range, where the new client's
+ * numbers never reach.
+ */
+export function resetClient(db: Database): Binding {
+  return db.transaction(() => {
+    if (!readBinding(db)) throw new Error('The workspace is not bound to a server.')
+    const pending = prepared<[], { lo: number | null }>(db, 'SELECT min(seq) AS lo FROM outbox').get()?.lo ?? null
+    const seqBase =
+      pending !== null ? pending - 1 : (prepared<[], { hi: number }>(db, `SELECT coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'outbox'), 0) AS hi`).get()?.hi ?? 0)
+    setMeta(db, META.syncClientId, randomUUID())
+    setMeta(db, META.syncSeqBase, String(seqBase))
+    setMeta(db, META.syncRejectionsAfter, '0')
+    prepared(db, 'DELETE FROM sync_rejections WHERE dismissed = 1').run()
+    const kept = prepared<[], { seq: number }>(db, 'SELECT seq FROM sync_rejections ORDER BY at, seq').all()
+    // Through negative seqs first, so no two rows ever share one mid-way.
+    prepared(db, 'UPDATE sync_rejections SET seq = -seq').run()
+    kept.forEach(({ seq }, i) => prepared(db, 'UPDATE sync_rejections SET seq = ? WHERE seq = ?').run(Number.MAX_SAFE_INTEGER - (kept.length - 1 - i), -seq))
+    return readBinding(db)!
+  }).immediate()
+}

@@ -1,10 +1,10 @@
 import type { Database } from 'better-sqlite3'
-import { DEFAULT_PULL_LIMIT, MAX_PUSH_MUTATIONS, type PushedMutation } from '../../../shared/sync/protocol'
-import { META, getMeta } from '../session'
+import { DEFAULT_PULL_LIMIT, MAX_BODY_BYTES, MAX_PUSH_MUTATIONS, type PushedMutation } from '../../../shared/sync/protocol'
+import { META, deleteMeta, getMeta } from '../session'
 import { prepared } from '../statements'
 import { applyPullPage } from './apply-pull'
 import { backoffDelay } from './backoff'
-import { readBinding } from './binding'
+import { readBinding, resetClient } from './binding'
 import { isSyncTransportError, type SyncTransport } from './transport'
 
 export type EngineState = 'connecting' | 'online' | 'offline' | 'signed_out'
@@ -39,19 +39,30 @@ export interface SyncEngineOptions {
 
 export const DEFAULT_POLL_MS = 15_000
 export const DEFAULT_PUSH_DELAY_MS = 25
+/** The most a push body may weigh, with room to spare under the server's MAX_BODY_BYTES. */
+export const PUSH_BODY_BUDGET = Math.floor(0.9 * MAX_BODY_BYTES)
+
+/** What a push answered that the cycle acts on. */
+type PushOutcome = 'pushed' | 'sequence_gap' | 'client_conflict' | 'too_large'
 
 /**
  * The sync loop, in the core's thread, running between dispatch calls (every await hands the
  * thread back; each pull page is applied in one synchronous transaction, so a call never sees
  * half of one).
  *
- * - push: whenever the outbox has rows past what was pushed; ONE push in flight, batches of up to
- *   MAX_PUSH_MUTATIONS in seq order; a 409 sequence_gap restarts from the server's expectedSeq.
+ * - push: whenever the outbox has rows past what was pushed; ONE push in flight, batches in seq
+ *   order of up to MAX_PUSH_MUTATIONS whose JSON body stays under PUSH_BODY_BUDGET (at least one
+ *   mutation); a 413 halves the batch for the rest of the run (down to one). A 409 sequence_gap
+ *   restarts from the server's expectedSeq; a 409 client_conflict (this folder's seq numbers were
+ *   used before: a restored backup or a copy) moves to a fresh client id with the pending rows
+ *   renumbered from 1 (resetClient) and pushes them again.
  *   A push's 200 deletes nothing: the pull that follows confirms (lastAppliedSeq).
  * - pull: after every push, on the server's nudge, when the nudge stream (re)connects, every
- *   pollMs, and again at once while the server says `more`.
- * - failure: 'offline', retry after backoffDelay (full jitter, 500 ms doubling up to 30 s);
- *   a refused credential stops the engine ('signed_out').
+ *   pollMs, and again at once while the server says `more`. A 400 (the server refuses the
+ *   cursor: restored from an older backup, say) clears the cursor and pulls from the start once.
+ * - failure: 'offline', retry after backoffDelay (full jitter, 500 ms doubling up to 30 s), with
+ *   the server's message (or the network's) as lastError; a refused credential stops the engine
+ *   ('signed_out').
  */
 export class SyncEngine {
   state: EngineState = 'connecting'
@@ -64,6 +75,10 @@ export class SyncEngine {
   private wantPull = false
   /** The highest outbox.seq a push carried and the server answered 200 for (in this run). */
   private pushedThrough = 0
+  /** The most mutations one push carries; halved by each 413 (for this run). */
+  private batchCap = MAX_PUSH_MUTATIONS
+  /** Client resets a pull caused since the last page applied (one is a remedy, two a fault). */
+  private pullResets = 0
   /** Consecutive failed attempts; 0 after a success. */
   private attempt = 0
   private retryTimer: unknown = null
@@ -138,16 +153,26 @@ export class SyncEngine {
     if (this.pollTimer !== null) this.o.timers.clearTimeout(this.pollTimer)
     this.pollTimer = null
     let gapRestarts = 0
+    let conflictResets = 0
     try {
       while (!this.stopped) {
         if (this.hasUnpushed()) {
-          const gap = await this.pushBatch()
-          if (gap) {
+          const outcome = await this.pushBatch()
+          if (this.stopped) return
+          if (outcome === 'sequence_gap') {
             // Restart from where the server is; a second gap in a row without progress is a fault.
             if (++gapRestarts > 2) throw new Error('The server keeps reporting a sequence gap.')
             continue
           }
+          if (outcome === 'client_conflict') {
+            // A fresh client id cannot conflict; a second conflict in a row is a fault.
+            if (++conflictResets > 1) throw new Error('The server keeps reporting a client conflict.')
+            this.pushedThrough = resetClient(this.o.db).seqBase
+            continue
+          }
+          if (outcome === 'too_large') continue // a smaller batch, at once
           gapRestarts = 0
+          conflictResets = 0
           this.wantPull = true
           continue
         }
@@ -196,48 +221,95 @@ export class SyncEngine {
     return prepared<[number], number>(this.o.db, 'SELECT EXISTS (SELECT 1 FROM outbox WHERE seq > ?)').pluck().get(this.pushedThrough) === 1
   }
 
-  /** Pushes the next batch; true when the server answered sequence_gap (pushedThrough moved back). */
-  private async pushBatch(): Promise<boolean> {
+  /**
+   * Pushes the next batch. sequence_gap: pushedThrough moved back to the server's expectedSeq;
+   * client_conflict: nothing changed yet (the cycle resets the client); too_large: the batch cap
+   * was halved (a 413 for a single mutation is thrown: it cannot get smaller).
+   */
+  private async pushBatch(): Promise<PushOutcome> {
     const binding = readBinding(this.o.db)
     if (!binding) throw new Error('The workspace is not bound to a server.')
     const rows = prepared<[number, number], { seq: number; mutation_id: string; name: string; args: string; actor_id: string; created_at: string }>(
       this.o.db,
       'SELECT seq, mutation_id, name, args, actor_id, created_at FROM outbox WHERE seq > ? ORDER BY seq LIMIT ?'
-    ).all(this.pushedThrough, MAX_PUSH_MUTATIONS)
-    if (rows.length === 0) return false
-    const mutations: PushedMutation[] = rows.map((r) => ({
-      seq: r.seq - binding.seqBase,
-      mutationId: r.mutation_id,
-      name: r.name,
-      args: JSON.parse(r.args) as unknown,
-      actorId: r.actor_id,
-      clientTime: r.created_at
-    }))
+    ).all(this.pushedThrough, this.batchCap)
+    if (rows.length === 0) return 'pushed'
+    // In seq order until the body would pass the budget; always at least one mutation.
+    let bytes = Buffer.byteLength(JSON.stringify({ clientId: binding.clientId, mutations: [] }))
+    const mutations: PushedMutation[] = []
+    for (const r of rows) {
+      const m: PushedMutation = {
+        seq: r.seq - binding.seqBase,
+        mutationId: r.mutation_id,
+        name: r.name,
+        args: JSON.parse(r.args) as unknown,
+        actorId: r.actor_id,
+        clientTime: r.created_at
+      }
+      const size = Buffer.byteLength(JSON.stringify(m)) + (mutations.length > 0 ? 1 : 0) // the comma
+      if (mutations.length > 0 && bytes + size > PUSH_BODY_BUDGET) break
+      mutations.push(m)
+      bytes += size
+    }
     try {
       await this.o.transport.push({ clientId: binding.clientId, mutations })
     } catch (e) {
-      if (isSyncTransportError(e) && e.code === 'sequence_gap' && e.expectedSeq !== null) {
-        this.pushedThrough = binding.seqBase + e.expectedSeq - 1
-        return true
+      if (isSyncTransportError(e) && e.kind === 'http') {
+        if (e.code === 'sequence_gap' && e.expectedSeq !== null) {
+          this.pushedThrough = binding.seqBase + e.expectedSeq - 1
+          return 'sequence_gap'
+        }
+        if (e.code === 'client_conflict') return 'client_conflict'
+        if ((e.status === 413 || e.code === 'too_large') && mutations.length > 1) {
+          this.batchCap = Math.max(1, Math.floor(mutations.length / 2))
+          return 'too_large'
+        }
       }
       throw e
     }
-    this.pushedThrough = Math.max(this.pushedThrough, rows.at(-1)!.seq)
-    return false
+    this.pushedThrough = Math.max(this.pushedThrough, binding.seqBase + mutations.at(-1)!.seq)
+    return 'pushed'
   }
 
   private async pullAll(): Promise<void> {
+    let restarted = false
     for (;;) {
       const binding = readBinding(this.o.db)
       if (!binding) throw new Error('The workspace is not bound to a server.')
-      const page = await this.o.transport.pull({
-        clientId: binding.clientId,
-        cursor: getMeta(this.o.db, META.syncCursor),
-        rejectionsAfter: Number(getMeta(this.o.db, META.syncRejectionsAfter) ?? 0),
-        limit: DEFAULT_PULL_LIMIT
-      })
+      const cursor = getMeta(this.o.db, META.syncCursor)
+      // Every per-client seq this folder has handed out so far (AUTOINCREMENT never goes back).
+      const allocated = (prepared<[], number>(this.o.db, `SELECT coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'outbox'), 0) AS allocated`).pluck().get() ?? 0) - binding.seqBase
+      let page
+      try {
+        page = await this.o.transport.pull({
+          clientId: binding.clientId,
+          cursor,
+          rejectionsAfter: Number(getMeta(this.o.db, META.syncRejectionsAfter) ?? 0),
+          limit: DEFAULT_PULL_LIMIT
+        })
+      } catch (e) {
+        // The server refuses the request: the cursor is one it cannot read, or ahead of it (it was
+        // restored from an older backup). Start over as a first sync (upserts are idempotent),
+        // once; a refusal of that too goes to the backoff with the server's message.
+        if (!this.stopped && !restarted && cursor !== null && isSyncTransportError(e) && e.kind === 'http' && (e.status === 400 || e.code === 'bad_request')) {
+          restarted = true
+          if (getMeta(this.o.db, META.syncCursor) === cursor) deleteMeta(this.o.db, META.syncCursor)
+          continue
+        }
+        throw e
+      }
       if (this.stopped) return
+      if (page.lastAppliedSeq > allocated) {
+        // The server has handled seqs of this client that this folder never made: its counter
+        // went back (a restored backup, a copy), and applying this page would delete pending rows
+        // as confirmed. Same remedy as a push's client_conflict: a fresh client, then pull again.
+        if (++this.pullResets > 1) throw new Error('The server reports changes of this client that this folder never made.')
+        this.pushedThrough = resetClient(this.o.db).seqBase
+        this.wantPull = true
+        return
+      }
       const { changed } = applyPullPage(this.o.db, page, this.o.now())
+      this.pullResets = 0
       this.firstSync = page.more ? page.progress : null
       if (changed) this.o.onDataChanged?.()
       if (!page.more || this.stopped) return
