@@ -172,12 +172,13 @@ describe.each(backends)('store on $name', ({ open }) => {
         const itemId = await sup.do('item.create', newService(`race ${round}`))
         const [a, b] = await Promise.all([
           svc.push(svc.mutation('item.assign', { itemId, assigneeId: 'svc', expectedAssigneeId: null })),
-          t1.push(t1.mutation('item.assign', { itemId, assigneeId: 't1', expectedAssigneeId: null }))
+          // A supervisor (any item is theirs to assign) racing the frontline agent.
+          sup.push(sup.mutation('item.assign', { itemId, assigneeId: 'sup', expectedAssigneeId: null }))
         ])
         const outcomes = [a.results[0]!, b.results[0]!]
         expect(outcomes.filter((r) => r.outcome === 'applied')).toHaveLength(1)
         expect(outcomes.find((r) => r.outcome === 'rejected')?.rejection?.code).toBe('conflict')
-        const winner = a.results[0]!.outcome === 'applied' ? 'svc' : 't1'
+        const winner = a.results[0]!.outcome === 'applied' ? 'svc' : 'sup'
         expect((await store.sql.query('SELECT assignee_id FROM items WHERE id = $1', [itemId])).rows).toEqual([{ assignee_id: winner }])
       }
     })
@@ -260,7 +261,7 @@ describe.each(backends)('store on $name', ({ open }) => {
       const tier2 = await sup.do('item.create', newSupport('tier 2 ticket'))
       await sup.do('item.escalateTier', { itemId: tier2, reasonCode: 'bug', summary: 'Needs tier 2.', expectedQueue: 'tier1', expectedTier: 1 })
       const assigned = await sup.do('item.create', newService('service, assigned to t2'))
-      await sup.do('item.assign', { itemId: assigned, assigneeId: 't2' })
+      await sup.do('item.assign', { itemId: assigned, assigneeId: 't2', expectedAssigneeId: null })
       expect(itemIds(await svc.pullAll())).toEqual(new Set([service, assigned]))
       expect(itemIds(await t1.pullAll())).toEqual(new Set([ticket]))
       expect(itemIds(await t2.pullAll())).toEqual(new Set([tier2, assigned]))

@@ -218,7 +218,7 @@ describe('a pull page', () => {
   it('replaces the agent directory and keeps assignee names in step', async () => {
     const b = await bound()
     await b.pull(firstPage())
-    b.call('item.assign', { itemId: 'item-a', assigneeId: OTHER_AGENT.id })
+    b.call('item.assign', { itemId: 'item-a', assigneeId: OTHER_AGENT.id, expectedAssigneeId: null })
     await b.pull(page(1, { agents: [AGENT, { ...OTHER_AGENT, name: 'Liam B.' }] }))
     expect(b.inbox().find((r) => r.id === 'item-a')?.assigneeName).toBe('Liam B.')
     expect(b.call<{ id: string }[]>('agents.list', {}).map((a) => a.id).sort()).toEqual([OTHER_AGENT.id, AGENT.id].sort())

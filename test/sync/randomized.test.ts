@@ -195,8 +195,8 @@ describe.each(BACKENDS)('randomized sync over a faulty network (%s)', (backend) 
     for (const c of consoles) await c.net.settle()
     await until('every outbox confirmed and every console online', () => consoles.every((c) => status(c).pending === 0 && status(c).state === 'online'))
     // A last pull everywhere, so each console has what the others' last pushes did.
-    for (const c of consoles) c.core.sync.engine()?.requestPull()
-    for (const c of consoles) await c.core.sync.engine()?.idle()
+    for (const c of consoles) c.core.sync?.engine()?.requestPull()
+    for (const c of consoles) await c.core.sync?.engine()?.idle()
 
     const recordedTotal = consoles.reduce((n, c) => n + c.recorded.length, 0)
     expect(recordedTotal).toBeGreaterThan(STEPS / 3)

@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { BACKENDS, TEAM, addAgents, startTestServer, type TestServer } from './support/servers'
+import type { PushResponse } from '../../src/shared/sync/protocol'
 import { call, createItemArgs, fingerprint, mutation, newClientId } from './support/http'
 
 describe.each(BACKENDS)('the sync server over HTTP (%s)', (backend) => {
@@ -113,7 +114,6 @@ describe.each(BACKENDS)('the sync server over HTTP (%s)', (backend) => {
       { rawBody: 'clientId=1', contentType: 'application/x-www-form-urlencoded', status: 400 },
       { body: { ...valid, clientId: 'not-a-uuid' }, status: 400 },
       { body: { ...valid, mutations: [{ ...valid.mutations[0], seq: '1' }] }, status: 400 },
-      { body: { ...valid, mutations: [{ ...valid.mutations[0], name: 'item.delete' }] }, status: 400 },
       { body: { ...valid, extra: true }, status: 400 },
       { body: { ...valid, mutations: [] }, status: 400 },
       { body: [valid], status: 400 },
@@ -151,5 +151,52 @@ describe.each(BACKENDS)('the sync server over HTTP (%s)', (backend) => {
     })
     expect(broken.body.results[0]).toMatchObject({ outcome: 'rejected', rejection: { code: 'not_found' } })
     expect(broken.body.lastAppliedSeq).toBe(seq)
+    // A mutation this server does not know (a newer console's) is rejected, and the queue moves on.
+    const unknown = await call<{ results: { outcome: string; rejection?: { code: string } }[]; lastAppliedSeq: number }>(server.url, '/v1/push', {
+      credential: cred.dana!,
+      body: { clientId: danaClient, mutations: [mutation(++seq, 'dana', 'item.teleport', { itemId: 'x' })] }
+    })
+    expect(unknown.status).toBe(200)
+    expect(unknown.body.results[0]).toMatchObject({ outcome: 'rejected', rejection: { code: 'invalid_argument' } })
+    expect(unknown.body.lastAppliedSeq).toBe(seq)
+    // The same sequence again with another mutation: the console's counter went back (a restored
+    // data folder), which the server refuses rather than calling it a duplicate.
+    const reused = await call(server.url, '/v1/push', {
+      credential: cred.dana!,
+      body: { clientId: danaClient, mutations: [mutation(seq, 'dana', 'item.create', createItemArgs('written after a restore'))] }
+    })
+    expect(reused.status).toBe(409)
+    expect(reused.body).toMatchObject({ error: { code: 'client_conflict' } })
+  })
+
+  it('lets an agent change only the items of their scope', async () => {
+    const clientId = newClientId()
+    const create = mutation(1, 'dana', 'item.create', createItemArgs('Moves to support'))
+    const handoff = { itemId: create.mutationId, reasonCode: 'other', reasonText: 'technical', summary: 'Card reader fault.', assigneeId: null, expectedQueue: 'service', expectedTier: null }
+    const pushed = await call<PushResponse>(server.url, '/v1/push', {
+      credential: cred.dana!,
+      body: { clientId, mutations: [create, mutation(2, 'dana', 'item.escalateToSupport', handoff)] }
+    })
+    expect(pushed.body.results.map((r) => r.outcome)).toEqual(['applied', 'applied'])
+    const before = await snapshot()
+    // Now a tier 1 ticket: not Dana's to change, or to take.
+    const after = await call<PushResponse>(server.url, '/v1/push', {
+      credential: cred.dana!,
+      body: {
+        clientId,
+        mutations: [
+          mutation(3, 'dana', 'item.addNote', { itemId: create.mutationId, body: 'Sneaking a note in' }),
+          mutation(4, 'dana', 'item.assign', { itemId: create.mutationId, assigneeId: 'dana', expectedAssigneeId: null })
+        ]
+      }
+    })
+    for (const r of after.body.results) expect(r).toMatchObject({ outcome: 'rejected', rejection: { code: 'forbidden' } })
+    expect(await snapshot()).toEqual(before)
+    // Sam works tier 1: he may.
+    const sam = await call<PushResponse>(server.url, '/v1/push', {
+      credential: cred.sam!,
+      body: { clientId: newClientId(), mutations: [mutation(1, 'sam', 'item.addNote', { itemId: create.mutationId, body: 'Looking at the reader logs.' })] }
+    })
+    expect(sam.body.results[0]?.outcome).toBe('applied')
   })
 })

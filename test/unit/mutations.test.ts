@@ -168,6 +168,11 @@ describe('item.assign', () => {
     expect(d).toEqual({ ok: false, rejection: { code: 'conflict', message: 'The assignee changed meanwhile: the item is now assigned to Tomás Alvarez.' } })
   })
 
+  it('needs the assignee the client saw, unless a supervisor overrides', () => {
+    expect(mutations['item.assign'].args.safeParse({ itemId: 'item-1', assigneeId: 'agent-maya' }).success).toBe(false)
+    expect(mutations['item.assign'].args.safeParse({ itemId: 'item-1', assigneeId: 'agent-maya', override: true }).success).toBe(true)
+  })
+
   it('lets a supervisor override the compare-and-set, and nobody else', () => {
     const dana: Agent = { id: 'agent-dana', name: 'Dana Reyes', email: 'dana@example.com', role: 'supervisor', tiers: [] }
     const held = snapshot({ items: [item({ assigneeId: 'agent-tomas' })], agents: [maya, tomas, dana] })
@@ -178,11 +183,11 @@ describe('item.assign', () => {
   })
 
   it('refuses an unknown agent, an unchanged assignee and a closed item', () => {
-    expect(assign(snapshot({ items: [item()] }), { itemId: 'item-1', assigneeId: 'ghost' })).toMatchObject({ rejection: { code: 'not_found' } })
-    expect(assign(snapshot({ items: [item({ assigneeId: 'agent-maya' })], agents: [maya] }), { itemId: 'item-1', assigneeId: 'agent-maya' })).toMatchObject({
+    expect(assign(snapshot({ items: [item()] }), { itemId: 'item-1', assigneeId: 'ghost', expectedAssigneeId: null })).toMatchObject({ rejection: { code: 'not_found' } })
+    expect(assign(snapshot({ items: [item({ assigneeId: 'agent-maya' })], agents: [maya] }), { itemId: 'item-1', assigneeId: 'agent-maya', expectedAssigneeId: 'agent-maya' })).toMatchObject({
       rejection: { code: 'unchanged' }
     })
-    expect(assign(snapshot({ items: [item({ status: 'closed' })], agents: [maya] }), { itemId: 'item-1', assigneeId: 'agent-maya' })).toMatchObject({
+    expect(assign(snapshot({ items: [item({ status: 'closed' })], agents: [maya] }), { itemId: 'item-1', assigneeId: 'agent-maya', expectedAssigneeId: null })).toMatchObject({
       rejection: { code: 'closed' }
     })
   })

@@ -1,4 +1,5 @@
-import type { Agent } from '../../shared/domain/entities'
+import type { Agent, Item } from '../../shared/domain/entities'
+import { queuesOfAgent } from '../../shared/domain/escalation'
 import { isMutationName, mutations, type MutationContext, type Needs } from '../../shared/mutations'
 import type { PushRequest, PushResponse, PushedMutation } from '../../shared/sync/protocol'
 import { WriteStatement, applyChanges, feedRowsSelect, itemFeedRow, type FeedRow } from './apply'
@@ -93,7 +94,17 @@ async function pushInTx(tx: SqlClient, agent: Agent, clientId: string, m: Pushed
   const loaded = await lockAndLoad(tx, clientId, m.mutationId, rejection ? {} : needs)
   if (loaded.lastSeq === null) throw new StoreError('not_found', `There is no client ${clientId}.`)
   const lastSeq = loaded.lastSeq
-  if (m.seq <= lastSeq) return { result: { seq: m.seq, outcome: 'duplicate' }, lastSeq }
+  if (m.seq <= lastSeq) {
+    // A sequence seen before is a resend, unless it carries another mutation: then the console's
+    // counter went back (its data folder was restored or copied), and answering 'duplicate'
+    // would make it drop work the server never saw.
+    const { rows } = await tx.query<{ mutation_id: string }>('SELECT mutation_id::text AS mutation_id FROM mutations WHERE client_id = $1 AND seq = $2', [clientId, m.seq])
+    const recorded = rows[0]?.mutation_id
+    if (recorded !== undefined && recorded !== m.mutationId.toLowerCase()) {
+      throw new StoreError('client_conflict', `Sequence ${m.seq} of this client already holds another change: this workspace was restored or copied. Continue under a new client id.`)
+    }
+    return { result: { seq: m.seq, outcome: 'duplicate' }, lastSeq }
+  }
   if (m.seq > lastSeq + 1) return { gap: lastSeq + 1 }
 
   const out = new WriteStatement()
@@ -102,7 +113,13 @@ async function pushInTx(tx: SqlClient, agent: Agent, clientId: string, m: Pushed
     rejection = { code: 'duplicate', message: `Mutation ${m.mutationId} was already pushed (seq ${loaded.dupSeq}).` }
   } else if (def && !rejection) {
     const decision = def.decide(loaded.snapshot, args as never, ctx)
-    if (decision.ok) {
+    // An agent changes only the items of their scope (their queues, or assigned to them);
+    // supervisors, any. A refusal by the rules keeps its own reason (a concurrent move names
+    // who moved the item, which is what the agent needs to hear); a change the rules allow on an
+    // item outside the scope is refused without a word about the item.
+    if (decision.ok && agent.role !== 'supervisor' && [...loaded.snapshot.items.values()].some((item) => !inScope(agent, item))) {
+      rejection = { code: 'forbidden', message: 'That item is not in your queues or assigned to you, so the change was not applied.' }
+    } else if (decision.ok) {
       feed = await applyChanges(tx, decision.changes, loaded.snapshot, out)
       if (itemId === null) itemId = feed.find((f) => f.entity === 'item')?.entity_id ?? null
     } else {
@@ -124,6 +141,10 @@ async function pushInTx(tx: SqlClient, agent: Agent, clientId: string, m: Pushed
   }
   await out.run(tx, "SELECT pg_notify('handoff_changes', '')")
   return { result: rejection ? { seq: m.seq, outcome: 'rejected', rejection } : { seq: m.seq, outcome: 'applied' }, lastSeq: m.seq }
+}
+
+function inScope(agent: Agent, item: Item): boolean {
+  return item.assigneeId === agent.id || queuesOfAgent(agent).includes(item.queue)
 }
 
 function itemIdOf(args: unknown): string | null {

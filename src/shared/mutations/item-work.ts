@@ -105,13 +105,19 @@ export const itemSetPriority = defineMutation({
 })
 
 /**
- * Assign to an agent, or unassign with null. `expectedAssigneeId`, when given, is the assignee the
- * client saw: if someone else changed it meanwhile the assignment is refused (compare-and-set).
+ * Assign to an agent, or unassign with null. `expectedAssigneeId` is the assignee the client saw
+ * (null: nobody): if someone else changed it meanwhile the assignment is refused (compare-and-set).
  * A supervisor may pass `override: true` to assign regardless of who holds the item now.
  */
 export const itemAssign = defineMutation({
   name: 'item.assign',
-  args: z.object({ ...itemArgs, assigneeId: idField.nullable(), expectedAssigneeId: idField.nullable().optional(), override: z.boolean().optional() }).strict(),
+  args: z
+    .object({ ...itemArgs, assigneeId: idField.nullable(), expectedAssigneeId: idField.nullable().optional(), override: z.boolean().optional() })
+    .strict()
+    .refine((a) => a.override === true || a.expectedAssigneeId !== undefined, {
+      message: 'Say who held the item when you looked (expectedAssigneeId, null for nobody).',
+      path: ['expectedAssigneeId']
+    }),
   needs: (a, ctx) => ({ items: [a.itemId], agents: [a.assigneeId, a.expectedAssigneeId, ctx.actorId].filter((x): x is string => typeof x === 'string') }),
   decide(state, args, ctx): Decision<{ assigneeId: string | null }> {
     const item = target(state, args.itemId, { openOnly: true })
@@ -120,7 +126,7 @@ export const itemAssign = defineMutation({
     if (args.override === true && state.agents.get(ctx.actorId)?.role !== 'supervisor') {
       return reject('forbidden', 'Only a supervisor can take an item over regardless of who holds it.')
     }
-    if (args.override !== true && args.expectedAssigneeId !== undefined && args.expectedAssigneeId !== item.assigneeId) {
+    if (args.override !== true && args.expectedAssigneeId !== item.assigneeId) {
       const who = item.assigneeId ? (state.agents.get(item.assigneeId)?.name ?? item.assigneeId) : 'nobody'
       return reject('conflict', `The assignee changed meanwhile: the item is now assigned to ${who}.`)
     }
