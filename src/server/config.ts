@@ -19,7 +19,7 @@ export class ConfigError extends Error {
 export function storeLocation(flags: { 'database-url'?: string | undefined; data?: string | undefined }, env: NodeJS.ProcessEnv = process.env): StoreLocation {
   const url = flags['database-url'] ?? (flags.data ? undefined : env.DATABASE_URL)
   if (url) {
-    if (!/^postgres(ql)?:\/\//.test(url)) throw new ConfigError(`DATABASE_URL must be a postgres:// URL (got "${url.slice(0, 40)}").`)
+    if (!/^postgres(ql)?:\/\//.test(url)) throw new ConfigError('DATABASE_URL must be a postgres:// or postgresql:// URL.') // never echoed: it may hold a password
     return { kind: 'postgres', databaseUrl: url }
   }
   return { kind: 'embedded', dir: resolve(flags.data ?? env.HANDOFF_SERVER_DATA ?? '.handoff-server') }

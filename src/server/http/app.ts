@@ -108,7 +108,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       return send(reply, 'bad_request', 'The request could not be read.')
     }
     request.log.error({ err: error }, 'request failed')
-    return send(reply, 'internal', 'The server failed; nothing was changed by this request. The details were logged.')
+    return send(reply, 'internal', 'The server failed; the details were logged. A push keeps the mutations handled before the failure: pull to see how far it got.')
   })
   app.setNotFoundHandler((_request, reply) => send(reply, 'not_found', 'There is no such route.'))
 

@@ -89,6 +89,7 @@ export class Agents {
       )
       if (!rows[0]) throw new StoreError('bad_request', `There is already an agent ${id}.`)
       await insertFeedRows(tx, [agentFeedRow(id)])
+      await tx.query("SELECT pg_notify('handoff_changes', '')") // the directory changed: consoles pull now
       return recordFromRow(rows[0])
     })
     return { agent, credential: `hf1.${id}.${secret}` }
@@ -102,6 +103,7 @@ export class Agents {
       const { rows } = await tx.query<AgentRow>(`UPDATE agents SET credential_hash = $2 WHERE id = $1 RETURNING ${AGENT_COLUMNS}`, [id, hash])
       if (!rows[0]) throw new StoreError('not_found', `There is no agent ${id}.`)
       await insertFeedRows(tx, [agentFeedRow(id)])
+      await tx.query("SELECT pg_notify('handoff_changes', '')") // the directory changed: consoles pull now
     })
     return `hf1.${id}.${secret}`
   }
@@ -111,6 +113,7 @@ export class Agents {
       const { rows } = await tx.query<AgentRow>(`UPDATE agents SET disabled = $2 WHERE id = $1 RETURNING ${AGENT_COLUMNS}`, [id, disabled])
       if (!rows[0]) throw new StoreError('not_found', `There is no agent ${id}.`)
       await insertFeedRows(tx, [agentFeedRow(id)])
+      await tx.query("SELECT pg_notify('handoff_changes', '')") // the directory changed: consoles pull now
       return recordFromRow(rows[0])
     })
   }

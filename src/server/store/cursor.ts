@@ -9,13 +9,15 @@
 import { z } from 'zod'
 import { StoreError } from './errors'
 
-const xid = z.string().regex(/^\d{1,20}$/)
+// xid8 is an unsigned 64-bit number, a change id a signed one: out-of-range values are refused here, not by PostgreSQL.
+const xid = z.string().regex(/^\d{1,20}$/).refine((v) => BigInt(v) <= 18446744073709551615n, 'xid out of range')
+const changeId = z.string().regex(/^\d{1,19}$/).refine((v) => BigInt(v) <= 9223372036854775807n, 'id out of range')
 const server = z.string().max(64)
 const snapshotCursor = z
   .object({ v: z.literal(1), s: server, p: z.literal('s'), w: xid, after: z.string().min(1).max(200).nullable(), done: z.number().int().min(0), total: z.number().int().min(0) })
   .strict()
 const feedCursor = z
-  .object({ v: z.literal(1), s: server, p: z.literal('f'), lo: xid, at: z.tuple([xid, z.string().regex(/^\d{1,19}$/)]).nullable() })
+  .object({ v: z.literal(1), s: server, p: z.literal('f'), lo: xid, at: z.tuple([xid, changeId]).nullable() })
   .strict()
 const cursorSchema = z.discriminatedUnion('p', [snapshotCursor, feedCursor])
 

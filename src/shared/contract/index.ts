@@ -12,6 +12,11 @@ export * from './errors'
 
 const empty = z.object({}).strict()
 
+/** localhost, 127.0.0.0/8 and ::1: an address that never leaves this computer. */
+export function isLoopbackHost(hostname: string): boolean {
+  return hostname === 'localhost' || hostname === '[::1]' || hostname === '::1' || /^127(\.\d{1,3}){3}$/.test(hostname)
+}
+
 export interface SessionInfo {
   agent: Agent | null
   workspace: { empty: boolean; demo: boolean; itemCount: number }
@@ -137,7 +142,9 @@ export const argSchemas = {
         .string()
         .trim()
         .max(2000)
-        .refine((u) => /^https?:\/\/[^\s/]+/i.test(u) && URL.canParse(u), 'Enter the server address, like https://handoff.example.com.'),
+        .refine((u) => /^https?:\/\/[^\s/]+/i.test(u) && URL.canParse(u), 'Enter the server address, like https://handoff.example.com.')
+        // The credential travels with every request: in clear only to this computer.
+        .refine((u) => !URL.canParse(u) || new URL(u).protocol === 'https:' || isLoopbackHost(new URL(u).hostname), 'Use https:// for a server on another computer (plain http:// only reaches this one).'),
       credential: z.string().trim().min(1, 'Enter your credential.').max(200)
     })
     .strict(),
