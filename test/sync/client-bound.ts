@@ -27,7 +27,7 @@ export async function boundCore(opts: { file?: string; random?: () => number } =
   const vault = memoryVault()
   const file = opts.file ?? tempFile()
   const core = createCore({ file, now: () => FIXED_NOW, vault, transportFactory: () => server, sync: { timers, random: opts.random ?? (() => 0.5) } })
-  ok(await core.dispatch('sync.signIn', { serverUrl: 'http://server.test/', credential: CREDENTIAL }))
+  ok(await core.dispatch('sync.signIn', { serverUrl: 'https://server.test/', credential: CREDENTIAL }))
   const engine = () => {
     const e = core.sync?.engine()
     if (!e) throw new Error('no engine running')

@@ -117,7 +117,7 @@ describe('sync.signIn', () => {
     const file = tempFile()
     const options = { file, now: () => FIXED_NOW, vault, transportFactory: () => server, sync: { timers } }
     const first = track(createCore(options))
-    ok(await first.dispatch('sync.signIn', { serverUrl: 'http://a.test', credential: CREDENTIAL }))
+    ok(await first.dispatch('sync.signIn', { serverUrl: 'https://a.test', credential: CREDENTIAL }))
     first.close()
     cores = []
 
@@ -128,15 +128,15 @@ describe('sync.signIn', () => {
     expect(ok<SyncStatus>(again.dispatch('sync.status', {})).state).toBe('online')
 
     server.me_ = { ...ME, serverId: 'another-server' }
-    const other = fail(await again.dispatch('sync.signIn', { serverUrl: 'http://b.test', credential: CREDENTIAL }))
+    const other = fail(await again.dispatch('sync.signIn', { serverUrl: 'https://b.test', credential: CREDENTIAL }))
     expect(other).toMatchObject({ code: 'rejected' })
     expect(other.message).toMatch(/another Handoff server/)
     server.me_ = { ...ME, agent: { ...AGENT, id: 'agent-zed', name: 'Zed' } }
-    expect(fail(await again.dispatch('sync.signIn', { serverUrl: 'http://a.test', credential: `hf1.agent-zed.${'c'.repeat(43)}` })).message).toMatch(/another agent/)
+    expect(fail(await again.dispatch('sync.signIn', { serverUrl: 'https://a.test', credential: `hf1.agent-zed.${'c'.repeat(43)}` })).message).toMatch(/another agent/)
     // The same server and agent again: fine (signing back in after signing out).
     server.me_ = ME
     ok(again.dispatch('sync.signOut', {}))
-    expect(ok<SyncStatus>(await again.dispatch('sync.signIn', { serverUrl: 'http://a.test', credential: CREDENTIAL })).agentId).toBe(AGENT.id)
+    expect(ok<SyncStatus>(await again.dispatch('sync.signIn', { serverUrl: 'https://a.test', credential: CREDENTIAL })).agentId).toBe(AGENT.id)
 
     // Signed out, a restart stays signed out.
     ok(again.dispatch('sync.signOut', {}))

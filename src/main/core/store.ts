@@ -285,7 +285,8 @@ function changedOnly(patch: ItemPatch, item: Item): ItemPatch {
   return changed as ItemPatch
 }
 
-function updateItem(db: Database, id: string, patch: ItemPatch): number {
+/** Writes the given item fields (keeping the denormalized names in step); returns the item's rid. */
+export function updateItem(db: Database, id: string, patch: ItemPatch): number {
   const sets: string[] = []
   const params: unknown[] = []
   for (const [key, value] of Object.entries(patch)) {

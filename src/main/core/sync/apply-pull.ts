@@ -7,7 +7,7 @@ import type { PullResponse, RejectionWire } from '../../../shared/sync/protocol'
 import { markForIndexing } from '../search-index'
 import { META, getMeta, setMeta } from '../session'
 import { prepared } from '../statements'
-import { applyChanges, forgetItemRids, insertItem, loadSnapshot } from '../store'
+import { applyChanges, forgetItemRids, insertItem, loadSnapshot, updateItem } from '../store'
 import { readBinding } from './binding'
 
 /**
@@ -229,45 +229,16 @@ function resetToShadows(db: Database, itemIds: readonly string[]): void {
 
 /** Every column from the server; a known item keeps its rid (the index and FTS key on it). */
 function upsertItem(db: Database, item: Item): void {
-  const rid = prepared<[string], number>(db, 'SELECT rid AS item_rid FROM items WHERE id = ?').pluck().get(item.id)
-  if (rid === undefined) {
+  const known = prepared<[string], number>(db, 'SELECT rid AS item_rid FROM items WHERE id = ?').pluck().get(item.id)
+  if (known === undefined) {
     markForIndexing(db, 'item', insertItem(db, item))
     return
   }
-  prepared(
-    db,
-    `UPDATE items SET kind = ?, category = ?, channel = ?, customer_id = ?, customer_name = (SELECT name FROM customers WHERE id = ?), subject = ?, status = ?, priority = ?,
-       assignee_id = ?, assignee_name = (SELECT name FROM agents WHERE id = ?), assignee_key = (SELECT rid FROM agents WHERE id = ?), tier = ?, queue = ?, handoff_summary = ?,
-       queue_changed_by = ?, queue_changed_at = ?, sla_started_at = ?, sla_responded_at = ?, created_at = ?, updated_at = ?, first_response_at = ?, resolved_at = ?, sla_due_at = ?
-     WHERE rid = ?`
-  ).run(
-    item.kind,
-    item.category,
-    item.channel,
-    item.customerId,
-    item.customerId,
-    item.subject,
-    item.status,
-    item.priority,
-    item.assigneeId,
-    item.assigneeId,
-    item.assigneeId,
-    item.tier,
-    item.queue,
-    item.handoffSummary,
-    item.queueChangedBy,
-    item.queueChangedAt,
-    item.slaStartedAt,
-    item.slaRespondedAt,
-    // The server's creation time replaces the optimistic one; the rid (made from the local
-    // time, at most the push delay earlier) stays, as rids never change.
-    item.createdAt,
-    item.updatedAt,
-    item.firstResponseAt,
-    item.resolvedAt,
-    item.slaDueAt,
-    rid
-  )
+  const { id, createdAt, ...columns } = item
+  const rid = updateItem(db, id, columns)
+  // The server's creation time replaces the optimistic one; the rid (made from the local time,
+  // at most the push delay earlier) stays, as rids never change.
+  prepared(db, 'UPDATE items SET created_at = ? WHERE rid = ? AND created_at IS NOT ?').run(createdAt, rid, createdAt)
   markForIndexing(db, 'item', rid)
 }
 
