@@ -48,6 +48,19 @@ async function until(what: string, check: () => boolean | Promise<boolean>, ms =
   }
 }
 
+/** Fails with its name rather than letting a hang run into the test's timeout. */
+async function within<T>(what: string, ms: number, work: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} did not finish in ${ms} ms`)), ms)
+  })
+  try {
+    return await Promise.race([work, timeout])
+  } finally {
+    clearTimeout(timer)
+  }
+}
+
 const status = (c: Console) => ok<SyncStatus>(c.core.dispatch('sync.status', {}))
 
 function localRows(c: Console): InboxRow[] {
@@ -179,7 +192,7 @@ describe.each(BACKENDS)('randomized sync over a faulty network (%s)', (backend) 
         const c = rng.pick(consoles)
         c.net.offline = !c.net.offline
       } else if (roll < 0.08) {
-        await server.restart()
+        await within('a server restart', 30_000, server.restart())
         restarts++
       } else {
         act(rng.pick(consoles), rng, step)
@@ -192,11 +205,11 @@ describe.each(BACKENDS)('randomized sync over a faulty network (%s)', (backend) 
       c.net.offline = false
       c.net.faults = NO_FAULTS
     }
-    for (const c of consoles) await c.net.settle()
+    for (const c of consoles) await within('the late duplicate requests', 60_000, c.net.settle())
     await until('every outbox confirmed and every console online', () => consoles.every((c) => status(c).pending === 0 && status(c).state === 'online'))
     // A last pull everywhere, so each console has what the others' last pushes did.
     for (const c of consoles) c.core.sync?.engine()?.requestPull()
-    for (const c of consoles) await c.core.sync?.engine()?.idle()
+    for (const c of consoles) await within('the last pulls', 60_000, c.core.sync?.engine()?.idle() ?? Promise.resolve())
 
     const recordedTotal = consoles.reduce((n, c) => n + c.recorded.length, 0)
     expect(recordedTotal).toBeGreaterThan(STEPS / 3)

@@ -81,7 +81,9 @@ function agentOf(request: FastifyRequest): AgentRecord {
 
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const { store } = options
-  const app = Fastify({ logger: options.logger ?? false, bodyLimit: MAX_BODY_BYTES, return503OnClosing: true })
+  // On close, connections are cut rather than waited for: a request in flight then fails like a
+  // network error, which every client retries, and a push's mutations are each committed or not.
+  const app = Fastify({ logger: options.logger ?? false, bodyLimit: MAX_BODY_BYTES, return503OnClosing: true, forceCloseConnections: true })
   const nudger = new Nudger(store, options.heartbeatMs ?? 15_000)
   // Open event streams would hold close() forever: end them first, then stop listening.
   app.addHook('preClose', async () => nudger.endStreams())

@@ -15,6 +15,8 @@ export class Nudger {
   private unlisten: (() => Promise<void>) | null = null
   private pending: NodeJS.Timeout | null = null
   private heartbeat: NodeJS.Timeout | null = null
+  /** Set once the server starts closing: no new stream is kept. */
+  private closing = false
 
   constructor(
     private readonly store: ServerStore,
@@ -34,6 +36,12 @@ export class Nudger {
   attach(request: FastifyRequest, reply: FastifyReply): void {
     reply.hijack()
     const raw = reply.raw
+    if (this.closing) {
+      // A stream that arrives while the server closes would hold the close open for ever.
+      raw.writeHead(503, { 'content-type': 'application/json', 'retry-after': '2' })
+      raw.end(JSON.stringify({ error: { code: 'internal', message: 'The server is restarting; connect again.' } }))
+      return
+    }
     raw.writeHead(200, {
       'content-type': 'text/event-stream; charset=utf-8',
       'cache-control': 'no-store',
@@ -64,6 +72,7 @@ export class Nudger {
   }
 
   endStreams(): void {
+    this.closing = true
     for (const reply of this.streams) reply.raw.end()
     this.streams.clear()
   }
