@@ -2,6 +2,7 @@ import type { Agent, Customer, Item, ItemEvent, Message, Rating } from '../../sh
 import type { AgentRole, Category, Channel, ItemKind, MessageKind, Priority, RatingKind, Status, Tier } from '../../shared/domain/vocabulary'
 import type { InboxRow } from '../../shared/contract'
 import type { Queue } from '../../shared/domain/escalation'
+import { itemFromColumns, type ItemColumns } from '../../shared/mutations/item-columns'
 
 /**
  * Rows as SQLite returns them, and their entities. The CHECK constraints of the schema guarantee
@@ -10,58 +11,15 @@ import type { Queue } from '../../shared/domain/escalation'
 export const ITEM_COLUMNS =
   'i.rid, i.id, i.kind, i.category, i.channel, i.customer_id, i.customer_name, i.subject, i.status, i.priority, i.assignee_id, i.assignee_name, i.tier, i.queue, i.handoff_summary, i.queue_changed_by, i.queue_changed_at, i.sla_started_at, i.sla_responded_at, i.created_at, i.updated_at, i.first_response_at, i.resolved_at, i.sla_due_at'
 
-export interface ItemRow {
+/** An item row of the console's store: the shared item columns, its rid and the denormalized names. */
+export interface ItemRow extends ItemColumns {
   rid: number
-  id: string
-  kind: string
-  category: string
-  channel: string
-  customer_id: string
   customer_name: string
-  subject: string
-  status: string
-  priority: string
-  assignee_id: string | null
   assignee_name: string | null
   tier: number | null
-  queue: string
-  handoff_summary: string | null
-  queue_changed_by: string | null
-  queue_changed_at: string | null
-  sla_started_at: string
-  sla_responded_at: string | null
-  created_at: string
-  updated_at: string
-  first_response_at: string | null
-  resolved_at: string | null
-  sla_due_at: string | null
 }
 
-export function itemFromRow(r: ItemRow): Item {
-  return {
-    id: r.id,
-    kind: r.kind as ItemKind,
-    category: r.category as Category,
-    channel: r.channel as Channel,
-    customerId: r.customer_id,
-    subject: r.subject,
-    status: r.status as Status,
-    priority: r.priority as Priority,
-    assigneeId: r.assignee_id,
-    tier: r.tier as Tier | null,
-    queue: r.queue as Queue,
-    handoffSummary: r.handoff_summary,
-    queueChangedBy: r.queue_changed_by,
-    queueChangedAt: r.queue_changed_at,
-    slaStartedAt: r.sla_started_at,
-    slaRespondedAt: r.sla_responded_at,
-    createdAt: r.created_at,
-    updatedAt: r.updated_at,
-    firstResponseAt: r.first_response_at,
-    resolvedAt: r.resolved_at,
-    slaDueAt: r.sla_due_at
-  }
-}
+export const itemFromRow: (r: ItemRow) => Item = itemFromColumns
 
 export function inboxRowFromRow(r: ItemRow): InboxRow {
   return {

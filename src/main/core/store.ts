@@ -1,4 +1,5 @@
 import type { Database } from 'better-sqlite3'
+import { ITEM_PATCH_COLUMNS, isItemPatchKey, type ItemPatch } from '../../shared/mutations/item-columns'
 import type { Customer, Item, ItemEvent, Message, Rating, SavedView } from '../../shared/domain/entities'
 import type { Agent } from '../../shared/domain/entities'
 import type { Change, Needs, Snapshot } from '../../shared/mutations/types'
@@ -245,30 +246,6 @@ export function insertItem(db: Database, item: Item): number {
   return rid
 }
 
-type ItemPatch = Extract<Change, { op: 'updateItem' }>['patch']
-/** Every patchable field and its column; a new Item field fails to compile here until it is mapped. */
-const PATCH_COLUMNS: { [K in keyof Required<ItemPatch>]: string } = {
-  kind: 'kind',
-  category: 'category',
-  channel: 'channel',
-  customerId: 'customer_id',
-  subject: 'subject',
-  status: 'status',
-  priority: 'priority',
-  assigneeId: 'assignee_id',
-  tier: 'tier',
-  queue: 'queue',
-  handoffSummary: 'handoff_summary',
-  queueChangedBy: 'queue_changed_by',
-  queueChangedAt: 'queue_changed_at',
-  slaStartedAt: 'sla_started_at',
-  slaRespondedAt: 'sla_responded_at',
-  updatedAt: 'updated_at',
-  firstResponseAt: 'first_response_at',
-  resolvedAt: 'resolved_at',
-  slaDueAt: 'sla_due_at'
-}
-const isPatchKey = (k: string): k is keyof ItemPatch => Object.hasOwn(PATCH_COLUMNS, k)
 
 /**
  * The patch without the fields whose value the item already has (by the snapshot the decision
@@ -280,7 +257,7 @@ const isPatchKey = (k: string): k is keyof ItemPatch => Object.hasOwn(PATCH_COLU
 function changedOnly(patch: ItemPatch, item: Item): ItemPatch {
   const changed: Record<string, unknown> = {}
   for (const [key, value] of Object.entries(patch)) {
-    if (key === 'assigneeId' || key === 'customerId' || !isPatchKey(key) || value !== item[key]) changed[key] = value
+    if (key === 'assigneeId' || key === 'customerId' || !isItemPatchKey(key) || value !== item[key]) changed[key] = value
   }
   return changed as ItemPatch
 }
@@ -291,8 +268,8 @@ export function updateItem(db: Database, id: string, patch: ItemPatch): number {
   const params: unknown[] = []
   for (const [key, value] of Object.entries(patch)) {
     if (value === undefined) continue
-    if (!isPatchKey(key)) throw new Error(`Cannot patch item field ${key}`)
-    sets.push(`${PATCH_COLUMNS[key]} = ?`)
+    if (!isItemPatchKey(key)) throw new Error(`Cannot patch item field ${key}`)
+    sets.push(`${ITEM_PATCH_COLUMNS[key]} = ?`)
     params.push(value)
     if (key === 'assigneeId') {
       sets.push('assignee_name = (SELECT name FROM agents WHERE id = ?)', 'assignee_key = (SELECT rid FROM agents WHERE id = ?)')

@@ -1,4 +1,5 @@
 import type { Item } from '../../shared/domain/entities'
+import { ITEM_PATCH_COLUMNS, isItemPatchKey, type ItemPatch } from '../../shared/mutations/item-columns'
 import { QUEUES } from '../../shared/domain/escalation'
 import type { WorkspaceSettings } from '../../shared/domain/settings'
 import { PRIORITIES } from '../../shared/domain/vocabulary'
@@ -37,30 +38,6 @@ export const feedRowsSelect = (param: string) =>
      AS x(entity text, entity_id text, owner_id text, queue_before text, assignee_before text, queue_after text, assignee_after text)`
 const FEED_ROWS_SELECT = feedRowsSelect('$1')
 
-type ItemPatch = Extract<Change, { op: 'updateItem' }>['patch']
-/** Every patchable field and its column; a new Item field fails to compile here until it is mapped. */
-const PATCH_COLUMNS: { [K in keyof Required<ItemPatch>]: string } = {
-  kind: 'kind',
-  category: 'category',
-  channel: 'channel',
-  customerId: 'customer_id',
-  subject: 'subject',
-  status: 'status',
-  priority: 'priority',
-  assigneeId: 'assignee_id',
-  tier: 'tier',
-  queue: 'queue',
-  handoffSummary: 'handoff_summary',
-  queueChangedBy: 'queue_changed_by',
-  queueChangedAt: 'queue_changed_at',
-  slaStartedAt: 'sla_started_at',
-  slaRespondedAt: 'sla_responded_at',
-  updatedAt: 'updated_at',
-  firstResponseAt: 'first_response_at',
-  resolvedAt: 'resolved_at',
-  slaDueAt: 'sla_due_at'
-}
-const isPatchKey = (k: string): k is keyof ItemPatch => Object.hasOwn(PATCH_COLUMNS, k)
 
 const itemRecord = (i: Item) => ({
   id: i.id,
@@ -112,7 +89,7 @@ export class WriteStatement {
 }
 
 /** Every item column but the id, in one order: an updated item is written whole. */
-const ITEM_SET_COLUMNS = Object.values(PATCH_COLUMNS)
+const ITEM_SET_COLUMNS = Object.values(ITEM_PATCH_COLUMNS)
 
 /** Thrown when a change names a row that is not there: a bug in a decide(), never a user error. */
 export class MissingRowError extends Error {
@@ -161,7 +138,7 @@ export async function applyChanges(tx: SqlClient, changes: readonly Change[], be
         state.set(change.id, next)
         if (inserted.has(change.id)) inserted.set(change.id, next)
         else {
-          for (const key of Object.keys(change.patch)) if (!isPatchKey(key)) throw new Error(`Cannot patch item field ${key}`)
+          for (const key of Object.keys(change.patch)) if (!isItemPatchKey(key)) throw new Error(`Cannot patch item field ${key}`)
           updated.add(change.id)
         }
         touched.add(change.id)

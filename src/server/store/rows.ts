@@ -3,59 +3,15 @@ import type { Agent, Customer, Item, ItemEvent, Message, Rating, SavedView } fro
 import { queuesOfAgent } from '../../shared/domain/escalation'
 import { DEFAULT_SETTINGS, type WorkspaceSettings } from '../../shared/domain/settings'
 import type { Tier } from '../../shared/domain/vocabulary'
+import { itemFromColumns, type ItemColumns } from '../../shared/mutations/item-columns'
 
 export const ITEM_COLUMNS =
   'id, kind, category, channel, customer_id, subject, status, priority, assignee_id, tier, queue, handoff_summary, queue_changed_by, queue_changed_at, sla_started_at, sla_responded_at, created_at, updated_at, first_response_at, resolved_at, sla_due_at'
 
-export interface ItemRow {
-  id: string
-  kind: Item['kind']
-  category: Item['category']
-  channel: Item['channel']
-  customer_id: string
-  subject: string
-  status: Item['status']
-  priority: Item['priority']
-  assignee_id: string | null
-  tier: number | null
-  queue: Item['queue']
-  handoff_summary: string | null
-  queue_changed_by: string | null
-  queue_changed_at: string | null
-  sla_started_at: string
-  sla_responded_at: string | null
-  created_at: string
-  updated_at: string
-  first_response_at: string | null
-  resolved_at: string | null
-  sla_due_at: string | null
-}
+/** An item row of the server's store: exactly the shared item columns. */
+export type ItemRow = ItemColumns
 
-export function itemFromRow(r: ItemRow): Item {
-  return {
-    id: r.id,
-    kind: r.kind,
-    category: r.category,
-    channel: r.channel,
-    customerId: r.customer_id,
-    subject: r.subject,
-    status: r.status,
-    priority: r.priority,
-    assigneeId: r.assignee_id,
-    tier: r.tier === null ? null : (Number(r.tier) as Tier),
-    queue: r.queue,
-    handoffSummary: r.handoff_summary,
-    queueChangedBy: r.queue_changed_by,
-    queueChangedAt: r.queue_changed_at,
-    slaStartedAt: r.sla_started_at,
-    slaRespondedAt: r.sla_responded_at,
-    createdAt: r.created_at,
-    updatedAt: r.updated_at,
-    firstResponseAt: r.first_response_at,
-    resolvedAt: r.resolved_at,
-    slaDueAt: r.sla_due_at
-  }
-}
+export const itemFromRow: (r: ItemRow) => Item = itemFromColumns
 
 export const CUSTOMER_COLUMNS = 'id, name, email, phone, created_at'
 export interface CustomerRow {
