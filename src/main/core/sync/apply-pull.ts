@@ -66,8 +66,11 @@ function applyInTransaction(db: Database, page: PullResponse, now: Date): { chan
     upsertCustomer(db, c)
     changed = true
   }
+  /** Items this page updated (they were here before it), by id, with their rid. */
+  const updated = new Map<string, number>()
   for (const item of page.items) {
-    upsertItem(db, item)
+    const known = upsertItem(db, item)
+    if (known !== null) updated.set(item.id, known)
     // The server's version is the new base of the pending mutations that touch it.
     prepared(db, 'UPDATE sync_shadow SET item = ? WHERE item_id = ?').run(JSON.stringify(item), item.id)
     changed = true
@@ -142,7 +145,7 @@ function applyInTransaction(db: Database, page: PullResponse, now: Date): { chan
     if (prepared(db, 'DELETE FROM views WHERE id = ?').run(id).changes > 0) changed = true
   }
   if (page.left.length > 0 && purgeItems(db, page.left) > 0) changed = true
-  if (trimToServerThreads(db, page) > 0) changed = true
+  if (trimToServerThreads(db, page, updated) > 0) changed = true
 
   let rejectionsAfter = Number(getMeta(db, META.syncRejectionsAfter) ?? 0)
   for (const rejection of page.rejections) {
@@ -227,12 +230,15 @@ function resetToShadows(db: Database, itemIds: readonly string[]): void {
   }
 }
 
-/** Every column from the server; a known item keeps its rid (the index and FTS key on it). */
-function upsertItem(db: Database, item: Item): void {
+/**
+ * Every column from the server; a known item keeps its rid (the index and FTS key on it).
+ * Returns that rid, or null for an item new here.
+ */
+function upsertItem(db: Database, item: Item): number | null {
   const known = prepared<[string], number>(db, 'SELECT rid AS item_rid FROM items WHERE id = ?').pluck().get(item.id)
   if (known === undefined) {
     markForIndexing(db, 'item', insertItem(db, item))
-    return
+    return null
   }
   const { id, createdAt, ...columns } = item
   const rid = updateItem(db, id, columns)
@@ -240,6 +246,7 @@ function upsertItem(db: Database, item: Item): void {
   // at most the push delay earlier) stays, as rids never change.
   prepared(db, 'UPDATE items SET created_at = ? WHERE rid = ? AND created_at IS NOT ?').run(createdAt, rid, createdAt)
   markForIndexing(db, 'item', rid)
+  return rid
 }
 
 /**
@@ -269,17 +276,27 @@ function purgeItems(db: Database, ids: readonly string[]): number {
  * looked new here but was already open there, say. Those rows go; the pending mutations'
  * rows come back with the replay. Returns how many rows went.
  */
-function trimToServerThreads(db: Database, page: PullResponse): number {
+function trimToServerThreads(db: Database, page: PullResponse, updated: ReadonlyMap<string, number>): number {
+  // Only items that were here before the page can hold rows the server does not have.
+  if (updated.size === 0) return 0
+  const idsByItem = (rows: readonly { id: string; itemId: string }[]) => {
+    const byItem = new Map<string, string[]>()
+    for (const r of rows) {
+      if (!updated.has(r.itemId)) continue
+      const ids = byItem.get(r.itemId)
+      if (ids) ids.push(r.id)
+      else byItem.set(r.itemId, [r.id])
+    }
+    return (itemId: string) => JSON.stringify(byItem.get(itemId) ?? [])
+  }
+  const [messagesOf, eventsOf, ratingsOf] = [idsByItem(page.messages), idsByItem(page.events), idsByItem(page.ratings)]
   let removed = 0
-  const idsOf = (rows: readonly { id: string; itemId: string }[], itemId: string) => JSON.stringify(rows.filter((r) => r.itemId === itemId).map((r) => r.id))
-  for (const item of page.items) {
-    const rid = prepared<[string], number>(db, 'SELECT rid AS item_rid FROM items WHERE id = ?').pluck().get(item.id)
-    if (rid === undefined) continue
-    const messages = prepared<[number, string]>(db, 'DELETE FROM messages WHERE item_rid = ? AND id NOT IN (SELECT value FROM json_each(?))').run(rid, idsOf(page.messages, item.id)).changes
+  for (const [itemId, rid] of updated) {
+    const messages = prepared<[number, string]>(db, 'DELETE FROM messages WHERE item_rid = ? AND id NOT IN (SELECT value FROM json_each(?))').run(rid, messagesOf(itemId)).changes
     if (messages > 0) markForIndexing(db, 'item', rid)
     removed += messages
-    removed += prepared<[number, string]>(db, 'DELETE FROM ratings WHERE item_rid = ? AND id NOT IN (SELECT value FROM json_each(?))').run(rid, idsOf(page.ratings, item.id)).changes
-    const events = idsOf(page.events, item.id)
+    removed += prepared<[number, string]>(db, 'DELETE FROM ratings WHERE item_rid = ? AND id NOT IN (SELECT value FROM json_each(?))').run(rid, ratingsOf(itemId)).changes
+    const events = eventsOf(itemId)
     if (prepared<[number, string], number>(db, 'SELECT EXISTS (SELECT 1 FROM item_events WHERE item_rid = ? AND id NOT IN (SELECT value FROM json_each(?)))').pluck().get(rid, events) === 1) {
       withPurgeFlag(db, () => {
         removed += prepared<[number, string]>(db, 'DELETE FROM item_events WHERE item_rid = ? AND id NOT IN (SELECT value FROM json_each(?))').run(rid, events).changes
