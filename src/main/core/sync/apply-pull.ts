@@ -154,6 +154,11 @@ function applyInTransaction(db: Database, page: PullResponse, now: Date): { chan
     rejectionsAfter = Math.max(rejectionsAfter, rejection.seq)
   }
 
+  // The items the confirmed mutations made or changed: the only ones that may have left this
+  // agent's scope without the feed saying so (below).
+  const confirmedItems = prepared<[number], string>(db, "SELECT coalesce(args ->> 'itemId', mutation_id) FROM outbox WHERE seq <= ?")
+    .pluck()
+    .all(binding.seqBase + page.lastAppliedSeq)
   const confirmed = prepared(db, 'DELETE FROM outbox WHERE seq <= ?').run(binding.seqBase + page.lastAppliedSeq).changes
   if (confirmed > 0) changed = true
   // Rebase: only needed when the server's state moved under the pending mutations.
@@ -164,7 +169,7 @@ function applyInTransaction(db: Database, page: PullResponse, now: Date): { chan
   }
   // An item this agent made or moved out of its own scope (a specialist logging a frontline
   // call, say) is never in the feed for them: once the server has it, it goes from here too.
-  if (confirmed > 0 && purgeOutOfScope(db, binding.agentId) > 0) changed = true
+  if (confirmedItems.length > 0 && purgeOutOfScope(db, binding.agentId, confirmedItems) > 0) changed = true
 
   setMeta(db, META.syncCursor, page.cursor)
   setMeta(db, META.syncRejectionsAfter, String(rejectionsAfter))
@@ -307,21 +312,21 @@ function trimToServerThreads(db: Database, page: PullResponse, updated: Readonly
 }
 
 /**
- * Purges the items outside the agent's scope (their queues, or assigned to them: the rule the
- * server's pull applies) that no pending mutation names. Returns how many.
+ * Of `candidates`, purges the items outside the agent's scope (their queues, or assigned to
+ * them: the rule the server's pull applies) that no pending mutation names. Returns how many.
  */
-function purgeOutOfScope(db: Database, agentId: string): number {
+function purgeOutOfScope(db: Database, agentId: string, candidates: readonly string[]): number {
   const agent = prepared<[string], { role: Agent['role']; tiers: string }>(db, 'SELECT role, tiers FROM agents WHERE id = ?').get(agentId)
   if (!agent) return 0
   const queues = queuesOfAgent({ role: agent.role, tiers: JSON.parse(agent.tiers) as Tier[] })
   if (queues.length === QUEUES.length) return 0
-  const outside = prepared<[string, string], string>(
+  const outside = prepared<[string, string, string], string>(
     db,
-    `SELECT id FROM items WHERE queue NOT IN (SELECT value FROM json_each(?)) AND assignee_id IS NOT ?
-       AND id NOT IN (SELECT mutation_id FROM outbox UNION SELECT args ->> 'itemId' FROM outbox WHERE args ->> 'itemId' IS NOT NULL)`
+    `SELECT id FROM items WHERE id IN (SELECT value FROM json_each(?)) AND queue NOT IN (SELECT value FROM json_each(?)) AND assignee_id IS NOT ?
+       AND id NOT IN (SELECT coalesce(args ->> 'itemId', mutation_id) FROM outbox)`
   )
     .pluck()
-    .all(JSON.stringify(queues), agentId)
+    .all(JSON.stringify([...new Set(candidates)]), JSON.stringify(queues), agentId)
   return outside.length > 0 ? purgeItems(db, outside) : 0
 }
 
