@@ -103,8 +103,19 @@ export interface Period {
 export const CUTS = ['agent', 'team', 'kind', 'channel', 'tier'] as const
 export type Cut = (typeof CUTS)[number]
 
+/** Keep only some items (kind, channel, tier reached) or agents (team) before grouping. */
+export interface FigureFilter {
+  kind?: ItemKind
+  channel?: Channel
+  /** A tier reached, or 'none' for items that never went to support. */
+  tier?: Tier | 'none'
+  /** Only acts by agents of this team (needs `teams`). */
+  team?: string
+}
+
 export interface FigureOptions {
   period: Period
+  filter?: FigureFilter
   /** Group rows by this; absent means one row for everything. */
   by?: Cut
   /** Agent id -> team name (for `by: 'team'`); agents without one fall under "no team". */
@@ -147,7 +158,7 @@ export interface FigureSet {
 }
 
 /** Which figure a drill-down asks about. */
-export type FigureName = Exclude<keyof FigureSet, never>
+export type FigureName = keyof FigureSet
 
 export interface FigureRow {
   /** The group's key (agent id, team, kind, channel, "tier1".."tier3" / "none"); null when not cut. */
