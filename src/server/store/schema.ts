@@ -156,6 +156,33 @@ CREATE TABLE changes (
 );
 `
 
+/**
+ * Figures (issue 5): agents get an optional team; item_facts caches each item's derived facts
+ * (the shared itemFacts() output as JSON) with the span of its times, so a report reads only the
+ * items relevant to its period (first_at/last_at) plus those open now. figures_state remembers
+ * how far the change feed has been folded into the cache (a pull-like xid8 watermark) and the
+ * SLA policy and facts version the cache was derived with (either changing empties it).
+ */
+const V2 = `
+ALTER TABLE agents ADD COLUMN team text;
+
+CREATE TABLE item_facts (
+  item_id text PRIMARY KEY,
+  open boolean NOT NULL,
+  first_at bigint NOT NULL,
+  last_at bigint NOT NULL,
+  facts text NOT NULL
+);
+CREATE INDEX item_facts_by_last ON item_facts (last_at, first_at);
+CREATE INDEX item_facts_open ON item_facts (item_id) WHERE open;
+
+CREATE TABLE figures_state (
+  id int PRIMARY KEY CHECK (id = 1),
+  fed_to xid8,
+  basis text NOT NULL
+);
+`
+
 /** Migrations in order: MIGRATIONS[i] brings the schema from version i to i + 1. */
-export const MIGRATIONS: readonly string[] = [V1]
+export const MIGRATIONS: readonly string[] = [V1, V2]
 export const SCHEMA_VERSION = MIGRATIONS.length
