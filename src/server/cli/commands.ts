@@ -2,8 +2,9 @@
  * The CLI's commands (src/server/cli.ts is the entry point). `npm run cli -- <command>`: administration on the server's store (the same --database-url /
  * --data choice as the server; see config.ts).
  *
- *   agent add --name NAME --email EMAIL --role service|support|supervisor [--tiers 1,2] [--admin] [--id ID]
+ *   agent add --name NAME --email EMAIL --role service|support|supervisor [--tiers 1,2] [--admin] [--id ID] [--team NAME]
  *   agent list
+ *   agent set-team ID --team NAME | --none
  *   agent reset-credential ID
  *   agent disable ID | agent enable ID
  *
@@ -16,8 +17,9 @@ import { AGENT_ROLES, TIERS, type Tier } from '../../shared/domain/vocabulary'
 import type { ServerStore } from '../store'
 
 export const USAGE = `Usage: npm run cli -- <command> [--database-url URL | --data DIR] [--json]
-  agent add --name NAME --email EMAIL --role service|support|supervisor [--tiers 1,2] [--admin] [--id ID]
+  agent add --name NAME --email EMAIL --role service|support|supervisor [--tiers 1,2] [--admin] [--id ID] [--team NAME]
   agent list
+  agent set-team ID --team NAME | --none
   agent reset-credential ID
   agent disable ID
   agent enable ID`
@@ -29,6 +31,8 @@ export class UsageError extends Error {
   }
 }
 
+const teamName = z.string().trim().min(1, '--team needs a name.').max(100, 'A team name is at most 100 characters.')
+
 const addInput = z
   .object({
     id: z
@@ -39,7 +43,8 @@ const addInput = z
     email: z.string().trim().email('--email is not an email address.'),
     role: z.enum(AGENT_ROLES, { message: `--role is one of ${AGENT_ROLES.join(', ')}.` }),
     tiers: z.array(z.union(TIERS.map((t) => z.literal(t)) as [z.ZodLiteral<1>, z.ZodLiteral<2>, z.ZodLiteral<3>])),
-    admin: z.boolean()
+    admin: z.boolean(),
+    team: teamName.optional()
   })
   .refine((a) => (a.role === 'support') === a.tiers.length > 0, { message: 'A support specialist needs --tiers (e.g. 1,2); other roles take none.' })
 
@@ -66,7 +71,9 @@ export async function runAgentCommand(store: ServerStore, args: string[], io: Cl
       role: { type: 'string' },
       tiers: { type: 'string' },
       admin: { type: 'boolean', default: false },
-      id: { type: 'string' }
+      id: { type: 'string' },
+      team: { type: 'string' },
+      none: { type: 'boolean', default: false }
     },
     allowPositionals: true,
     strict: true
@@ -74,12 +81,13 @@ export async function runAgentCommand(store: ServerStore, args: string[], io: Cl
   const [sub, target] = positionals
   switch (sub) {
     case 'add': {
-      const parsed = addInput.safeParse({ ...values, tiers: parseTiers(values.tiers) })
+      const { none: _none, ...addValues } = values
+      const parsed = addInput.safeParse({ ...addValues, tiers: parseTiers(values.tiers) })
       if (!parsed.success) throw new UsageError(parsed.error.issues.map((i) => i.message).join(' '))
       const { agent, credential } = await store.addAgent({ ...parsed.data, ...(parsed.data.id ? { id: parsed.data.id } : {}) })
       if (json) io.out(JSON.stringify({ agent, credential }))
       else {
-        io.out(`Added ${agent.name} (${agent.id}, ${agent.role}${agent.tiers.length ? ` tiers ${agent.tiers.join(',')}` : ''}${agent.admin ? ', admin' : ''}).`)
+        io.out(`Added ${agent.name} (${agent.id}, ${agent.role}${agent.tiers.length ? ` tiers ${agent.tiers.join(',')}` : ''}${agent.admin ? ', admin' : ''}${agent.team ? `, team ${agent.team}` : ''}).`)
         io.out(`Credential (shown only now; give it to ${agent.name}):`)
         io.out(credential)
       }
@@ -91,7 +99,7 @@ export async function runAgentCommand(store: ServerStore, args: string[], io: Cl
       else if (agents.length === 0) io.out('No agents yet: add one with `npm run cli -- agent add ...`.')
       else
         for (const a of agents) {
-          io.out(`${a.id}\t${a.name}\t${a.email}\t${a.role}${a.tiers.length ? ` (tiers ${a.tiers.join(',')})` : ''}${a.admin ? '\tadmin' : ''}${a.disabled ? '\tDISABLED' : ''}`)
+          io.out(`${a.id}\t${a.name}\t${a.email}\t${a.role}${a.tiers.length ? ` (tiers ${a.tiers.join(',')})` : ''}\t${a.team ? `team ${a.team}` : 'no team'}${a.admin ? '\tadmin' : ''}${a.disabled ? '\tDISABLED' : ''}`)
         }
       return
     }
@@ -100,6 +108,19 @@ export async function runAgentCommand(store: ServerStore, args: string[], io: Cl
       const credential = await store.resetCredential(target)
       if (json) io.out(JSON.stringify({ agentId: target, credential }))
       else io.out(`New credential for ${target} (the old one no longer works):\n${credential}`)
+      return
+    }
+    case 'set-team': {
+      if (!target) throw new UsageError('Name the agent: agent set-team ID --team NAME | --none')
+      if ((values.team === undefined) === !values.none) throw new UsageError('Give either --team NAME or --none.')
+      let team: string | null = null
+      if (values.team !== undefined) {
+        const parsed = teamName.safeParse(values.team)
+        if (!parsed.success) throw new UsageError(parsed.error.issues.map((i) => i.message).join(' '))
+        team = parsed.data
+      }
+      const agent = await store.setTeam(target, team)
+      io.out(json ? JSON.stringify(agent) : agent.team ? `${agent.id} is in team ${agent.team}.` : `${agent.id} is in no team.`)
       return
     }
     case 'disable':

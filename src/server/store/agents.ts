@@ -12,6 +12,8 @@ export interface AgentRecord extends Agent {
   admin: boolean
   disabled: boolean
   createdAt: string
+  /** The agent's team (figures cut by team); null when none. */
+  team: string | null
 }
 
 export interface NewAgent {
@@ -21,6 +23,7 @@ export interface NewAgent {
   role: AgentRole
   tiers: Tier[]
   admin: boolean
+  team?: string | null
 }
 
 const AGENT_ID = /^[A-Za-z0-9_-]{1,64}$/
@@ -34,6 +37,7 @@ export const recordFromRow = (r: AgentRow): AgentRecord => ({
   ...agentFromRow(r),
   admin: r.admin,
   disabled: r.disabled,
+  team: r.team ?? null,
   createdAt: (r.created_at instanceof Date ? r.created_at : new Date(r.created_at)).toISOString()
 })
 
@@ -64,6 +68,11 @@ function validate(a: NewAgent): void {
   if (a.email.length > 320) throw new StoreError('bad_request', 'An email address is at most 320 characters.')
   if (!AGENT_ROLES.includes(a.role)) throw new StoreError('bad_request', `A role is one of ${AGENT_ROLES.join(', ')}.`)
   if (!a.tiers.every((t) => (TIERS as readonly number[]).includes(t))) throw new StoreError('bad_request', 'Tiers are 1, 2 or 3.')
+  if (a.team !== undefined && a.team !== null) validateTeam(a.team)
+}
+
+function validateTeam(team: string): void {
+  if (!team.trim() || team.length > 100) throw new StoreError('bad_request', 'A team name is 1 to 100 characters.')
 }
 
 /**
@@ -83,9 +92,9 @@ export class Agents {
     const tiers = [...new Set(a.tiers)].sort()
     const agent = await this.sql.transaction(async (tx) => {
       const { rows } = await tx.query<AgentRow>(
-        `INSERT INTO agents (id, name, email, role, tiers, admin, credential_hash) VALUES ($1, $2, $3, $4, $5::jsonb, $6, $7)
+        `INSERT INTO agents (id, name, email, role, tiers, admin, credential_hash, team) VALUES ($1, $2, $3, $4, $5::jsonb, $6, $7, $8)
          ON CONFLICT (id) DO NOTHING RETURNING ${AGENT_COLUMNS}`,
-        [id, a.name.trim(), a.email, a.role, JSON.stringify(tiers), a.admin, hash]
+        [id, a.name.trim(), a.email, a.role, JSON.stringify(tiers), a.admin, hash, a.team?.trim() || null]
       )
       if (!rows[0]) throw new StoreError('bad_request', `There is already an agent ${id}.`)
       await insertFeedRows(tx, [agentFeedRow(id)])
@@ -116,6 +125,14 @@ export class Agents {
       await tx.query("SELECT pg_notify('handoff_changes', '')") // the directory changed: consoles pull now
       return recordFromRow(rows[0])
     })
+  }
+
+  /** Puts the agent in a team (null: none). Teams only cut the figures: no feed row, nothing to pull. */
+  async setTeam(id: string, team: string | null): Promise<AgentRecord> {
+    if (team !== null) validateTeam(team)
+    const { rows } = await this.sql.query<AgentRow>(`UPDATE agents SET team = $2 WHERE id = $1 RETURNING ${AGENT_COLUMNS}`, [id, team?.trim() ?? null])
+    if (!rows[0]) throw new StoreError('not_found', `There is no agent ${id}.`)
+    return recordFromRow(rows[0])
   }
 
   async list(): Promise<AgentRecord[]> {

@@ -36,6 +36,8 @@ export interface ServerStore {
   addAgent(agent: NewAgent): Promise<{ agent: AgentRecord; credential: string }>
   resetCredential(id: string): Promise<string>
   setDisabled(id: string, disabled: boolean): Promise<AgentRecord>
+  /** Puts an agent in a team, or in none (null). */
+  setTeam(id: string, team: string | null): Promise<AgentRecord>
   listAgents(): Promise<AgentRecord[]>
   push(agent: AgentRecord, req: PushRequest): Promise<PushResponse>
   pull(agent: AgentRecord, req: PullRequest): Promise<PullResponse>
@@ -80,6 +82,7 @@ export async function openStore(opts: OpenOptions = {}): Promise<ServerStore> {
     addAgent: (a) => agents.add(a),
     resetCredential: (id) => agents.resetCredential(id),
     setDisabled: (id, disabled) => agents.setDisabled(id, disabled),
+    setTeam: (id, team) => agents.setTeam(id, team),
     listAgents: () => agents.list(),
     push: (agent, req) => push(sql, agent, req),
     pull: (agent, req) => pull(sql, agent, req, serverId),

@@ -23,7 +23,7 @@ export interface CustomerRow {
 }
 export const customerFromRow = (r: CustomerRow): Customer => ({ id: r.id, name: r.name, email: r.email, phone: r.phone, createdAt: r.created_at })
 
-export const AGENT_COLUMNS = 'id, name, email, role, tiers, admin, disabled, created_at'
+export const AGENT_COLUMNS = 'id, name, email, role, tiers, admin, disabled, created_at, team'
 export interface AgentRow {
   id: string
   name: string
@@ -33,6 +33,8 @@ export interface AgentRow {
   admin: boolean
   disabled: boolean
   created_at: Date | string
+  /** The agent's team, if any (figures cut by team). */
+  team?: string | null
 }
 export const agentFromRow = (r: AgentRow): Agent => ({ id: r.id, name: r.name, email: r.email, role: r.role, tiers: (r.tiers ?? []).map((t) => Number(t) as Tier) })
 
