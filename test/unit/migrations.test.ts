@@ -127,7 +127,7 @@ describe('refused files stay byte-for-byte untouched', () => {
     raw.pragma('user_version = 7')
     raw.pragma('journal_mode = DELETE')
     raw.close()
-    expectRefusedUntouched(file, 'newer', /^This database was written by a newer version of Handoff \(schema 7; this version knows up to 3\)\. Update Handoff to open it\.$/)
+    expectRefusedUntouched(file, 'newer', new RegExp(`^This database was written by a newer version of Handoff \\(schema 7; this version knows up to ${latestVersion()}\\)\\. Update Handoff to open it\\.$`))
   })
 
   it('refuses a newer database still in WAL mode', () => {

@@ -1,0 +1,27 @@
+import type { Database } from 'better-sqlite3'
+
+/**
+ * Schema version 4: indexes for the personal figures panel (figures-personal.ts). Frozen once
+ * released. The panel selects, for one agent and a period, the items that agent touched; each
+ * index answers one way an item can concern the agent, as a range scan that also carries the
+ * item's rid (so no table row is read to find the items):
+ *
+ * - item_events_by_actor: what the agent did (resolutions, escalations, hand-backs, assignments,
+ *   logged contacts, ratings recorded), by time.
+ * - messages_by_author: the agent's public replies and logged contacts (their first responses),
+ *   by time; a partial index, so customer messages and notes do not pay for it.
+ * - items_by_assignee_updated: items assigned to the agent that changed in the period (resolved
+ *   while theirs by someone else, reopened, answered...).
+ * - ratings_by_time: ratings given in the period (a rating counts for the assignee at the
+ *   resolution before it, who may not have recorded it).
+ */
+export const SCHEMA_V4 = `
+CREATE INDEX item_events_by_actor ON item_events (actor_id, created_at, item_rid);
+CREATE INDEX messages_by_author ON messages (author_id, created_at, item_rid) WHERE kind = 'reply' OR kind = 'contact';
+CREATE INDEX items_by_assignee_updated ON items (assignee_key, updated_at);
+CREATE INDEX ratings_by_time ON ratings (created_at, item_rid);
+`
+
+export function migrateToV4(db: Database): void {
+  db.exec(SCHEMA_V4)
+}
