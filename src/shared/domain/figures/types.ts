@@ -83,6 +83,12 @@ export interface ItemFacts {
   /** SLA targets as absolute deadlines (null: no target applies), from the workspace's policy. */
   firstResponseDueAt: Ms | null
   resolutionDueAt: Ms | null
+  /**
+   * Who answers for a target that is missed with no response / resolution at all: the assignee
+   * at the deadline (added by the formulas helper; optional, absent means the current assignee).
+   */
+  firstResponseDueAgentId?: string | null
+  resolutionDueAgentId?: string | null
 }
 
 /** Working hours for business-hours durations; absent means calendar time only. */
@@ -176,5 +182,8 @@ export interface FigureRow {
  * Feeding rule: a feeder passes the facts of every item that has anything in the period
  * (first contact, first response, a resolution, reopen, escalation, hand-back or rating) plus
  * every item open now (backlog). Extra items are harmless; missing ones are wrong figures.
+ * Also an SLA target due in the period counts: SQL that cannot see the deadlines feeds every item
+ * whose first contact is at most `slaLookbackMs(policy)` (the policy's longest target) before the
+ * period's start (formulas helper: see docs/figures.md).
  */
 export type { SlaPolicy }

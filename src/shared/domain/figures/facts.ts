@@ -1,0 +1,189 @@
+/**
+ * itemFacts(): an item's stored rows (as the mutations write them, on either side) -> the facts the
+ * formulas need. The rules (domain.md, and docs/figures.md for the choices made here):
+ * - first customer contact: the earlier of creation and the first customer message;
+ * - first response: the first public message by an agent, a `reply` or a logged `contact`
+ *   (notes, handoff summaries and automated messages never count), for the agent who sent it;
+ * - resolutions: status events to `resolved` (or straight to `closed` from an active status, as
+ *   imported data may have it), each for the assignee at that moment (reconstructed from the
+ *   `assigned` events), else for the agent who resolved it;
+ * - reopens: status events out of `resolved` back to an active status;
+ * - escalations (to support or up a tier: `escalated` events) for the agent who escalated;
+ *   hand-backs kept apart; de-escalations are neither;
+ * - ratings for the assignee at the latest resolution at or before the answer (else the assignee
+ *   when it was given);
+ * - SLA targets: the policy's targets for the queue the item started in (service, or tier 1 for
+ *   a ticket) and the priority it started with, counted in calendar time from the first contact.
+ */
+import { QUEUES, type Queue } from '../escalation'
+import { isActive } from '../lifecycle'
+import type { SlaPolicy } from '../sla'
+import { PRIORITIES, STATUSES, type Priority, type Status } from '../vocabulary'
+import type { Act, FigureEventRow, FigureItemRow, FigureMessageRow, FigureRatingRow, ItemFacts, Ms } from './types'
+
+const isQueue = (v: string | null): v is Queue => v !== null && (QUEUES as readonly string[]).includes(v)
+const isPriority = (v: string | null): v is Priority => v !== null && (PRIORITIES as readonly string[]).includes(v)
+const isStatus = (v: string | null): v is Status => v !== null && (STATUSES as readonly string[]).includes(v)
+
+/** A stored time that is not a time: the rows are corrupt, and figures from them would be wrong. */
+export class FigureInputError extends Error {
+  override readonly name = 'FigureInputError'
+}
+
+function ms(iso: string, what: string, itemId: string): Ms {
+  const t = Date.parse(iso)
+  if (Number.isNaN(t)) throw new FigureInputError(`Item ${itemId}: ${what} has no readable time (“${iso}”).`)
+  return t
+}
+
+/** Rows with their parsed times, in time order (stable: rows of one instant keep their order). */
+function timed<T extends { createdAt: string }>(rows: readonly T[], what: string, itemId: string): { row: T; at: Ms }[] {
+  const out = rows.map((row) => ({ row, at: ms(row.createdAt, what, itemId) }))
+  for (let i = 1; i < out.length; i++) {
+    if ((out[i] as { at: Ms }).at < (out[i - 1] as { at: Ms }).at) {
+      out.sort((a, b) => a.at - b.at)
+      break
+    }
+  }
+  return out
+}
+
+/** A status event that resolves the item. */
+export const isResolution = (from: string | null, to: string | null): boolean =>
+  to === 'resolved' || (to === 'closed' && from !== 'resolved' && from !== 'closed')
+
+/** A status event that reopens a resolved item. */
+export const isReopen = (from: string | null, to: string | null): boolean => from === 'resolved' && isStatus(to) && isActive(to)
+
+export function itemFacts(
+  item: FigureItemRow,
+  messages: readonly FigureMessageRow[],
+  events: readonly FigureEventRow[],
+  ratings: readonly FigureRatingRow[],
+  policy: SlaPolicy
+): ItemFacts {
+  const id = item.id
+  let firstContactAt = ms(item.createdAt, 'creation', id)
+  let firstResponse: Act | null = null
+  let publicAgentReplies = 0
+  for (const { row, at } of timed(messages, 'a message', id)) {
+    switch (row.kind) {
+      case 'customer':
+        if (at < firstContactAt) firstContactAt = at
+        break
+      case 'reply':
+      case 'contact':
+        publicAgentReplies++
+        if (firstResponse === null || at < firstResponse.at) firstResponse = { at, agentId: row.authorId }
+        break
+      case 'note':
+      case 'auto':
+      case 'handoff':
+        break
+    }
+  }
+
+  const history = timed(events, 'a history event', id)
+  // The assignee over time: before the first `assigned` event, whoever that event took it from.
+  const assignAt: Ms[] = []
+  const assignTo: (string | null)[] = []
+  let initialAssignee: string | null = item.assigneeId
+  let startQueue: Queue = item.queue
+  let startPriority: Priority = item.priority
+  let sawQueueMove = false
+  let sawPriority = false
+  for (const { row, at } of history) {
+    if (row.type === 'assigned') {
+      if (assignAt.length === 0) initialAssignee = row.from
+      assignAt.push(at)
+      assignTo.push(row.to)
+    } else if (!sawQueueMove && (row.type === 'escalated' || row.type === 'handed_back' || row.type === 'deescalated')) {
+      sawQueueMove = true
+      if (isQueue(row.from)) startQueue = row.from
+    } else if (!sawPriority && row.type === 'priority') {
+      sawPriority = true
+      if (isPriority(row.from)) startPriority = row.from
+    }
+  }
+  const assigneeAt = (t: Ms): string | null => {
+    let who = initialAssignee
+    for (let i = 0; i < assignAt.length && (assignAt[i] as Ms) <= t; i++) who = assignTo[i] as string | null
+    return who
+  }
+
+  const resolutions: Act[] = []
+  const reopens: Act[] = []
+  const escalations: Act[] = []
+  const handBacks: Act[] = []
+  for (const { row, at } of history) {
+    switch (row.type) {
+      case 'status':
+        if (isResolution(row.from, row.to)) resolutions.push({ at, agentId: assigneeAt(at) ?? row.actorId })
+        else if (isReopen(row.from, row.to)) reopens.push({ at, agentId: row.actorId })
+        break
+      case 'escalated':
+        escalations.push({ at, agentId: row.actorId })
+        break
+      case 'handed_back':
+        handBacks.push({ at, agentId: row.actorId })
+        break
+      default:
+        break
+    }
+  }
+
+  const answers: ItemFacts['ratings'] = []
+  for (const { row, at } of timed(ratings, 'a rating', id)) {
+    let agentId: string | null | undefined
+    for (let i = resolutions.length - 1; i >= 0; i--) {
+      const r = resolutions[i] as Act
+      if (r.at <= at) {
+        agentId = r.agentId
+        break
+      }
+    }
+    answers.push({ kind: row.kind, score: row.score, at, agentId: agentId === undefined ? assigneeAt(at) : agentId })
+  }
+
+  const target = policy[startQueue][startPriority]
+  const firstResponseDueAt = firstContactAt + target.firstResponseMinutes * 60_000
+  const resolutionDueAt = firstContactAt + target.resolutionMinutes * 60_000
+
+  return {
+    id,
+    kind: item.kind,
+    channel: item.channel,
+    priority: item.priority,
+    tier: item.tier,
+    status: item.status,
+    assigneeId: item.assigneeId,
+    firstContactAt,
+    firstResponse,
+    resolutions,
+    reopens,
+    escalations,
+    handBacks,
+    publicAgentReplies,
+    ratings: answers,
+    firstResponseDueAt,
+    resolutionDueAt,
+    firstResponseDueAgentId: assigneeAt(firstResponseDueAt),
+    resolutionDueAgentId: assigneeAt(resolutionDueAt)
+  }
+}
+
+/**
+ * How far before a period an item's first contact may lie and still have an SLA target due in
+ * the period: the policy's longest target. A feeder that selects items by time widens its window
+ * by this much (see the feeding rule in types.ts).
+ */
+export function slaLookbackMs(policy: SlaPolicy): Ms {
+  let max = 0
+  for (const queue of QUEUES) {
+    for (const priority of PRIORITIES) {
+      const t = policy[queue][priority]
+      max = Math.max(max, t.firstResponseMinutes, t.resolutionMinutes)
+    }
+  }
+  return max * 60_000
+}
