@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest'
+import { NumberBuffer, medianAndP90, medianOfSorted, p90OfSorted, p90Rank, pctOf } from '../../src/shared/domain/figures'
+
+/** domain.md: median of an even count is the mean of the two middle values; p90 is the ceil(0.9 n)-th smallest. */
+describe('median', () => {
+  it('median of an odd count is the middle value', () => {
+    expect(medianAndP90([5, 1, 3]).median).toBe(3)
+  })
+
+  it('median of an even count is the mean of the two middle values', () => {
+    expect(medianAndP90([10, 40, 20, 30]).median).toBe(25)
+    expect(medianAndP90([1, 2]).median).toBe(1.5)
+  })
+
+  it('median of one value is that value', () => {
+    expect(medianAndP90([7]).median).toBe(7)
+  })
+
+  it('median of nothing is null (no data), never 0', () => {
+    expect(medianOfSorted(new Float64Array(0))).toBeNull()
+  })
+})
+
+describe('90th percentile, nearest rank', () => {
+  const oneTo = (n: number) => Array.from({ length: n }, (_, i) => (n - i) * 1000) // descending: the sort matters
+
+  it('p90 of 10 values is the 9th smallest', () => {
+    expect(p90Rank(10)).toBe(9)
+    expect(medianAndP90(oneTo(10)).p90).toBe(9000)
+  })
+
+  it('p90 of 11 values is the 10th smallest', () => {
+    expect(p90Rank(11)).toBe(10)
+    expect(medianAndP90(oneTo(11)).p90).toBe(10000)
+  })
+
+  it('p90 of 1 value is that value; of 2 values the larger', () => {
+    expect(medianAndP90([4]).p90).toBe(4)
+    expect(medianAndP90([4, 2]).p90).toBe(4)
+  })
+
+  it('p90 rank is ceil(0.9 n) for exact multiples and just above them', () => {
+    expect(p90Rank(70)).toBe(63)
+    expect(p90Rank(71)).toBe(64)
+    expect(p90Rank(100)).toBe(90)
+    expect(p90Rank(101)).toBe(91)
+  })
+
+  it('p90 of nothing is null (no data)', () => {
+    expect(p90OfSorted([])).toBeNull()
+  })
+})
+
+describe('NumberBuffer', () => {
+  it('grows past its capacity and sorts numerically, not as strings', () => {
+    const b = new NumberBuffer(2)
+    for (const v of [100, 9, 20, 3, 1000]) b.push(v)
+    expect(Array.from(b.sorted())).toEqual([3, 9, 20, 100, 1000])
+    expect(b.length).toBe(5)
+  })
+})
+
+describe('pctOf', () => {
+  it('is unrounded and null when the denominator is 0', () => {
+    expect(pctOf(1, 3)).toBeCloseTo(33.3333333, 6)
+    expect(pctOf(0, 4)).toBe(0)
+    expect(pctOf(0, 0)).toBeNull()
+  })
+})
