@@ -44,6 +44,8 @@ export function buildPreloadApi(invoke: Invoke): PreloadApi {
     'settings.get': method('settings.get'),
     'settings.update': method('settings.update'),
     'figures.escalations': method('figures.escalations'),
+    'figures.team': method('figures.team'),
+    'figures.teamItems': method('figures.teamItems'),
     'item.escalateToSupport': method('item.escalateToSupport'),
     'item.escalateTier': method('item.escalateTier'),
     'item.handBack': method('item.handBack'),

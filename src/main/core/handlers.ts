@@ -11,6 +11,7 @@ import { META, hasAnyAgent, hasAnyItem, sessionInfo, setMeta, signedInAgentId } 
 import { listViews } from './views'
 import { loadSettings } from './settings'
 import { escalationFiguresOf } from './figures'
+import { teamFigureHandlers } from './figures-team'
 import type { SyncController } from './sync/controller'
 
 /** Fills an empty workspace with the demo and signs in as its first service agent, in one transaction. */
@@ -108,6 +109,7 @@ export function createHandlers(db: Database, clock: () => Date, sync: SyncContro
     'item.escalateTier': mutation('item.escalateTier'),
     'item.handBack': mutation('item.handBack'),
     'item.deescalate': mutation('item.deescalate'),
+    ...teamFigureHandlers(db, clock, sync),
     ...sync.handlers
   }
 }

@@ -6,9 +6,11 @@ import type { AsyncOperationName, OperationName } from './names'
 import type { WorkspaceSettings } from '../domain/settings'
 import type { EscalationFigures } from '../domain/figures/escalations'
 import type { Queue } from '../domain/escalation'
+import { teamFiguresArgs, teamItemsArgs, type TeamFigures, type TeamItems } from './team-figures'
 
 export * from './names'
 export * from './errors'
+export * from './team-figures'
 
 const empty = z.object({}).strict()
 
@@ -131,6 +133,8 @@ export const argSchemas = {
     .object({ from: z.iso.datetime({ offset: true }), to: z.iso.datetime({ offset: true }) })
     .strict()
     .refine((a) => Date.parse(a.from) <= Date.parse(a.to), { message: 'The start of the period is after its end.', path: ['from'] }),
+  'figures.team': teamFiguresArgs,
+  'figures.teamItems': teamItemsArgs,
   'item.escalateToSupport': mutations['item.escalateToSupport'].args,
   'item.escalateTier': mutations['item.escalateTier'].args,
   'item.handBack': mutations['item.handBack'].args,
@@ -169,6 +173,10 @@ export type Results = {
   'settings.get': WorkspaceSettings
   /** Per agent, with their name, over [from, to). */
   'figures.escalations': (EscalationFigures & { agentName: string })[]
+  /** The server's figures over every agent (supervisors), or the cached answer when it cannot be reached. */
+  'figures.team': TeamFigures
+  /** The items behind one number of figures.team (online only). */
+  'figures.teamItems': TeamItems
   'sync.status': SyncStatus
   'sync.signIn': SyncStatus
   'sync.signOut': SyncStatus

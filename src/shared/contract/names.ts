@@ -27,6 +27,8 @@ export const OPERATION_NAMES = [
   'settings.get',
   'settings.update',
   'figures.escalations',
+  'figures.team',
+  'figures.teamItems',
   'item.escalateToSupport',
   'item.escalateTier',
   'item.handBack',
@@ -41,7 +43,7 @@ export const OPERATION_NAMES = [
 export type OperationName = (typeof OPERATION_NAMES)[number]
 
 /** Operations whose handler answers asynchronously (they wait on the network); every other handler is synchronous. */
-export const ASYNC_OPERATIONS = ['sync.signIn'] as const satisfies readonly OperationName[]
+export const ASYNC_OPERATIONS = ['sync.signIn', 'figures.team', 'figures.teamItems'] as const satisfies readonly OperationName[]
 export type AsyncOperationName = (typeof ASYNC_OPERATIONS)[number]
 
 export const isOperationName = (name: unknown): name is OperationName => typeof name === 'string' && (OPERATION_NAMES as readonly string[]).includes(name)

@@ -39,7 +39,15 @@ export interface SyncController {
   resume(): Promise<void>
   /** The running engine, if any (tests). */
   engine(): SyncEngine | null
+  /** For calls outside the sync loop (figures): the bound server, the stored credential and the fetch to use; null while local or signed out. */
+  serverAccess(): Promise<ServerAccess | null>
   close(): void
+}
+
+export interface ServerAccess {
+  serverUrl: string
+  credential: string
+  fetch: typeof fetch
 }
 
 export function createSyncController(db: Database, options: SyncControllerOptions): SyncController {
@@ -157,6 +165,12 @@ export function createSyncController(db: Database, options: SyncControllerOption
       }
     },
     engine: () => engine,
+    async serverAccess() {
+      const bound = binding
+      if (!bound) return null
+      const credential = await options.vault.load()
+      return credential ? { serverUrl: bound.serverUrl, credential, fetch: options.fetch ?? fetch } : null
+    },
     close() {
       closed = true
       engine?.stop()
