@@ -19,6 +19,7 @@ import {
 import { StoreError, type AgentRecord, type ServerStore } from '../store'
 import { bearerCredential } from './auth'
 import { figuresQuery } from './figures-query'
+import { registerFiguresRoutes } from './figures-routes'
 import { Nudger } from './nudger'
 
 export interface AppOptions {
@@ -157,6 +158,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     const figures = escalationFigures(await store.eventsInRange(from, to), from, to)
     return { from, to, figures: everyone ? figures : figures.filter((f) => f.agentId === q.agentId) }
   })
+
+  registerFiguresRoutes(app, { store, parse, agentOf })
 
   await nudger.start()
   return app

@@ -1,0 +1,182 @@
+/**
+ * The server's cache of item facts (table item_facts, schema V2): the shared `itemFacts()` of
+ * every item, as JSON, with the span of its times (first_at .. last_at) and whether it is open,
+ * so a report reads only the items relevant to its period plus those open now.
+ *
+ * The cache is brought up to date at report time, so neither push nor import needs to know it
+ * exists:
+ * - items named by the change feed since the last refresh (`changes.tx` in [fed_to, hi), with
+ *   hi = the snapshot's xmin, the pull's watermark: a transaction committing late is never skipped);
+ * - items that have no facts yet (an import that writes no feed rows): found when the items
+ *   outnumber the facts rows, as items are never deleted;
+ * - everything, when the SLA policy or the facts' format (FACTS_VERSION) changed.
+ * One refresher at a time (a transaction-scoped advisory lock); a refresh is idempotent.
+ */
+import { itemFacts } from '../../shared/domain/figures'
+import type { FigureEventRow, FigureItemRow, FigureMessageRow, FigureRatingRow, ItemFacts, Ms, Period } from '../../shared/domain/figures/types'
+import type { SlaPolicy } from '../../shared/domain/sla'
+import { ACTIVE_STATUSES, type Channel, type ItemKind, type MessageKind, type Priority, type RatingKind, type Status, type Tier } from '../../shared/domain/vocabulary'
+import type { Queue } from '../../shared/domain/escalation'
+import type { SqlClient } from './sql'
+
+/** Bump when ItemFacts (or itemFacts()) changes shape or meaning: the cache is then rebuilt. */
+export const FACTS_VERSION = 1
+
+/** An arbitrary constant: the advisory lock a refresh holds. */
+const REFRESH_LOCK = 72_616_005
+const BATCH = 2000
+
+interface ItemSourceRow {
+  id: string
+  kind: ItemKind
+  channel: Channel
+  priority: Priority
+  status: Status
+  queue: Queue
+  tier: number | null
+  assignee_id: string | null
+  created_at: string
+}
+
+/** The times of a fact set: everything that may fall in a period. */
+export function factSpan(f: ItemFacts): { first: Ms; last: Ms } {
+  let first = f.firstContactAt
+  let last = f.firstContactAt
+  const see = (t: Ms | null | undefined) => {
+    if (t === null || t === undefined || !Number.isFinite(t)) return
+    if (t < first) first = t
+    if (t > last) last = t
+  }
+  see(f.firstResponse?.at)
+  for (const list of [f.resolutions, f.reopens, f.escalations, f.handBacks, f.ratings]) for (const a of list) see(a.at)
+  see(f.firstResponseDueAt)
+  see(f.resolutionDueAt)
+  return { first, last }
+}
+
+const ACTIVE = new Set<string>(ACTIVE_STATUSES)
+
+/** Derives the facts of the items a WHERE clause on `i` selects (params $1..), and upserts them. */
+async function deriveAndStore(tx: SqlClient, where: string, params: unknown[], policy: SlaPolicy): Promise<string | null> {
+  const items = await tx.query<ItemSourceRow>(
+    `SELECT i.id, i.kind, i.channel, i.priority, i.status, i.queue, i.tier, i.assignee_id, i.created_at FROM items i WHERE ${where} ORDER BY i.id LIMIT ${BATCH}`,
+    params
+  )
+  if (items.rows.length === 0) return null
+  const ids = items.rows.map((r) => r.id)
+  const messages = await tx.query<{ item_id: string; kind: MessageKind; author_id: string | null; created_at: string }>(
+    `SELECT item_id, kind, author_id, created_at FROM messages WHERE item_id = ANY($1::text[]) ORDER BY created_at, id`,
+    [ids]
+  )
+  const events = await tx.query<{ item_id: string; type: string; actor_id: string | null; from_value: string | null; to_value: string | null; created_at: string }>(
+    `SELECT item_id, type, actor_id, from_value, to_value, created_at FROM item_events WHERE item_id = ANY($1::text[]) ORDER BY created_at, id`,
+    [ids]
+  )
+  const ratings = await tx.query<{ item_id: string; kind: RatingKind; score: number; created_at: string }>(
+    `SELECT item_id, kind, score, created_at FROM ratings WHERE item_id = ANY($1::text[]) ORDER BY created_at, id`,
+    [ids]
+  )
+  const group = <R extends { item_id: string }, T>(rows: R[], map: (r: R) => T) => {
+    const out = new Map<string, T[]>()
+    for (const r of rows) {
+      let list = out.get(r.item_id)
+      if (!list) out.set(r.item_id, (list = []))
+      list.push(map(r))
+    }
+    return out
+  }
+  const m = group(messages.rows, (r): FigureMessageRow => ({ kind: r.kind, authorId: r.author_id, createdAt: r.created_at }))
+  const e = group(events.rows, (r): FigureEventRow => ({ type: r.type, actorId: r.actor_id, from: r.from_value, to: r.to_value, createdAt: r.created_at }))
+  const g = group(ratings.rows, (r): FigureRatingRow => ({ kind: r.kind, score: Number(r.score), createdAt: r.created_at }))
+
+  const cols = { id: [] as string[], open: [] as boolean[], first: [] as string[], last: [] as string[], facts: [] as string[] }
+  for (const r of items.rows) {
+    const row: FigureItemRow = {
+      id: r.id,
+      kind: r.kind,
+      channel: r.channel,
+      priority: r.priority,
+      status: r.status,
+      queue: r.queue,
+      tier: r.tier === null ? null : (Number(r.tier) as Tier),
+      assigneeId: r.assignee_id,
+      createdAt: r.created_at
+    }
+    const facts = itemFacts(row, m.get(r.id) ?? [], e.get(r.id) ?? [], g.get(r.id) ?? [], policy)
+    const span = factSpan(facts)
+    cols.id.push(r.id)
+    cols.open.push(ACTIVE.has(facts.status))
+    cols.first.push(String(Math.floor(span.first)))
+    cols.last.push(String(Math.ceil(span.last)))
+    cols.facts.push(JSON.stringify(facts))
+  }
+  await tx.query(
+    `INSERT INTO item_facts (item_id, open, first_at, last_at, facts)
+     SELECT * FROM unnest($1::text[], $2::boolean[], $3::bigint[], $4::bigint[], $5::text[])
+     ON CONFLICT (item_id) DO UPDATE SET open = excluded.open, first_at = excluded.first_at, last_at = excluded.last_at, facts = excluded.facts`,
+    [cols.id, cols.open, cols.first, cols.last, cols.facts]
+  )
+  return items.rows.length < BATCH ? null : ids[ids.length - 1]!
+}
+
+/** Re-derives the facts of these items (any number). */
+async function refreshIds(tx: SqlClient, ids: readonly string[], policy: SlaPolicy): Promise<void> {
+  for (let i = 0; i < ids.length; i += BATCH) {
+    await deriveAndStore(tx, 'i.id = ANY($1::text[])', [ids.slice(i, i + BATCH)], policy)
+  }
+}
+
+export interface RefreshOutcome {
+  /** Items whose facts were (re)derived. */
+  refreshed: number
+  /** Whether the whole cache was rebuilt (first use, or the policy or facts version changed). */
+  rebuilt: boolean
+}
+
+/** Brings item_facts up to date with the store (see the header). */
+export async function refreshFacts(sql: SqlClient, policy: SlaPolicy): Promise<RefreshOutcome> {
+  const basis = JSON.stringify({ v: FACTS_VERSION, sla: policy })
+  return sql.transaction(async (tx) => {
+    await tx.query('SELECT pg_advisory_xact_lock($1)', [REFRESH_LOCK])
+    const { rows } = await tx.query<{ hi: string; fed_to: string | null; basis: string | null }>(
+      `SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS hi,
+              (SELECT fed_to::text FROM figures_state WHERE id = 1) AS fed_to,
+              (SELECT basis FROM figures_state WHERE id = 1) AS basis`
+    )
+    const { hi, fed_to: fedTo, basis: storedBasis } = rows[0]!
+    let refreshed: number
+    let rebuilt = false
+    if (fedTo === null || storedBasis !== basis) {
+      rebuilt = true
+      await tx.query('TRUNCATE item_facts')
+      let after: string | null = ''
+      while (after !== null) after = await deriveAndStore(tx, 'i.id > $1', [after], policy)
+      refreshed = Number((await tx.query<{ n: number }>('SELECT count(*)::int AS n FROM item_facts')).rows[0]!.n)
+    } else {
+      const changed = await tx.query<{ id: string }>(`SELECT DISTINCT entity_id AS id FROM changes WHERE entity = 'item' AND tx >= $1::xid8 AND tx < $2::xid8`, [fedTo, hi])
+      const ids = new Set(changed.rows.map((r) => r.id))
+      const counts = await tx.query<{ items: number; facts: number }>('SELECT (SELECT count(*) FROM items)::int AS items, (SELECT count(*) FROM item_facts)::int AS facts')
+      if (Number(counts.rows[0]!.items) > Number(counts.rows[0]!.facts)) {
+        const missing = await tx.query<{ id: string }>('SELECT i.id FROM items i WHERE NOT EXISTS (SELECT 1 FROM item_facts f WHERE f.item_id = i.id)')
+        for (const r of missing.rows) ids.add(r.id)
+      }
+      await refreshIds(tx, [...ids], policy)
+      refreshed = ids.size
+    }
+    await tx.query(
+      `INSERT INTO figures_state (id, fed_to, basis) VALUES (1, $1::xid8, $2)
+       ON CONFLICT (id) DO UPDATE SET fed_to = excluded.fed_to, basis = excluded.basis`,
+      [hi, basis]
+    )
+    return { refreshed, rebuilt }
+  })
+}
+
+/**
+ * The cached facts of every item that may matter for the period (a superset of the feeding
+ * rule of figures/types.ts: anything of the item's within the period, or open now).
+ */
+export async function relevantFacts(sql: SqlClient, period: Period): Promise<ItemFacts[]> {
+  const { rows } = await sql.query<{ facts: string }>('SELECT facts FROM item_facts WHERE open OR (last_at >= $1 AND first_at < $2)', [String(period.from), String(period.to)])
+  return rows.map((r) => JSON.parse(r.facts) as ItemFacts)
+}
