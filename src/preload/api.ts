@@ -44,6 +44,7 @@ export function buildPreloadApi(invoke: Invoke): PreloadApi {
     'settings.get': method('settings.get'),
     'settings.update': method('settings.update'),
     'figures.escalations': method('figures.escalations'),
+    'figures.personal': method('figures.personal'),
     'figures.team': method('figures.team'),
     'figures.teamItems': method('figures.teamItems'),
     'item.escalateToSupport': method('item.escalateToSupport'),

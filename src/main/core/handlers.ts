@@ -11,6 +11,7 @@ import { META, hasAnyAgent, hasAnyItem, sessionInfo, setMeta, signedInAgentId } 
 import { listViews } from './views'
 import { loadSettings } from './settings'
 import { escalationFiguresOf } from './figures'
+import { createPersonalFigures, requireAgent } from './figures-personal'
 import { teamFigureHandlers } from './figures-team'
 import type { SyncController } from './sync/controller'
 
@@ -45,6 +46,7 @@ export function createHandlers(db: Database, clock: () => Date, sync: SyncContro
     return id
   }
   const context = (): QueryContext => ({ agentId: signedIn(), now: clock() })
+  const personalFigures = createPersonalFigures(db)
   const mutation =
     <K extends MutationName>(name: K) =>
     (args: ParsedArgs<K>): Results[K] => {
@@ -105,6 +107,7 @@ export function createHandlers(db: Database, clock: () => Date, sync: SyncContro
     'settings.get': () => loadSettings(db),
     'settings.update': mutation('settings.update'),
     'figures.escalations': ({ from, to }) => escalationFiguresOf(db, from, to),
+    'figures.personal': ({ range }) => personalFigures.compute(requireAgent(signedIn()), range, clock()),
     'item.escalateToSupport': mutation('item.escalateToSupport'),
     'item.escalateTier': mutation('item.escalateTier'),
     'item.handBack': mutation('item.handBack'),

@@ -6,10 +6,12 @@ import type { AsyncOperationName, OperationName } from './names'
 import type { WorkspaceSettings } from '../domain/settings'
 import type { EscalationFigures } from '../domain/figures/escalations'
 import type { Queue } from '../domain/escalation'
+import { personalFiguresArgs, type PersonalFigures } from './personal-figures'
 import { teamFiguresArgs, teamItemsArgs, type TeamFigures, type TeamItems } from './team-figures'
 
 export * from './names'
 export * from './errors'
+export * from './personal-figures'
 export * from './team-figures'
 
 const empty = z.object({}).strict()
@@ -133,6 +135,7 @@ export const argSchemas = {
     .object({ from: z.iso.datetime({ offset: true }), to: z.iso.datetime({ offset: true }) })
     .strict()
     .refine((a) => Date.parse(a.from) <= Date.parse(a.to), { message: 'The start of the period is after its end.', path: ['from'] }),
+  'figures.personal': personalFiguresArgs,
   'figures.team': teamFiguresArgs,
   'figures.teamItems': teamItemsArgs,
   'item.escalateToSupport': mutations['item.escalateToSupport'].args,
@@ -173,6 +176,8 @@ export type Results = {
   'settings.get': WorkspaceSettings
   /** Per agent, with their name, over [from, to). */
   'figures.escalations': (EscalationFigures & { agentName: string })[]
+  /** The signed-in agent's own figures, from the local store. */
+  'figures.personal': PersonalFigures
   /** The server's figures over every agent (supervisors), or the cached answer when it cannot be reached. */
   'figures.team': TeamFigures
   /** The items behind one number of figures.team (online only). */

@@ -27,6 +27,7 @@ export const OPERATION_NAMES = [
   'settings.get',
   'settings.update',
   'figures.escalations',
+  'figures.personal',
   'figures.team',
   'figures.teamItems',
   'item.escalateToSupport',

@@ -1,0 +1,395 @@
+import type { Database } from 'better-sqlite3'
+import { HandoffError, type PersonalFigures, type PersonalPeriod, type PersonalPoint, type PersonalRange } from '../../shared/contract'
+import {
+  computeFigures,
+  emptyFigureSet,
+  isRelevant,
+  itemFacts,
+  type FigureEventRow,
+  type FigureItemRow,
+  type FigureMessageRow,
+  type FigureRatingRow,
+  type FigureSet,
+  type ItemFacts,
+  type Period
+} from '../../shared/domain/figures'
+import type { SlaPolicy } from '../../shared/domain/sla'
+import { loadSettings } from './settings'
+import { prepared } from './statements'
+
+/**
+ * The personal figures panel (figures.personal): the signed-in agent's figures from the local
+ * store, for a period and the one before it, with a trend. Every number comes from the shared
+ * formulas (src/shared/domain/figures): this file only finds the agent's items, feeds their rows
+ * to itemFacts(), and asks computeFigures(..., { by: 'agent' }) for the agent's row.
+ *
+ * Periods are local calendar days of this process's time zone (the agent's computer): 'today',
+ * the last 7 or 30 days including today, or two local dates, both included. The previous period
+ * is the same number of local days just before (so DST days are whole days, not 24 h).
+ *
+ * Which items: for the window [start of the previous period, end of the period), every item
+ *  - the agent acted on (history events by the agent: resolutions, escalations, hand-backs,
+ *    assignments, logged contacts, ratings recorded) at or after the window's start,
+ *  - the agent answered publicly (a reply or logged contact: their first responses) since then,
+ *  - assigned to the agent and changed since then, or open now (the backlog),
+ *  - rated in the window while assigned to the agent or resolved by them,
+ * through the indexes of schema-v4.ts. Then the facts decide: an item is kept when one of its acts
+ * (first response, resolution, reopen, escalation, hand-back, rating, SLA target) is the agent's
+ * or the agent holds it, and isRelevant() says it touches the window.
+ *
+ * Recompute: the facts of a window are kept in memory. Temporary triggers (this connection only;
+ * nothing is written to the file) note every item whose rows change, whoever writes them (a
+ * mutation, a pull); the next call re-derives only those items, and recomputes the trend only for
+ * the days they touch. A settings change (SLA policy) drops everything kept.
+ */
+
+const DAY_MS = 86_400_000
+/** Ranges longer than this many days are charted per 7 days instead of per day. */
+const DAILY_UP_TO = 62
+/** Windows kept in memory (the presets and a custom range or two). */
+const KEPT_WINDOWS = 4
+/** Items loaded per query when deriving facts. */
+const CHUNK = 2000
+/** A rid in the dirty table that means "everything" (the SLA policy changed). */
+const ALL = -1
+
+// ---------- Periods (local calendar days) ----------
+
+const pad = (n: number, w = 2) => String(n).padStart(w, '0')
+export const localDate = (d: Date): string => `${pad(d.getFullYear(), 4)}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`
+const localMidnight = (d: Date, plusDays = 0): Date => new Date(d.getFullYear(), d.getMonth(), d.getDate() + plusDays)
+function parseLocalDate(s: string): Date {
+  const [y, m, d] = s.split('-').map(Number)
+  return new Date(y ?? 1970, (m ?? 1) - 1, d ?? 1)
+}
+
+function periodOf(first: Date, days: number): PersonalPeriod {
+  const to = localMidnight(first, days)
+  return { from: first.toISOString(), to: to.toISOString(), firstDay: localDate(first), lastDay: localDate(localMidnight(first, days - 1)), days }
+}
+
+/** The period a range names on the local calendar of `now`, and the one of the same length before it. */
+export function personalPeriods(range: PersonalRange, now: Date): { period: PersonalPeriod; previous: PersonalPeriod } {
+  const today = localMidnight(now)
+  let first: Date
+  let days: number
+  if (typeof range === 'string') {
+    switch (range) {
+      case 'today':
+        days = 1
+        break
+      case '7d':
+        days = 7
+        break
+      case '30d':
+        days = 30
+        break
+    }
+    first = localMidnight(today, 1 - days)
+  } else {
+    first = parseLocalDate(range.from)
+    const last = parseLocalDate(range.to)
+    days = Math.round((Date.UTC(last.getFullYear(), last.getMonth(), last.getDate()) - Date.UTC(first.getFullYear(), first.getMonth(), first.getDate())) / DAY_MS) + 1
+  }
+  return { period: periodOf(first, days), previous: periodOf(localMidnight(first, -days), days) }
+}
+
+/** The trend's buckets: each local day, or runs of 7 days (the last may be shorter). */
+function bucketsOf(period: PersonalPeriod): { step: 'day' | 'week'; buckets: PersonalPeriod[] } {
+  const step = period.days <= DAILY_UP_TO ? 'day' : 'week'
+  const size = step === 'day' ? 1 : 7
+  const first = parseLocalDate(period.firstDay)
+  const buckets: PersonalPeriod[] = []
+  for (let d = 0; d < period.days; d += size) buckets.push(periodOf(localMidnight(first, d), Math.min(size, period.days - d)))
+  return { step, buckets }
+}
+
+const msPeriod = (p: PersonalPeriod): Period => ({ from: Date.parse(p.from), to: Date.parse(p.to) })
+
+// ---------- Which facts concern the agent ----------
+
+/** Whether any act of the item is the agent's, or the agent holds it (the same attributions the formulas use). */
+export function concernsAgent(f: ItemFacts, agentId: string): boolean {
+  if (f.assigneeId === agentId || f.firstResponse?.agentId === agentId) return true
+  if (f.firstResponseDueAgentId === agentId || f.resolutionDueAgentId === agentId) return true
+  for (const list of [f.resolutions, f.reopens, f.escalations, f.handBacks, f.ratings]) {
+    for (const a of list) if (a.agentId === agentId) return true
+  }
+  return false
+}
+
+// ---------- Loading rows and deriving facts ----------
+
+interface ItemRowDb {
+  rid: number
+  id: string
+  kind: FigureItemRow['kind']
+  channel: FigureItemRow['channel']
+  priority: FigureItemRow['priority']
+  status: FigureItemRow['status']
+  queue: FigureItemRow['queue']
+  tier: FigureItemRow['tier']
+  assigneeId: string | null
+  createdAt: string
+}
+type Keyed<T> = T & { itemRid: number }
+
+const IN_RIDS = 'SELECT value FROM json_each(?)'
+
+function groupByItem<T extends { itemRid: number }>(rows: T[]): Map<number, T[]> {
+  const out = new Map<number, T[]>()
+  for (const r of rows) {
+    let list = out.get(r.itemRid)
+    if (!list) out.set(r.itemRid, (list = []))
+    list.push(r)
+  }
+  return out
+}
+
+/** The facts of the given items (absent from the map: the item no longer exists). */
+export function loadFacts(db: Database, rids: readonly number[], policy: SlaPolicy): Map<number, ItemFacts> {
+  const out = new Map<number, ItemFacts>()
+  for (let i = 0; i < rids.length; i += CHUNK) {
+    const json = JSON.stringify(rids.slice(i, i + CHUNK))
+    const items = prepared<[string], ItemRowDb>(
+      db,
+      `SELECT rid, id, kind, channel, priority, status, queue, tier, assignee_id AS assigneeId, created_at AS createdAt FROM items WHERE rid IN (${IN_RIDS})`
+    ).all(json)
+    if (items.length === 0) continue
+    // Only the rows itemFacts() reads: customer messages and public replies; lifecycle, assignment, handoff and priority events.
+    const messages = groupByItem(
+      prepared<[string], Keyed<FigureMessageRow>>(
+        db,
+        `SELECT item_rid AS itemRid, kind, author_id AS authorId, created_at AS createdAt FROM messages
+          WHERE item_rid IN (${IN_RIDS}) AND (kind = 'customer' OR kind = 'reply' OR kind = 'contact') ORDER BY item_rid, created_at, rid`
+      ).all(json)
+    )
+    const events = groupByItem(
+      prepared<[string], Keyed<FigureEventRow>>(
+        db,
+        `SELECT item_rid AS itemRid, type, actor_id AS actorId, from_value AS "from", to_value AS "to", created_at AS createdAt FROM item_events
+          WHERE item_rid IN (${IN_RIDS}) AND type IN ('status', 'assigned', 'escalated', 'handed_back', 'deescalated', 'priority') ORDER BY item_rid, created_at, rid`
+      ).all(json)
+    )
+    const ratings = groupByItem(
+      prepared<[string], Keyed<FigureRatingRow>>(
+        db,
+        `SELECT item_rid AS itemRid, kind, score, created_at AS createdAt FROM ratings WHERE item_rid IN (${IN_RIDS}) ORDER BY item_rid, created_at, rid`
+      ).all(json)
+    )
+    for (const it of items) {
+      const row: FigureItemRow = {
+        id: it.id,
+        kind: it.kind,
+        channel: it.channel,
+        priority: it.priority,
+        status: it.status,
+        queue: it.queue,
+        tier: it.tier,
+        assigneeId: it.assigneeId,
+        createdAt: it.createdAt
+      }
+      out.set(it.rid, itemFacts(row, messages.get(it.rid) ?? [], events.get(it.rid) ?? [], ratings.get(it.rid) ?? [], policy))
+    }
+  }
+  return out
+}
+
+/** The items that may concern the agent in the window starting at `lo` (ISO) and ending at `hi` (schema-v4.ts indexes). */
+export function candidateItems(db: Database, agentId: string, lo: string, hi: string): number[] {
+  const key = prepared<[string], number>(db, 'SELECT rid FROM agents WHERE id = ?').pluck().get(agentId) ?? null
+  return prepared<{ a: string; k: number | null; lo: string; hi: string }, number>(
+    db,
+    `SELECT item_rid FROM item_events WHERE actor_id = :a AND created_at >= :lo
+     UNION SELECT item_rid FROM messages WHERE author_id = :a AND created_at >= :lo AND (kind = 'reply' OR kind = 'contact')
+     UNION SELECT rid FROM items WHERE assignee_key = :k AND updated_at >= :lo
+     UNION SELECT rid FROM items WHERE assignee_key = :k AND status_rank IN (0, 1, 2)
+     UNION SELECT r.item_rid FROM ratings r JOIN items i ON i.rid = r.item_rid
+            WHERE r.created_at >= :lo AND r.created_at < :hi
+              AND (i.assignee_key = :k OR EXISTS (SELECT 1 FROM item_events e WHERE e.item_rid = r.item_rid AND e.actor_id = :a AND e.type = 'status'))`
+  )
+    .pluck()
+    .all({ a: agentId, k: key, lo, hi })
+}
+
+// ---------- The kept windows ----------
+
+interface Bucket {
+  period: PersonalPeriod
+  ms: Period
+  members: Set<number>
+  figures: FigureSet | null
+  /** When `figures` was computed: before the bucket ends, "now" still matters (SLA targets not yet past). */
+  computedAt: number
+}
+
+/** One agent's facts over one window, and its trend buckets. */
+interface Window {
+  key: string
+  agentId: string
+  ms: Period
+  facts: Map<number, ItemFacts>
+  /** By trend layout ("day|firstDay|days"): the buckets, kept up to date with `facts`. */
+  trends: Map<string, Bucket[]>
+  usedAt: number
+}
+
+export interface PersonalFiguresService {
+  compute(agentId: string, range: PersonalRange, now: Date): PersonalFigures
+  /** Drop everything kept (tests; a closing core). */
+  reset(): void
+}
+
+const DIRTY_TRIGGERS: [table: string, when: 'INSERT' | 'UPDATE' | 'DELETE', rids: string[]][] = [
+  ['messages', 'INSERT', ['new.item_rid']],
+  ['messages', 'UPDATE', ['old.item_rid', 'new.item_rid']],
+  ['messages', 'DELETE', ['old.item_rid']],
+  ['item_events', 'INSERT', ['new.item_rid']],
+  ['item_events', 'DELETE', ['old.item_rid']],
+  ['ratings', 'INSERT', ['new.item_rid']],
+  ['ratings', 'UPDATE', ['old.item_rid', 'new.item_rid']],
+  ['ratings', 'DELETE', ['old.item_rid']],
+  ['items', 'INSERT', ['new.rid']],
+  ['items', 'UPDATE', ['old.rid', 'new.rid']],
+  ['items', 'DELETE', ['old.rid']],
+  ['settings', 'INSERT', [String(ALL)]],
+  ['settings', 'UPDATE', [String(ALL)]],
+  ['settings', 'DELETE', [String(ALL)]]
+]
+
+/** Temporary (connection-only) triggers that note the items whose rows change. Idempotent. */
+function installDirtyTracking(db: Database): void {
+  db.exec('CREATE TEMP TABLE IF NOT EXISTS personal_figures_dirty (rid INTEGER PRIMARY KEY)')
+  for (const [table, when, rids] of DIRTY_TRIGGERS) {
+    const inserts = rids.map((r) => `INSERT OR IGNORE INTO personal_figures_dirty (rid) VALUES (${r});`).join(' ')
+    db.exec(`CREATE TEMP TRIGGER IF NOT EXISTS personal_figures_${table}_${when.toLowerCase()} AFTER ${when} ON main.${table} BEGIN ${inserts} END`)
+  }
+}
+
+export function createPersonalFigures(db: Database): PersonalFiguresService {
+  let installed = false
+  let policy: SlaPolicy | null = null
+  const windows = new Map<string, Window>()
+  let tick = 0
+
+  const currentPolicy = (): SlaPolicy => (policy ??= loadSettings(db).sla)
+
+  const belongs = (f: ItemFacts, w: Window): boolean => concernsAgent(f, w.agentId) && isRelevant(f, w.ms)
+
+  function placeInBuckets(buckets: Bucket[], rid: number, f: ItemFacts | null, before: ItemFacts | null): void {
+    for (const b of buckets) {
+      const was = before !== null && b.members.has(rid)
+      const is = f !== null && isRelevant(f, b.ms)
+      if (is) b.members.add(rid)
+      else b.members.delete(rid)
+      if (was || is) b.figures = null
+    }
+  }
+
+  /** Bring every kept window up to date with the items changed since the last call. */
+  function drainDirty(): void {
+    const rids = prepared<[], number>(db, 'SELECT rid FROM temp.personal_figures_dirty').pluck().all()
+    if (rids.length === 0) return
+    prepared(db, 'DELETE FROM temp.personal_figures_dirty').run()
+    if (rids.includes(ALL)) {
+      policy = null
+      windows.clear()
+      return
+    }
+    if (windows.size === 0) return
+    const fresh = loadFacts(db, rids, currentPolicy())
+    for (const w of windows.values()) {
+      for (const rid of rids) {
+        const before = w.facts.get(rid) ?? null
+        const f = fresh.get(rid) ?? null
+        const keep = f !== null && belongs(f, w)
+        if (keep) w.facts.set(rid, f)
+        else w.facts.delete(rid)
+        if (before === null && !keep) continue
+        for (const buckets of w.trends.values()) placeInBuckets(buckets, rid, keep ? f : null, before)
+      }
+    }
+  }
+
+  function windowFor(agentId: string, ms: Period): Window {
+    const key = `${agentId}|${ms.from}|${ms.to}`
+    let w = windows.get(key)
+    if (!w) {
+      const lo = new Date(ms.from).toISOString()
+      const hi = new Date(ms.to).toISOString()
+      const candidates = candidateItems(db, agentId, lo, hi)
+      w = { key, agentId, ms, facts: new Map(), trends: new Map(), usedAt: 0 }
+      for (const [rid, f] of loadFacts(db, candidates, currentPolicy())) if (belongs(f, w)) w.facts.set(rid, f)
+      windows.set(key, w)
+      if (windows.size > KEPT_WINDOWS) {
+        const oldest = [...windows.values()].sort((a, b) => a.usedAt - b.usedAt)[0]
+        if (oldest) windows.delete(oldest.key)
+      }
+    }
+    w.usedAt = ++tick
+    return w
+  }
+
+  function trendOf(w: Window, period: PersonalPeriod): { step: 'day' | 'week'; buckets: Bucket[] } {
+    const layout = bucketsOf(period)
+    const key = `${layout.step}|${period.firstDay}|${period.days}`
+    let buckets = w.trends.get(key)
+    if (!buckets) {
+      buckets = layout.buckets.map((p) => ({ period: p, ms: msPeriod(p), members: new Set<number>(), figures: null, computedAt: 0 }))
+      for (const [rid, f] of w.facts) for (const b of buckets) if (isRelevant(f, b.ms)) b.members.add(rid)
+      w.trends.set(key, buckets)
+    }
+    return { step: layout.step, buckets }
+  }
+
+  const agentRow = (facts: readonly ItemFacts[], period: Period, agentId: string, now: number): FigureSet =>
+    computeFigures(facts, { period, by: 'agent', now }).find((r) => r.key === agentId)?.figures ?? emptyFigureSet()
+
+  return {
+    compute(agentId, range, now) {
+      if (!installed) {
+        installDirtyTracking(db)
+        installed = true
+      }
+      drainDirty()
+      const { period, previous } = personalPeriods(range, now)
+      const current = msPeriod(period)
+      const before = msPeriod(previous)
+      const w = windowFor(agentId, { from: before.from, to: current.to })
+      const all = [...w.facts.values()]
+      const nowMs = now.getTime()
+      const trend = trendOf(w, period)
+      const series: PersonalPoint[] = trend.buckets.map((b) => {
+        if (b.computedAt < b.ms.to) b.figures = null
+        if (b.figures === null) b.computedAt = nowMs
+        b.figures ??= agentRow(
+          [...b.members].map((rid) => w.facts.get(rid)).filter((f): f is ItemFacts => f !== undefined),
+          b.ms,
+          agentId,
+          nowMs
+        )
+        return { day: b.period.firstDay, from: b.period.from, to: b.period.to, figures: b.figures }
+      })
+      return {
+        agentId,
+        period,
+        previous,
+        current: agentRow(all, current, agentId, nowMs),
+        before: agentRow(all, before, agentId, nowMs),
+        step: trend.step,
+        series,
+        asOf: now.toISOString()
+      }
+    },
+    reset() {
+      windows.clear()
+      policy = null
+    }
+  }
+}
+
+/** The handler's door: the signed-in agent, or a clear refusal. */
+export function requireAgent(agentId: string | null): string {
+  if (agentId === null) throw new HandoffError({ code: 'not_signed_in', message: 'Sign in as an agent to see your figures.' })
+  return agentId
+}
