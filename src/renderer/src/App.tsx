@@ -8,6 +8,7 @@ import { SaveViewDialog } from './features/dialogs/SaveViewDialog'
 import { HandoffDialog } from './features/dialogs/HandoffDialog'
 import { SettingsDialog } from './features/dialogs/SettingsDialog'
 import { FiguresDialog } from './features/dialogs/FiguresDialog'
+import { SupervisorView } from './features/supervisor/SupervisorView'
 import { RejectionsDialog } from './features/dialogs/RejectionsDialog'
 import { ServerDialog } from './features/dialogs/ServerDialog'
 import { FirstRun } from './features/first-run/FirstRun'
@@ -121,6 +122,8 @@ function ActiveDialog({ dialog }: { dialog: DialogState }) {
       return <SettingsDialog />
     case 'figures':
       return <FiguresDialog />
+    case 'teamFigures':
+      return <SupervisorView />
     case 'server':
       return <ServerDialog />
     case 'rejections':

@@ -10,6 +10,7 @@ export type DialogState =
   | { type: 'handoff'; action: HandoffAction; itemId: string }
   | { type: 'settings' }
   | { type: 'figures' }
+  | { type: 'teamFigures' }
   | { type: 'server' }
   | { type: 'rejections' }
 

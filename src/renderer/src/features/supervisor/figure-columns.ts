@@ -1,0 +1,165 @@
+import type { TeamFiguresRow } from '../../../../shared/contract'
+import type { Cut, FigureName, FigureSet } from '../../../../shared/domain/figures/types'
+
+/**
+ * The supervisor table's figure columns, as data (no React): the table, its sorting and the CSV
+ * export read the same definitions, so the file says what the screen shows. A value of null is
+ * "no data" (never 0); each figure carries the count it is computed from.
+ */
+export interface FigureColumn {
+  id: string
+  /** Column header, also the CSV header of the value. */
+  header: string
+  /** Which figure a drill-down into this column asks about. */
+  figure: FigureName
+  value(f: FigureSet): number | null
+  /** The count the value is computed from (what the CSV calls `countHeader`). */
+  count(f: FigureSet): number
+  countHeader: string
+  /** How the value reads. */
+  format(value: number): string
+  /** More detail (business hours, hand-backs, ages), for the cell's title and the CSV. */
+  detail?(f: FigureSet): string | null
+}
+
+export function formatPct(pct: number): string {
+  return `${Math.round(pct * 10) / 10}%`
+}
+
+/** A duration as "45s", "12m", "3h 05m", "2d 4h". */
+export function formatDuration(ms: number): string {
+  const s = Math.round(ms / 1000)
+  if (s < 60) return `${s}s`
+  const m = Math.round(s / 60)
+  if (m < 60) return `${m}m`
+  const h = Math.floor(m / 60)
+  if (h < 24) return `${h}h ${String(m % 60).padStart(2, '0')}m`
+  const d = Math.floor(h / 24)
+  return `${d}d ${h % 24}h`
+}
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`
+const signed = (n: number) => (n > 0 ? `+${Math.round(n)}` : String(Math.round(n)))
+const plain = (n: number) => String(n)
+
+function business(kind: 'medianMs' | 'p90Ms', pick: (f: FigureSet) => FigureSet['firstResponse']) {
+  return (f: FigureSet): string | null => {
+    const b = pick(f).business
+    if (!b) return null
+    const v = b[kind]
+    return `business hours: ${v === null ? 'no data' : formatDuration(v)}`
+  }
+}
+
+export const FIGURE_COLUMNS: readonly FigureColumn[] = [
+  { id: 'csat', header: 'CSAT %', figure: 'csat', value: (f) => f.csat.pct, count: (f) => f.csat.of, countHeader: 'CSAT responses', format: formatPct },
+  { id: 'nps', header: 'NPS', figure: 'nps', value: (f) => f.nps.score, count: (f) => f.nps.count, countHeader: 'NPS answers', format: signed },
+  {
+    id: 'frtMedian',
+    header: 'First response (median)',
+    figure: 'firstResponse',
+    value: (f) => f.firstResponse.medianMs,
+    count: (f) => f.firstResponse.count,
+    countHeader: 'First responses',
+    format: formatDuration,
+    detail: business('medianMs', (f) => f.firstResponse)
+  },
+  {
+    id: 'frtP90',
+    header: 'First response (p90)',
+    figure: 'firstResponse',
+    value: (f) => f.firstResponse.p90Ms,
+    count: (f) => f.firstResponse.count,
+    countHeader: 'First responses',
+    format: formatDuration,
+    detail: business('p90Ms', (f) => f.firstResponse)
+  },
+  {
+    id: 'ttrMedian',
+    header: 'Time to resolution (median)',
+    figure: 'resolution',
+    value: (f) => f.resolution.medianMs,
+    count: (f) => f.resolution.count,
+    countHeader: 'Resolutions',
+    format: formatDuration,
+    detail: business('medianMs', (f) => f.resolution)
+  },
+  {
+    id: 'ttrP90',
+    header: 'Time to resolution (p90)',
+    figure: 'resolution',
+    value: (f) => f.resolution.p90Ms,
+    count: (f) => f.resolution.count,
+    countHeader: 'Resolutions',
+    format: formatDuration,
+    detail: business('p90Ms', (f) => f.resolution)
+  },
+  {
+    id: 'fcr',
+    header: 'FCR %',
+    figure: 'firstContactResolution',
+    value: (f) => f.firstContactResolution.pct,
+    count: (f) => f.firstContactResolution.of,
+    countHeader: 'Resolved items',
+    format: formatPct
+  },
+  {
+    id: 'escalation',
+    header: 'Escalation rate %',
+    figure: 'escalationRate',
+    value: (f) => f.escalationRate.pct,
+    count: (f) => f.escalationRate.of,
+    countHeader: 'Items worked',
+    format: formatPct,
+    detail: (f) => `${plural(f.escalationRate.count, 'escalation')}, ${plural(f.escalationRate.handBacks, 'hand-back')}`
+  },
+  { id: 'reopen', header: 'Reopen rate %', figure: 'reopenRate', value: (f) => f.reopenRate.pct, count: (f) => f.reopenRate.of, countHeader: 'Resolutions', format: formatPct },
+  {
+    id: 'slaFirst',
+    header: 'SLA first response %',
+    figure: 'slaFirstResponse',
+    value: (f) => f.slaFirstResponse.pct,
+    count: (f) => f.slaFirstResponse.of,
+    countHeader: 'First-response targets due',
+    format: formatPct
+  },
+  {
+    id: 'slaResolution',
+    header: 'SLA resolution %',
+    figure: 'slaResolution',
+    value: (f) => f.slaResolution.pct,
+    count: (f) => f.slaResolution.of,
+    countHeader: 'Resolution targets due',
+    format: formatPct
+  },
+  { id: 'volume', header: 'Volume', figure: 'volume', value: (f) => f.volume, count: (f) => f.volume, countHeader: 'Items', format: plain },
+  {
+    id: 'backlog',
+    header: 'Backlog',
+    figure: 'backlog',
+    value: (f) => f.backlog.count,
+    count: (f) => f.backlog.count,
+    countHeader: 'Open items',
+    format: plain,
+    detail: (f) => {
+      const a = f.backlog.byAge
+      return `under 1 day ${a.under1d}, 1-3 days ${a.d1to3}, 3-7 days ${a.d3to7}, over 7 days ${a.over7d}`
+    }
+  }
+]
+
+/** Volume and backlog are counts: their number is the count, shown once. */
+export const isCountColumn = (c: FigureColumn): boolean => c.figure === 'volume' || c.figure === 'backlog'
+
+export const NO_DATA = 'No data'
+
+export const CUT_LABEL: Record<Cut, string> = { agent: 'Agent', team: 'Team', kind: 'Kind', channel: 'Channel', tier: 'Tier' }
+
+/** A cell as read aloud and in the title: "87% of 23 CSAT responses", "No data (0 CSAT responses)". */
+export function describeCell(column: FigureColumn, row: TeamFiguresRow): string {
+  const v = column.value(row.figures)
+  const n = column.count(row.figures)
+  const detail = column.detail?.(row.figures)
+  const base = v === null ? `${NO_DATA} (${n} ${column.countHeader.toLowerCase()})` : isCountColumn(column) ? column.format(v) : `${column.format(v)} over ${n} ${column.countHeader.toLowerCase()}`
+  return detail ? `${base}; ${detail}` : base
+}
