@@ -2,6 +2,8 @@
 import { ConfigError, lockEmbeddedStore, storeLocation, storeOptions } from './config'
 import { USAGE, UsageError, runAgentCommand, splitStoreFlags } from './cli/commands'
 import { StoreError, openStore } from './store'
+import { ImportError } from './import'
+import { ImportUsageError, runImportCommand } from './import/cli'
 
 async function main(argv: string[]): Promise<void> {
   const flags = splitStoreFlags(argv)
@@ -11,13 +13,14 @@ async function main(argv: string[]): Promise<void> {
     return
   }
   const [group, ...commandArgs] = rest
-  if (group !== 'agent') throw new UsageError(`Unknown command "${group}".\n${USAGE}`)
+  if (group !== 'agent' && group !== 'import') throw new UsageError(`Unknown command "${group}".\n${USAGE}`)
   const location = storeLocation({ 'database-url': flags.databaseUrl, data: flags.data })
   const release = location.kind === 'embedded' ? lockEmbeddedStore(location.dir, 'cli') : () => undefined
   try {
     const store = await openStore(storeOptions(location))
     try {
-      await runAgentCommand(store, commandArgs, { out: (line) => console.log(line) }, flags.json)
+      if (group === 'import') await runImportCommand(store, commandArgs, { out: (line) => console.log(line) }, flags.json)
+      else await runAgentCommand(store, commandArgs, { out: (line) => console.log(line) }, flags.json)
     } finally {
       await store.close()
     }
@@ -27,7 +30,7 @@ async function main(argv: string[]): Promise<void> {
 }
 
 main(process.argv.slice(2)).catch((e: unknown) => {
-  if (e instanceof UsageError || e instanceof ConfigError || e instanceof StoreError) {
+  if (e instanceof UsageError || e instanceof ConfigError || e instanceof StoreError || e instanceof ImportError || e instanceof ImportUsageError) {
     console.error(`handoff cli: ${e.message}`)
     process.exit(2)
   }

@@ -22,7 +22,8 @@ export const USAGE = `Usage: npm run cli -- <command> [--database-url URL | --da
   agent set-team ID --team NAME | --none
   agent reset-credential ID
   agent disable ID
-  agent enable ID`
+  agent enable ID
+  import FILE --mapping MAPPING.json     load a helpdesk export (CSV; see docs/import.md)`
 
 export class UsageError extends Error {
   constructor(message: string) {

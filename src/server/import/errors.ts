@@ -1,0 +1,84 @@
+/**
+ * What an import reports. An ImportError stops the whole import before anything is written (the
+ * file, the mapping or a value the mapping cannot place); a Skip is one row that cannot be loaded
+ * (its data contradicts itself or lacks a required value) while the rest load.
+ */
+
+/** Where in the file: a 1-based line of the file (as an editor counts it) and a column name. */
+export interface Place {
+  line?: number
+  column?: string
+}
+
+export interface ImportProblem extends Place {
+  message: string
+}
+
+export const IMPORT_ERROR_CODES = ['unreadable_file', 'bad_csv', 'bad_mapping', 'missing_column', 'unknown_value', 'bad_date', 'bad_value'] as const
+export type ImportErrorCode = (typeof IMPORT_ERROR_CODES)[number]
+
+/** Most problems one ImportError lists (the count of all is kept). */
+export const MAX_PROBLEMS = 50
+
+export const describePlace = (p: Place): string =>
+  p.line !== undefined && p.column !== undefined
+    ? `line ${p.line}, column "${p.column}"`
+    : p.line !== undefined
+      ? `line ${p.line}`
+      : p.column !== undefined
+        ? `column "${p.column}"`
+        : ''
+
+export const describeProblem = (p: ImportProblem): string => {
+  const where = describePlace(p)
+  return where ? `${where}: ${p.message}` : p.message
+}
+
+/** The import cannot go ahead: nothing was written. */
+export class ImportError extends Error {
+  override readonly name = 'ImportError'
+  constructor(
+    readonly code: ImportErrorCode,
+    readonly problems: readonly ImportProblem[],
+    /** How many problems there were in all (problems lists at most MAX_PROBLEMS). */
+    readonly total: number = problems.length
+  ) {
+    super(
+      `${IMPORT_ERROR_TITLE[code]}; nothing was imported.\n` +
+        problems.map((p) => `  ${describeProblem(p)}`).join('\n') +
+        (total > problems.length ? `\n  … and ${total - problems.length} more` : '')
+    )
+  }
+}
+
+const IMPORT_ERROR_TITLE: Record<ImportErrorCode, string> = {
+  unreadable_file: 'The file cannot be read',
+  bad_csv: 'The file is not readable CSV',
+  bad_mapping: 'The mapping is not valid',
+  missing_column: 'The mapping names a column the file does not have',
+  unknown_value: 'The file has values the mapping does not place',
+  bad_date: 'The file has dates that do not match the mapping',
+  bad_value: 'The file has values that cannot be imported'
+}
+
+/** Why a row was skipped (the summary counts rows by these). */
+export const SKIP_REASONS = [
+  'missing_value',
+  'bad_value',
+  'duplicate_id',
+  'wrong_field_count',
+  'first_response_before_creation',
+  'resolution_before_first_response',
+  'resolution_before_creation',
+  'chain_outside_file',
+  'parent_skipped',
+  'chain_loop',
+  'no_customer_message'
+] as const
+export type SkipReason = (typeof SKIP_REASONS)[number]
+
+export interface Skip {
+  line: number
+  reason: SkipReason
+  message: string
+}

@@ -1,0 +1,118 @@
+/**
+ * `npm run cli -- import FILE --mapping MAPPING.json`: loads a helpdesk export (CSV) into the
+ * server's store (docs/import.md). Reads and checks the whole file first — the header against
+ * the mapping, every value the mapping must place, every date — and writes nothing when any of
+ * that fails; rows that are only unloadable by themselves are skipped with line and reason; the
+ * rest go in one transaction, with feed rows so consoles pull the new items.
+ */
+import { settingsFromValue } from '../store/rows'
+import type { ServerStore } from '../store'
+import { convert } from './convert'
+import { ImportError, SKIP_REASONS, type Skip, type SkipReason } from './errors'
+import { mappedColumns, type ImportMapping } from './mapping'
+import { silentProgress, type Progress } from './progress'
+import { openCsv } from './read'
+import { buildRows, writeRows } from './write'
+
+export { ImportError, describeProblem, type ImportErrorCode, type ImportProblem, type Skip, type SkipReason } from './errors'
+export { parseMapping, readMapping, type ImportMapping } from './mapping'
+export { stderrProgress, silentProgress, type Progress } from './progress'
+export { importedItemId, importedCustomerId } from './write'
+
+export interface ImportSummary {
+  file: string
+  source: string
+  shape: ImportMapping['shape']
+  /** Records read (not counting the header). */
+  rows: number
+  items: { new: number; unchanged: number }
+  customers: { new: number }
+  messages: { new: number }
+  skipped: { rows: number; byReason: Partial<Record<SkipReason, number>>; list: Skip[] }
+}
+
+export async function importFile(store: ServerStore, file: string, mapping: ImportMapping, progress: Progress = silentProgress): Promise<ImportSummary> {
+  const agents = await store.listAgents()
+  const { rows: settingsRows } = await store.sql.query<{ value: unknown }>('SELECT value FROM settings WHERE id = 1')
+  const policy = settingsFromValue(settingsRows[0]?.value).sla
+
+  let reading = false
+  const csv = await openCsv(file, (read) => reading && progress.update(read))
+  progress.start('reading', csv.bytes, 'bytes')
+  reading = true
+  const missing = mappedColumns(mapping).filter((c) => !csv.header.includes(c.column))
+  if (missing.length > 0) {
+    await csv.records.return(undefined)
+    progress.stop()
+    throw new ImportError(
+      'missing_column',
+      missing.map((c) => ({
+        line: 1,
+        column: c.column,
+        message: `${c.path} names the column "${c.column}", which the header lacks. The header has: ${csv.header.map((h) => `"${h}"`).join(', ')}.`
+      }))
+    )
+  }
+  let converted
+  try {
+    converted = await convert(csv.header, csv.records, mapping, agents)
+  } finally {
+    progress.update(csv.bytes)
+    progress.stop()
+  }
+
+  const rows = buildRows(mapping.source, converted.drafts, policy)
+  progress.start('writing', rows.items.length, 'items')
+  let written
+  try {
+    written = await writeRows(store.sql, rows, (done) => progress.update(done))
+  } finally {
+    progress.stop()
+  }
+
+  const byReason: Partial<Record<SkipReason, number>> = {}
+  for (const s of converted.skips) byReason[s.reason] = (byReason[s.reason] ?? 0) + 1
+  return {
+    file,
+    source: mapping.source,
+    shape: mapping.shape,
+    rows: converted.rows,
+    items: { new: written.newItems, unchanged: written.unchangedItems },
+    customers: { new: written.newCustomers },
+    messages: { new: written.newMessages },
+    skipped: { rows: converted.skips.length, byReason, list: converted.skips }
+  }
+}
+
+const SKIP_LABEL: Record<SkipReason, string> = {
+  missing_value: 'a required value is missing',
+  bad_value: 'a value cannot be used',
+  duplicate_id: 'the id was already in the file',
+  wrong_field_count: 'wrong number of fields',
+  first_response_before_creation: 'first response before creation',
+  resolution_before_first_response: 'resolution before first response',
+  resolution_before_creation: 'resolution before creation',
+  chain_outside_file: 'reply chain leads outside the file',
+  parent_skipped: 'replies to a skipped message',
+  chain_loop: 'reply chain loops',
+  no_customer_message: 'thread has no customer message'
+}
+
+/** The summary for a person (the skipped rows listed up to `listAtMost`). */
+export function formatSummary(s: ImportSummary, listAtMost = 20): string[] {
+  const lines = [
+    `Imported ${s.file} (${s.shape}, source "${s.source}"): ${s.rows} rows read.`,
+    `Items: ${s.items.new} new, ${s.items.unchanged} unchanged (already imported). Customers: ${s.customers.new} new. Messages: ${s.messages.new} new.`
+  ]
+  if (s.skipped.rows === 0) lines.push('Skipped: none.')
+  else {
+    lines.push(`Skipped: ${s.skipped.rows} rows —`)
+    for (const reason of SKIP_REASONS) {
+      const n = s.skipped.byReason[reason]
+      if (n) lines.push(`  ${n}\t${SKIP_LABEL[reason]}`)
+    }
+    for (const skip of s.skipped.list.slice(0, listAtMost)) lines.push(`  line ${skip.line}: ${skip.message}`)
+    if (s.skipped.list.length > listAtMost) lines.push(`  … and ${s.skipped.list.length - listAtMost} more (--json lists every one).`)
+  }
+  return lines
+}

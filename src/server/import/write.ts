@@ -1,0 +1,250 @@
+/**
+ * Drafts -> the server's rows, exactly as the app's mutations would have written them (item
+ * columns, SLA deadline, thread, history events, ratings), under ids derived from (source,
+ * external id) so a re-import finds its items already there; then one transaction of batched
+ * inserts that writes only what is new, a feed row per new item (consoles pull it as if pushed)
+ * and NOTIFY on commit.
+ */
+import { v5 as uuidv5 } from 'uuid'
+import type { Item } from '../../shared/domain/entities'
+import { queueOfTier } from '../../shared/domain/escalation'
+import { slaDueAt, type SlaPolicy } from '../../shared/domain/sla'
+import { insertFeedRows, type FeedRow } from '../store/apply'
+import type { SqlClient } from '../store/sql'
+import type { Draft } from './convert'
+
+/** The namespace of import ids (uuid v5): fixed forever, or re-imports would duplicate. */
+export const IMPORT_NAMESPACE = '6f0f8f9e-3c1a-5b7e-9d2a-4e6b8c0a1f35'
+
+export const importedItemId = (source: string, externalId: string): string => uuidv5(`${source}\nitem\n${externalId}`, IMPORT_NAMESPACE)
+export const importedCustomerId = (source: string, key: string): string => uuidv5(`${source}\ncustomer\n${key}`, IMPORT_NAMESPACE)
+
+/** Who recorded an imported rating (ratings.recorded_by is required; no agent recorded it here). */
+export const IMPORT_RECORDER = 'import'
+
+type Rec = Record<string, unknown>
+
+export interface ItemRows {
+  item: Rec & { id: string; queue: string; assignee_id: string | null }
+  messages: Rec[]
+  events: Rec[]
+  ratings: Rec[]
+}
+
+export interface Rows {
+  customers: Rec[]
+  items: ItemRows[]
+}
+
+const iso = (ms: number) => new Date(ms).toISOString()
+
+/** The rows of every draft (customers deduplicated: the earliest contact is their creation). */
+export function buildRows(source: string, drafts: readonly Draft[], policy: SlaPolicy): Rows {
+  const customers = new Map<string, Rec & { created_at: string }>()
+  const items: ItemRows[] = []
+  for (const d of drafts) {
+    const customerId = importedCustomerId(source, d.customer.key)
+    const created = iso(d.createdAt)
+    const known = customers.get(customerId)
+    if (!known) customers.set(customerId, { id: customerId, name: d.customer.name, email: d.customer.email, phone: d.customer.phone, created_at: created })
+    else if (created < known.created_at) known.created_at = created
+    items.push(itemRows(source, d, customerId, policy))
+  }
+  return { customers: [...customers.values()], items }
+}
+
+function itemRows(source: string, d: Draft, customerId: string, policy: SlaPolicy): ItemRows {
+  const id = importedItemId(source, d.externalId)
+  const queue = d.kind === 'support' ? queueOfTier(d.tier ?? 1) : 'service'
+  const createdAt = iso(d.createdAt)
+  const firstResponseAt = d.firstResponseAt === null ? null : iso(d.firstResponseAt)
+  const resolvedAt = d.resolvedAt === null ? null : iso(d.resolvedAt)
+  const latest = Math.max(d.createdAt, ...d.messages.map((m) => m.at), d.resolvedAt ?? 0)
+  const item: Item = {
+    id,
+    kind: d.kind,
+    category: d.category,
+    channel: d.channel,
+    customerId,
+    subject: d.subject,
+    status: d.status,
+    priority: d.priority,
+    assigneeId: d.assigneeId,
+    tier: d.kind === 'support' ? (d.tier ?? 1) : null,
+    queue,
+    handoffSummary: null,
+    queueChangedBy: null,
+    queueChangedAt: null,
+    slaStartedAt: createdAt,
+    slaRespondedAt: firstResponseAt,
+    createdAt,
+    updatedAt: iso(latest),
+    firstResponseAt,
+    resolvedAt,
+    slaDueAt: null
+  }
+  item.slaDueAt = slaDueAt(item, policy)
+
+  const messages = d.messages.map((m, n) => ({
+    id: m.key === 'customer' || m.key === 'reply' || m.key === 'note' ? `${id}.${m.key}` : `${id}.m${n}`,
+    item_id: id,
+    kind: m.kind,
+    author_id: m.authorId,
+    channel: d.channel,
+    body: m.body,
+    created_at: iso(m.at)
+  }))
+
+  // The history the app would have written: created (and assigned), the status path to where
+  // the item is now, and the rating answers. Imported acts have no actor but the assignee.
+  const events: Rec[] = []
+  const actor = d.assigneeId
+  const event = (type: string, from: string | null, to: string | null, at: string, by: string | null = actor) =>
+    events.push({ id: `${id}.e${events.length}`, item_id: id, type, actor_id: by, from_value: from, to_value: to, reason: null, created_at: at })
+  event('created', null, 'new', createdAt, null)
+  if (d.assigneeId !== null) event('assigned', null, d.assigneeId, createdAt, null)
+  let status: string = 'new'
+  const move = (to: string, at: string) => {
+    if (status !== to) event('status', status, to, at)
+    status = to
+  }
+  // A first reply opens a new item (item.reply does the same).
+  if (firstResponseAt !== null && d.status !== 'new') move('open', firstResponseAt)
+  const lastKnown = firstResponseAt ?? createdAt
+  switch (d.status) {
+    case 'new':
+      break
+    case 'open':
+      move('open', lastKnown)
+      break
+    case 'pending':
+      move('pending', lastKnown)
+      break
+    case 'resolved':
+      move('resolved', resolvedAt ?? lastKnown)
+      break
+    case 'closed':
+      move('resolved', resolvedAt ?? lastKnown)
+      move('closed', resolvedAt ?? lastKnown)
+      break
+  }
+
+  const ratings: Rec[] = []
+  const ratedAt = resolvedAt ?? iso(latest)
+  for (const [kind, score] of [
+    ['csat', d.csat],
+    ['nps', d.nps]
+  ] as const) {
+    if (score === null) continue
+    ratings.push({ id: `${id}.${kind}`, item_id: id, kind, score, recorded_by: IMPORT_RECORDER, created_at: ratedAt })
+    event('rating', null, `${kind}:${score}`, ratedAt)
+  }
+  return { item: itemRecord(item), messages, events, ratings }
+}
+
+const itemRecord = (i: Item) => ({
+  id: i.id,
+  kind: i.kind,
+  category: i.category,
+  channel: i.channel,
+  customer_id: i.customerId,
+  subject: i.subject,
+  status: i.status,
+  priority: i.priority,
+  assignee_id: i.assigneeId,
+  tier: i.tier,
+  queue: i.queue,
+  handoff_summary: i.handoffSummary,
+  queue_changed_by: i.queueChangedBy,
+  queue_changed_at: i.queueChangedAt,
+  sla_started_at: i.slaStartedAt,
+  sla_responded_at: i.slaRespondedAt,
+  created_at: i.createdAt,
+  updated_at: i.updatedAt,
+  first_response_at: i.firstResponseAt,
+  resolved_at: i.resolvedAt,
+  sla_due_at: i.slaDueAt
+})
+
+export interface WriteResult {
+  newItems: number
+  unchangedItems: number
+  newCustomers: number
+  newMessages: number
+}
+
+/** Rows per INSERT statement (one jsonb parameter each). */
+const CHUNK = 2000
+
+const chunks = <T>(rows: readonly T[], size = CHUNK): T[][] => {
+  const out: T[][] = []
+  for (let i = 0; i < rows.length; i += size) out.push(rows.slice(i, i + size))
+  return out
+}
+
+async function insertNew(tx: SqlClient, table: string, rows: readonly Rec[]): Promise<Set<string>> {
+  const inserted = new Set<string>()
+  for (const chunk of chunks(rows)) {
+    const { rows: ids } = await tx.query<{ id: string }>(
+      `INSERT INTO ${table} SELECT * FROM jsonb_populate_recordset(NULL::${table}, $1::jsonb) ON CONFLICT (id) DO NOTHING RETURNING id`,
+      [JSON.stringify(chunk)]
+    )
+    for (const r of ids) inserted.add(r.id)
+  }
+  return inserted
+}
+
+/**
+ * Writes the rows in one transaction: what already exists (a re-import) is left as it is and
+ * gets no feed row. `onProgress(done, total)` counts items written.
+ */
+export async function writeRows(sql: SqlClient, rows: Rows, onProgress: (done: number, total: number) => void = () => {}): Promise<WriteResult> {
+  return sql.transaction(async (tx) => {
+    const newCustomers = await insertNew(tx, 'customers', rows.customers)
+    const newItemIds = new Set<string>()
+    const total = rows.items.length
+    let done = 0
+    let newMessages = 0
+    for (const chunk of chunks(rows.items)) {
+      const inserted = await insertNew(
+        tx,
+        'items',
+        chunk.map((r) => r.item)
+      )
+      const fresh = chunk.filter((r) => inserted.has(r.item.id))
+      for (const r of fresh) newItemIds.add(r.item.id)
+      const messages = fresh.flatMap((r) => r.messages)
+      newMessages += (await insertNew(tx, 'messages', messages)).size
+      await insertNew(
+        tx,
+        'item_events',
+        fresh.flatMap((r) => r.events)
+      )
+      await insertNew(
+        tx,
+        'ratings',
+        fresh.flatMap((r) => r.ratings)
+      )
+      for (const part of chunks(fresh)) {
+        await insertFeedRows(
+          tx,
+          part.map(
+            (r): FeedRow => ({
+              entity: 'item',
+              entity_id: r.item.id,
+              owner_id: null,
+              queue_before: null,
+              assignee_before: null,
+              queue_after: r.item.queue,
+              assignee_after: r.item.assignee_id
+            })
+          )
+        )
+      }
+      done += chunk.length
+      onProgress(done, total)
+    }
+    if (newItemIds.size > 0) await tx.query("SELECT pg_notify('handoff_changes', '')")
+    return { newItems: newItemIds.size, unchangedItems: total - newItemIds.size, newCustomers: newCustomers.size, newMessages }
+  })
+}
