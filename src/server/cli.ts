@@ -4,6 +4,7 @@ import { USAGE, UsageError, runAgentCommand, splitStoreFlags } from './cli/comma
 import { StoreError, openStore } from './store'
 import { ImportError } from './import'
 import { ImportUsageError, runImportCommand } from './import/cli'
+import { parseReportArgs, runReportCommand } from './cli/report'
 
 async function main(argv: string[]): Promise<void> {
   const flags = splitStoreFlags(argv)
@@ -13,13 +14,15 @@ async function main(argv: string[]): Promise<void> {
     return
   }
   const [group, ...commandArgs] = rest
-  if (group !== 'agent' && group !== 'import') throw new UsageError(`Unknown command "${group}".\n${USAGE}`)
+  if (group !== 'agent' && group !== 'import' && group !== 'report') throw new UsageError(`Unknown command "${group}".\n${USAGE}`)
+  if (group === 'report') parseReportArgs(commandArgs, flags.json) // a bad range fails before the store is opened
   const location = storeLocation({ 'database-url': flags.databaseUrl, data: flags.data })
   const release = location.kind === 'embedded' ? lockEmbeddedStore(location.dir, 'cli') : () => undefined
   try {
     const store = await openStore(storeOptions(location))
     try {
-      if (group === 'import') await runImportCommand(store, commandArgs, { out: (line) => console.log(line) }, flags.json)
+      if (group === 'report') await runReportCommand(store, commandArgs, { out: (line) => console.log(line) }, flags.json)
+      else if (group === 'import') await runImportCommand(store, commandArgs, { out: (line) => console.log(line) }, flags.json)
       else await runAgentCommand(store, commandArgs, { out: (line) => console.log(line) }, flags.json)
     } finally {
       await store.close()
