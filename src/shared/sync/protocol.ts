@@ -9,6 +9,7 @@
  *   POST /v1/pull          PullRequest -> PullResponse
  *   GET  /v1/events        text/event-stream: `event: changed` whenever the server committed a change
  *   GET  /v1/figures/escalations?agentId=&from=&to=  (supervisors: anyone; others: themselves only)
+ *   POST /v1/figures/report, POST /v1/figures/items   (shapes in ./figures-protocol.ts; others: own row, by agent)
  * Errors: { error: { code: SyncErrorCode, message } } with 400/401/403/404/409/413/500.
  */
 import { z } from 'zod'
