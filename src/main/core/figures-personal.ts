@@ -14,6 +14,7 @@ import {
   type Period
 } from '../../shared/domain/figures'
 import type { SlaPolicy } from '../../shared/domain/sla'
+import { isActive } from '../../shared/domain/lifecycle'
 import { loadSettings } from './settings'
 import { prepared } from './statements'
 
@@ -161,20 +162,20 @@ export function loadFacts(db: Database, rids: readonly number[], policy: SlaPoli
       prepared<[string], Keyed<FigureMessageRow>>(
         db,
         `SELECT item_rid AS itemRid, kind, author_id AS authorId, created_at AS createdAt FROM messages
-          WHERE item_rid IN (${IN_RIDS}) AND (kind = 'customer' OR kind = 'reply' OR kind = 'contact') ORDER BY item_rid, created_at, rid`
+          WHERE item_rid IN (${IN_RIDS}) AND (kind = 'customer' OR kind = 'reply' OR kind = 'contact')`
       ).all(json)
     )
     const events = groupByItem(
       prepared<[string], Keyed<FigureEventRow>>(
         db,
         `SELECT item_rid AS itemRid, type, actor_id AS actorId, from_value AS "from", to_value AS "to", created_at AS createdAt FROM item_events
-          WHERE item_rid IN (${IN_RIDS}) AND type IN ('status', 'assigned', 'escalated', 'handed_back', 'deescalated', 'priority') ORDER BY item_rid, created_at, rid`
+          WHERE item_rid IN (${IN_RIDS}) AND type IN ('status', 'assigned', 'escalated', 'handed_back', 'deescalated', 'priority')`
       ).all(json)
     )
     const ratings = groupByItem(
       prepared<[string], Keyed<FigureRatingRow>>(
         db,
-        `SELECT item_rid AS itemRid, kind, score, created_at AS createdAt FROM ratings WHERE item_rid IN (${IN_RIDS}) ORDER BY item_rid, created_at, rid`
+        `SELECT item_rid AS itemRid, kind, score, created_at AS createdAt FROM ratings WHERE item_rid IN (${IN_RIDS})`
       ).all(json)
     )
     for (const it of items) {
@@ -214,23 +215,83 @@ export function candidateItems(db: Database, agentId: string, lo: string, hi: st
 
 // ---------- The kept windows ----------
 
-interface Bucket {
-  period: PersonalPeriod
+/**
+ * Every instant of an item's facts that can make it count in a period (first contact, first
+ * response, SLA targets due, resolutions, reopens, escalations, hand-backs, ratings): what
+ * isRelevant() looks at, as a list, so an item is placed in the trend's days by a binary search
+ * instead of asking every day. An open item also counts for the backlog, which is "now" and is
+ * taken only from the period's own slot.
+ */
+export function factTimes(f: ItemFacts): number[] {
+  const out = [f.firstContactAt]
+  if (f.firstResponse !== null) out.push(f.firstResponse.at)
+  if (f.firstResponseDueAt !== null) out.push(f.firstResponseDueAt)
+  if (f.resolutionDueAt !== null) out.push(f.resolutionDueAt)
+  for (const list of [f.resolutions, f.reopens, f.escalations, f.handBacks, f.ratings]) for (const a of list) out.push(a.at)
+  return out
+}
+
+/** A period whose figures are kept: the items in it, and its figures until one of them changes. */
+interface Slot {
   ms: Period
   members: Set<number>
   figures: FigureSet | null
-  /** When `figures` was computed: before the bucket ends, "now" still matters (SLA targets not yet past). */
+  /** When `figures` was computed: before the slot ends, "now" still matters (SLA targets not yet past). */
   computedAt: number
 }
 
-/** One agent's facts over one window, and its trend buckets. */
+/** Contiguous slots in time order (one for a period, one per day or week for a trend). */
+interface Layout {
+  slots: Slot[]
+  starts: number[]
+  /** Open items belong to the first slot whatever their times (the period's backlog). */
+  withOpen: boolean
+}
+
+function newLayout(periods: readonly PersonalPeriod[], withOpen: boolean): Layout {
+  const slots = periods.map((p) => ({ ms: msPeriod(p), members: new Set<number>(), figures: null, computedAt: 0 }))
+  return { slots, starts: slots.map((s) => s.ms.from), withOpen }
+}
+
+/** The slots an item's facts fall in (indexes into layout.slots). */
+function slotsOf(layout: Layout, f: ItemFacts): Set<number> {
+  const hit = new Set<number>()
+  const { starts, slots } = layout
+  const end = (slots[slots.length - 1] as Slot).ms.to
+  for (const t of factTimes(f)) {
+    if (t < (starts[0] as number) || t >= end) continue
+    let lo = 0
+    let hi = starts.length - 1
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1
+      if ((starts[mid] as number) <= t) lo = mid
+      else hi = mid - 1
+    }
+    hit.add(lo)
+  }
+  if (layout.withOpen && isActive(f.status)) hit.add(0)
+  return hit
+}
+
+/** Put an item (its new facts, or null when it left the window) where it belongs; slots it leaves or joins are recomputed. */
+function place(layout: Layout, rid: number, f: ItemFacts | null): void {
+  const hit = f === null ? null : slotsOf(layout, f)
+  layout.slots.forEach((slot, i) => {
+    const was = slot.members.has(rid)
+    const is = hit !== null && hit.has(i)
+    if (is) slot.members.add(rid)
+    else if (was) slot.members.delete(rid)
+    if (was || is) slot.figures = null
+  })
+}
+
+/** One agent's facts over one window, and the layouts (periods, trends) computed over it. */
 interface Window {
   key: string
   agentId: string
   ms: Period
   facts: Map<number, ItemFacts>
-  /** By trend layout ("day|firstDay|days"): the buckets, kept up to date with `facts`. */
-  trends: Map<string, Bucket[]>
+  layouts: Map<string, Layout>
   usedAt: number
 }
 
@@ -276,16 +337,6 @@ export function createPersonalFigures(db: Database): PersonalFiguresService {
 
   const belongs = (f: ItemFacts, w: Window): boolean => concernsAgent(f, w.agentId) && isRelevant(f, w.ms)
 
-  function placeInBuckets(buckets: Bucket[], rid: number, f: ItemFacts | null, before: ItemFacts | null): void {
-    for (const b of buckets) {
-      const was = before !== null && b.members.has(rid)
-      const is = f !== null && isRelevant(f, b.ms)
-      if (is) b.members.add(rid)
-      else b.members.delete(rid)
-      if (was || is) b.figures = null
-    }
-  }
-
   /** Bring every kept window up to date with the items changed since the last call. */
   function drainDirty(): void {
     const rids = prepared<[], number>(db, 'SELECT rid FROM temp.personal_figures_dirty').pluck().all()
@@ -300,13 +351,13 @@ export function createPersonalFigures(db: Database): PersonalFiguresService {
     const fresh = loadFacts(db, rids, currentPolicy())
     for (const w of windows.values()) {
       for (const rid of rids) {
-        const before = w.facts.get(rid) ?? null
+        const had = w.facts.has(rid)
         const f = fresh.get(rid) ?? null
         const keep = f !== null && belongs(f, w)
         if (keep) w.facts.set(rid, f)
         else w.facts.delete(rid)
-        if (before === null && !keep) continue
-        for (const buckets of w.trends.values()) placeInBuckets(buckets, rid, keep ? f : null, before)
+        if (!had && !keep) continue
+        for (const layout of w.layouts.values()) place(layout, rid, keep ? f : null)
       }
     }
   }
@@ -318,7 +369,7 @@ export function createPersonalFigures(db: Database): PersonalFiguresService {
       const lo = new Date(ms.from).toISOString()
       const hi = new Date(ms.to).toISOString()
       const candidates = candidateItems(db, agentId, lo, hi)
-      w = { key, agentId, ms, facts: new Map(), trends: new Map(), usedAt: 0 }
+      w = { key, agentId, ms, facts: new Map(), layouts: new Map(), usedAt: 0 }
       for (const [rid, f] of loadFacts(db, candidates, currentPolicy())) if (belongs(f, w)) w.facts.set(rid, f)
       windows.set(key, w)
       if (windows.size > KEPT_WINDOWS) {
@@ -330,20 +381,29 @@ export function createPersonalFigures(db: Database): PersonalFiguresService {
     return w
   }
 
-  function trendOf(w: Window, period: PersonalPeriod): { step: 'day' | 'week'; buckets: Bucket[] } {
-    const layout = bucketsOf(period)
-    const key = `${layout.step}|${period.firstDay}|${period.days}`
-    let buckets = w.trends.get(key)
-    if (!buckets) {
-      buckets = layout.buckets.map((p) => ({ period: p, ms: msPeriod(p), members: new Set<number>(), figures: null, computedAt: 0 }))
-      for (const [rid, f] of w.facts) for (const b of buckets) if (isRelevant(f, b.ms)) b.members.add(rid)
-      w.trends.set(key, buckets)
+  function layoutOf(w: Window, key: string, periods: readonly PersonalPeriod[], withOpen: boolean): Layout {
+    let layout = w.layouts.get(key)
+    if (!layout) {
+      layout = newLayout(periods, withOpen)
+      for (const [rid, f] of w.facts) place(layout, rid, f)
+      w.layouts.set(key, layout)
     }
-    return { step: layout.step, buckets }
+    return layout
   }
 
-  const agentRow = (facts: readonly ItemFacts[], period: Period, agentId: string, now: number): FigureSet =>
-    computeFigures(facts, { period, by: 'agent', now }).find((r) => r.key === agentId)?.figures ?? emptyFigureSet()
+  /** The agent's figures over a slot's items: kept while none of them changed and the slot had ended when they were computed. */
+  function figuresOf(w: Window, slot: Slot, nowMs: number): FigureSet {
+    if (slot.figures === null || slot.computedAt < slot.ms.to) {
+      const facts: ItemFacts[] = []
+      for (const rid of slot.members) {
+        const f = w.facts.get(rid)
+        if (f !== undefined) facts.push(f)
+      }
+      slot.figures = computeFigures(facts, { period: slot.ms, by: 'agent', now: nowMs }).find((r) => r.key === w.agentId)?.figures ?? emptyFigureSet()
+      slot.computedAt = nowMs
+    }
+    return slot.figures
+  }
 
   return {
     compute(agentId, range, now) {
@@ -352,30 +412,28 @@ export function createPersonalFigures(db: Database): PersonalFiguresService {
         installed = true
       }
       drainDirty()
-      const { period, previous } = personalPeriods(range, now)
-      const current = msPeriod(period)
-      const before = msPeriod(previous)
-      const w = windowFor(agentId, { from: before.from, to: current.to })
-      const all = [...w.facts.values()]
       const nowMs = now.getTime()
-      const trend = trendOf(w, period)
-      const series: PersonalPoint[] = trend.buckets.map((b) => {
-        if (b.computedAt < b.ms.to) b.figures = null
-        if (b.figures === null) b.computedAt = nowMs
-        b.figures ??= agentRow(
-          [...b.members].map((rid) => w.facts.get(rid)).filter((f): f is ItemFacts => f !== undefined),
-          b.ms,
-          agentId,
-          nowMs
-        )
-        return { day: b.period.firstDay, from: b.period.from, to: b.period.to, figures: b.figures }
+      const { period, previous } = personalPeriods(range, now)
+      const w = windowFor(agentId, { from: Date.parse(previous.from), to: Date.parse(period.to) })
+      const trend = bucketsOf(period)
+      const current = layoutOf(w, `period|${period.from}|${period.to}`, [period], true).slots[0] as Slot
+      const before = layoutOf(w, `previous|${previous.from}|${previous.to}`, [previous], false).slots[0] as Slot
+      const points = layoutOf(w, `trend|${trend.step}|${period.from}|${period.to}`, trend.buckets, false)
+      // The period holds the backlog ("now", not cut by period): always computed afresh, and
+      // the same backlog stands in the previous period and the trend points.
+      current.figures = null
+      const fresh = figuresOf(w, current, nowMs)
+      const backlog = fresh.backlog
+      const series: PersonalPoint[] = points.slots.map((slot, i) => {
+        const p = trend.buckets[i] as PersonalPeriod
+        return { day: p.firstDay, from: p.from, to: p.to, figures: { ...figuresOf(w, slot, nowMs), backlog } }
       })
       return {
         agentId,
         period,
         previous,
-        current: agentRow(all, current, agentId, nowMs),
-        before: agentRow(all, before, agentId, nowMs),
+        current: fresh,
+        before: { ...figuresOf(w, before, nowMs), backlog },
         step: trend.step,
         series,
         asOf: now.toISOString()

@@ -61,8 +61,9 @@ export interface PersonalFigures {
   /** The period of the same length just before, for the change. */
   previous: PersonalPeriod
   current: FigureSet
+  /** The previous period's figures; its backlog is the current one (the backlog is "now", not cut by period). */
   before: FigureSet
-  /** The trend: one point per local day, or per 7 days for ranges over 62 days; oldest first. */
+  /** The trend: one point per local day, or per 7 days for ranges over 62 days; oldest first (each with the current backlog). */
   step: 'day' | 'week'
   series: PersonalPoint[]
   /** When they were computed (the backlog's "now"). */

@@ -1,0 +1,150 @@
+/**
+ * tsx bench/figures-personal.ts [--items 1000000] [--days 365] [--runs 30] [--data DIR] [--keep] [--out FILE]
+ *
+ * The personal figures panel (figures.personal) on a large local workspace: a seeded SQLite file
+ * (the demo's generator: 7 agents, items spread over `days` days, each with its messages,
+ * history and ratings), signed in as the first service agent. For today / 7 days / 30 days:
+ *  - cold: the first computation of a range on an open database (nothing kept: the SQL selection
+ *    of the agent's items through the v4 indexes, every fact derived), repeated on fresh state;
+ *  - warm: the same range asked again with nothing changed;
+ *  - after an action: the agent replies to one of their open items (not timed), then the range
+ *    is asked again (the recompute the panel does after the agent's own action; target < 50 ms).
+ * All through the core's door (dispatch), so argument validation is included. Prints JSON and
+ * writes it to bench/results/. Asserts nothing. With --data DIR an existing DIR/handoff.sqlite is
+ * reused (seeded there first when missing), which saves the seeding on a second run.
+ */
+import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { cpus, tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { parseArgs } from 'node:util'
+import { createCore, type Core, type ImmediateOperationName } from '../src/main/core/core'
+import { openDatabase } from '../src/main/core/database'
+import { candidateItems, createPersonalFigures, personalPeriods } from '../src/main/core/figures-personal'
+import { seedWorkspace } from '../src/main/core/seed'
+import { META, setMeta } from '../src/main/core/session'
+import type { InboxRow, PersonalFigures, PersonalPreset } from '../src/shared/contract'
+import { summarize, time } from './stats'
+
+const { values } = parseArgs({
+  options: {
+    items: { type: 'string', default: '1000000' },
+    days: { type: 'string', default: '365' },
+    runs: { type: 'string', default: '30' },
+    data: { type: 'string' },
+    keep: { type: 'boolean', default: false },
+    out: { type: 'string' }
+  }
+})
+const items = Number(values.items)
+const days = Number(values.days)
+const runs = Math.max(3, Number(values.runs))
+const log = (line: string) => process.stderr.write(`bench:figures-personal: ${line}\n`)
+
+function call<T>(core: Core, name: ImmediateOperationName, args: unknown): T {
+  const envelope = core.dispatch(name, args)
+  if (!envelope.ok) throw new Error(`${name}: ${envelope.error.code}: ${envelope.error.message}`)
+  return envelope.value as T
+}
+
+const dir = values.data ?? mkdtempSync(join(tmpdir(), 'handoff-bench-personal-'))
+mkdirSync(dir, { recursive: true })
+const file = join(dir, 'handoff.sqlite')
+let seed: Record<string, unknown> | null = null
+if (!existsSync(file)) {
+  log(`seeding ${items.toLocaleString()} items over ${days} days into ${file}`)
+  const db = openDatabase(file)
+  let last = 0
+  const summary = seedWorkspace(db, {
+    items,
+    days,
+    onProgress: (done, total) => {
+      if (done - last >= total / 10) {
+        last = done
+        log(`  ${Math.round((100 * done) / total)} %`)
+      }
+    }
+  })
+  setMeta(db, META.signedInAgent, summary.firstServiceAgentId)
+  db.close()
+  seed = { ...summary, agents: summary.agents.length }
+}
+
+const core = createCore({ file })
+const session = call<{ agent: { id: string; name: string } | null; workspace: { itemCount: number } }>(core, 'session.get', {})
+let agentId = session.agent?.id ?? null
+if (agentId === null) {
+  const first = call<{ id: string; role: string }[]>(core, 'agents.list', {}).find((a) => a.role === 'service')
+  if (!first) throw new Error('no service agent in the workspace')
+  call(core, 'session.signIn', { agentId: first.id })
+  agentId = first.id
+}
+log(`agent ${agentId}, ${session.workspace.itemCount.toLocaleString()} items`)
+
+const RANGES: PersonalPreset[] = ['today', '7d', '30d']
+const result: Record<string, unknown> = {}
+
+// Cold: fresh state on a separate connection each time (what the first open of a range pays).
+const coldDb = openDatabase(file)
+for (const range of RANGES) {
+  const { period, previous } = personalPeriods(range, new Date())
+  const candidates = candidateItems(coldDb, agentId, previous.from, period.to).length
+  const samples: number[] = []
+  for (let i = 0; i < Math.min(5, runs); i++) {
+    const service = createPersonalFigures(coldDb)
+    samples.push(time(() => service.compute(agentId, range, new Date()))[1])
+  }
+  result[range] = { candidate_items: candidates, cold: summarize(samples) }
+}
+coldDb.close()
+
+// Warm and after an action, through the core's door.
+const mine = call<{ rows: InboxRow[] }>(core, 'inbox.page', {
+  filter: { statuses: ['new', 'open', 'pending'], assignee: { type: 'me' } },
+  sort: { column: 'age', direction: 'desc' },
+  offset: 0,
+  limit: 200
+}).rows
+log(`${mine.length} open items of the agent to reply to`)
+let next = 0
+for (const range of RANGES) {
+  call<PersonalFigures>(core, 'figures.personal', { range }) // build the window
+  const warm: number[] = []
+  for (let i = 0; i < runs; i++) warm.push(time(() => call<PersonalFigures>(core, 'figures.personal', { range }))[1])
+  const afterAction: number[] = []
+  let last: PersonalFigures | null = null
+  for (let i = 0; i < runs && mine.length > 0; i++) {
+    const item = mine[next++ % mine.length] as InboxRow
+    call(core, 'item.reply', { itemId: item.id, body: `Benchmark reply ${i}` })
+    const [value, ms] = time(() => call<PersonalFigures>(core, 'figures.personal', { range }))
+    afterAction.push(ms)
+    last = value
+  }
+  Object.assign(result[range] as object, {
+    warm: summarize(warm),
+    after_action: { ...summarize(afterAction), target_ms: 50 },
+    figures_sample: last ? { firstResponses: last.current.firstResponse.count, resolved: last.current.resolution.count, ratings: last.current.csat.of, backlog: last.current.backlog.count } : null
+  })
+  log(`${range}: ${JSON.stringify(result[range])}`)
+}
+core.close()
+
+const report = {
+  when: new Date().toISOString(),
+  node: process.version,
+  cpus: cpus().length,
+  cpu: cpus()[0]?.model ?? 'unknown',
+  items: session.workspace.itemCount,
+  days,
+  file_mb: Math.round(statSync(file).size / 1e6),
+  seed,
+  agent: agentId,
+  ranges: result
+}
+if (!values.keep && !values.data) rmSync(dir, { recursive: true, force: true })
+
+const json = JSON.stringify(report, null, 2)
+process.stdout.write(json + '\n')
+const out = values.out ?? join('bench', 'results', `figures-personal-${report.when}.json`.replace(/:/g, '-'))
+mkdirSync(join(out, '..'), { recursive: true })
+writeFileSync(out, json)
+log(`written to ${out}`)
