@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { z } from 'zod'
 import type { Agent, Item, ItemEvent, Message } from '../../src/shared/domain/entities'
-import { FigureInputError, itemFacts, slaLookbackMs, type FigureItemRow, type ItemFacts } from '../../src/shared/domain/figures'
+import { FigureInputError, itemFacts, parseIsoMs, slaLookbackMs, type FigureItemRow, type ItemFacts } from '../../src/shared/domain/figures'
 import { DEFAULT_SLA_POLICY } from '../../src/shared/domain/sla'
 import { emptySnapshot, mutations, type Change, type MutationName, type Mutations, type Snapshot } from '../../src/shared/mutations'
 
@@ -342,5 +342,27 @@ describe('itemFacts: input', () => {
         DEFAULT_SLA_POLICY
       )
     ).toThrow(FigureInputError)
+  })
+})
+
+describe('parseIsoMs (stored times read fast)', () => {
+  it('reads stored times exactly as Date.parse does, in every form', () => {
+    const samples = [
+      '2026-11-23T09:00:00.000Z',
+      '2026-11-23T09:00:00Z',
+      '2024-02-29T23:59:59.999Z',
+      '2026-12-31T00:00:00.001Z',
+      '1999-01-01T00:00:00.000Z',
+      '2026-11-23T10:00:00.000+01:00',
+      '2026-11-23 09:00:00Z',
+      '2026-11-23'
+    ]
+    for (const s of samples) expect(parseIsoMs(s), s).toBe(Date.parse(s))
+  })
+
+  it('an unreadable or impossible time is NaN, as with Date.parse', () => {
+    for (const s of ['2026-13-01T00:00:00.000Z', '2026-11-23T24:30:00.000Z', '2026-1a-01T00:00:00.000Z', 'not a time at all, 24ch', '']) {
+      expect(parseIsoMs(s), s).toBeNaN()
+    }
   })
 })

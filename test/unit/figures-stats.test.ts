@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { NumberBuffer, medianAndP90, medianOfSorted, p90OfSorted, p90Rank, pctOf } from '../../src/shared/domain/figures'
+import { NumberBuffer, medianAndP90, medianAndP90InPlace, medianOfSorted, p90OfSorted, p90Rank, pctOf, selectKth } from '../../src/shared/domain/figures'
 
 /** domain.md: median of an even count is the mean of the two middle values; p90 is the ceil(0.9 n)-th smallest. */
 describe('median', () => {
@@ -65,5 +65,33 @@ describe('pctOf', () => {
     expect(pctOf(1, 3)).toBeCloseTo(33.3333333, 6)
     expect(pctOf(0, 4)).toBe(0)
     expect(pctOf(0, 0)).toBeNull()
+  })
+})
+
+describe('selection instead of sorting', () => {
+  it('median and p90 by selection equal those of a full sort, over many sizes, duplicates and orders', () => {
+    let s = 12345
+    const rnd = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32)
+    for (const n of [1, 2, 3, 4, 5, 9, 10, 11, 99, 100, 601, 602, 1000, 5001]) {
+      for (const shape of ['random', 'few-values', 'ascending', 'descending'] as const) {
+        const values = Array.from({ length: n }, (_, i) =>
+          shape === 'random' ? Math.floor(rnd() * 1e9) : shape === 'few-values' ? Math.floor(rnd() * 3) * 1000 : shape === 'ascending' ? i : n - i
+        )
+        const expected = medianAndP90(values)
+        expect(medianAndP90InPlace(Float64Array.from(values)), `${shape} n=${n}`).toEqual(expected)
+      }
+    }
+  })
+
+  it('selectKth puts the k-th smallest at k with no larger value before it', () => {
+    const a = Float64Array.from([9, 1, 8, 2, 7, 3, 6, 4, 5, 0])
+    selectKth(a, 3)
+    expect(a[3]).toBe(3)
+    for (let i = 0; i < 3; i++) expect(a[i]).toBeLessThanOrEqual(3)
+    for (let i = 4; i < a.length; i++) expect(a[i]).toBeGreaterThanOrEqual(3)
+  })
+
+  it('median and p90 of nothing by selection are null', () => {
+    expect(medianAndP90InPlace(new Float64Array(0))).toEqual({ median: null, p90: null })
   })
 })

@@ -52,6 +52,7 @@ export class BusinessClock {
   private readonly holidays: ReadonlySet<string>
   private readonly days = new Map<number, Float64Array>()
   private readonly totals = new Map<number, number>()
+  private readonly starts = new Map<number, number>()
 
   constructor(schedule: BusinessSchedule) {
     this.zone = schedule.timeZone
@@ -59,10 +60,26 @@ export class BusinessClock {
     this.holidays = new Set(schedule.holidays ?? [])
   }
 
-  /** The local calendar date of an instant, as days since 1970-01-01. */
+  /** The instant local midnight begins a local date (days since 1970-01-01), cached. */
+  private dayStart(day: number): number {
+    const hit = this.starts.get(day)
+    if (hit !== undefined) return hit
+    const date = new Date(day * DAY_MS)
+    const start = new TZDate(date.getUTCFullYear(), date.getUTCMonth(), date.getUTCDate(), this.zone).getTime()
+    this.starts.set(day, start)
+    return start
+  }
+
+  /**
+   * The local calendar date of an instant, as days since 1970-01-01. Offsets are within a day,
+   * so it is the UTC date or a neighbour: found from the cached local midnights, without
+   * converting the instant itself.
+   */
   localDay(ms: number): number {
-    const d = new TZDate(ms, this.zone)
-    return Math.round(Date.UTC(d.getFullYear(), d.getMonth(), d.getDate()) / DAY_MS)
+    let day = Math.floor(ms / DAY_MS)
+    while (ms < this.dayStart(day)) day--
+    while (ms >= this.dayStart(day + 1)) day++
+    return day
   }
 
   /** The working intervals of a local date as [start, end, start, end, ...] UTC instants. */

@@ -8,7 +8,7 @@
 import { isActive } from '../lifecycle'
 import type { RatingKind } from '../vocabulary'
 import { BusinessClock } from './business-hours'
-import { NumberBuffer, medianOfSorted, p90OfSorted, pctOf } from './stats'
+import { NumberBuffer, medianAndP90InPlace, pctOf } from './stats'
 import type { Act, DurationFigure, FigureName, FigureOptions, FigureRow, FigureSet, ItemFacts, Ms, Period } from './types'
 
 /** The row key of acts with no agent (agent cut) and of agents with no team (team cut). */
@@ -59,9 +59,14 @@ function walk(facts: readonly ItemFacts[], o: FigureOptions, sink: Sink): void {
   const now = o.now
   const clock = o.schedule ? new BusinessClock(o.schedule) : null
   const actOk = team === undefined ? null : (agentId: string | null) => agentId !== null && teams?.get(agentId) === team
-  // Keys of the item's acts collected while walking one item (small; reused).
+  // Keys of the item's acts collected while walking one item (small; reused, `nk` in use).
   const keys: Key[] = []
   const firstAt: Ms[] = []
+  let nk = 0
+  const keyIndex = (k: Key): number => {
+    for (let i = 0; i < nk; i++) if (keys[i] === k) return i
+    return -1
+  }
 
   let itemKey: Key = null
   const keyOf =
@@ -105,25 +110,24 @@ function walk(facts: readonly ItemFacts[], o: FigureOptions, sink: Sink): void {
     }
 
     // Resolutions in the period: TTR and FCR on the latest one; reopen rate per resolving key.
-    keys.length = 0
-    firstAt.length = 0
+    nk = 0
     let latest: Act | null = null
     for (const r of f.resolutions) {
       if (!inPeriod(r.at, p)) continue
       if (latest === null || r.at >= latest.at) latest = r
       if (actOk !== null && !actOk(r.agentId)) continue
       const k = keyOf(r.agentId)
-      const i = keys.indexOf(k)
+      const i = keyIndex(k)
       if (i < 0) {
-        keys.push(k)
-        firstAt.push(r.at)
+        keys[nk] = k
+        firstAt[nk++] = r.at
       } else if (r.at < (firstAt[i] as Ms)) firstAt[i] = r.at
     }
     if (latest !== null && (actOk === null || actOk(latest.agentId))) {
       const fcr = f.escalations.length === 0 && f.reopens.length === 0 && f.publicAgentReplies <= 1
       sink.resolved(keyOf(latest.agentId), f, Math.max(0, latest.at - f.firstContactAt), clock ? clock.duration(f.firstContactAt, latest.at) : NaN, fcr)
     }
-    for (let i = 0; i < keys.length; i++) {
+    for (let i = 0; i < nk; i++) {
       const after = firstAt[i] as Ms
       let reopened = false
       for (const r of f.reopens) {
@@ -140,9 +144,9 @@ function walk(facts: readonly ItemFacts[], o: FigureOptions, sink: Sink): void {
       if (!inPeriod(e.at, p) || (actOk !== null && !actOk(e.agentId))) continue
       const k = keyOf(e.agentId)
       sink.escalation(k, f)
-      if (!keys.includes(k)) keys.push(k)
+      if (keyIndex(k) < 0) keys[nk++] = k
     }
-    for (const k of keys) sink.worked(k, f)
+    for (let i = 0; i < nk; i++) sink.worked(keys[i] as Key, f)
     for (const h of f.handBacks) {
       if (inPeriod(h.at, p) && (actOk === null || actOk(h.agentId))) sink.handBack(keyOf(h.agentId), f)
     }
@@ -215,13 +219,13 @@ class Acc {
 }
 
 function duration(all: NumberBuffer, business: NumberBuffer, withBusiness: boolean): DurationFigure {
-  const sorted = all.sorted()
-  const b = withBusiness ? business.sorted() : null
+  const calendar = medianAndP90InPlace(all.values())
+  const b = withBusiness ? medianAndP90InPlace(business.values()) : null
   return {
-    count: sorted.length,
-    medianMs: medianOfSorted(sorted),
-    p90Ms: p90OfSorted(sorted),
-    business: b === null ? null : { medianMs: medianOfSorted(b), p90Ms: p90OfSorted(b) }
+    count: all.length,
+    medianMs: calendar.median,
+    p90Ms: calendar.p90,
+    business: b === null ? null : { medianMs: b.median, p90Ms: b.p90 }
   }
 }
 
