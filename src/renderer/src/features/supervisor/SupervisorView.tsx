@@ -1,4 +1,4 @@
-import { useEffect, useId } from 'react'
+import { useEffect, useId, type HTMLAttributes, type SyntheticEvent } from 'react'
 import { CHANNELS, CHANNEL_LABEL, ITEM_KINDS, KIND_LABEL, TIERS, type Channel, type ItemKind } from '../../../../shared/domain/vocabulary'
 import { CUTS, type Cut } from '../../../../shared/domain/figures/types'
 import { Dialog } from '../../components/Dialog'
@@ -24,6 +24,13 @@ import { CUT_LABEL } from './figure-columns'
 import { DrillDialog } from './DrillDialog'
 import { TeamTable } from './TeamTable'
 import './supervisor.css'
+
+/**
+ * React carries a <dialog>'s cancel (Escape) up its component tree, so the drill-down's Escape
+ * would reach this view's dialog too and close both: the drill-down's host stops it there.
+ * (React handles onCancel on any element; its types offer it on <dialog> only.)
+ */
+const stopCancel = { onCancel: (e: SyntheticEvent) => e.stopPropagation() } as HTMLAttributes<HTMLDivElement>
 
 const RANGE_LABEL = { '7d': 'Last 7 days', '30d': 'Last 30 days', custom: 'Custom range' } as const
 
@@ -59,7 +66,11 @@ export function SupervisorView() {
       ) : status === 'loading' || status === 'idle' ? (
         <p className="empty-state">Loading the team's figures…</p>
       ) : null}
-      {drill ? <DrillDialog drill={drill} /> : null}
+      {drill ? (
+        <div className="drill-host" {...stopCancel}>
+          <DrillDialog drill={drill} />
+        </div>
+      ) : null}
     </Dialog>
   )
 }

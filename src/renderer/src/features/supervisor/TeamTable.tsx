@@ -1,4 +1,4 @@
-import { memo, useRef, useState, type CSSProperties, type MouseEvent, type RefObject } from 'react'
+import { memo, useState, type CSSProperties, type MouseEvent } from 'react'
 import { flexRender, getCoreRowModel, getSortedRowModel, useReactTable, type ColumnDef, type Row, type SortingState } from '@tanstack/react-table'
 import { useVirtualizer } from '@tanstack/react-virtual'
 import type { TeamFigures, TeamFiguresRow } from '../../../../shared/contract'
@@ -78,7 +78,9 @@ function download(csv: string, name: string, near: HTMLElement): void {
  */
 export function TeamTable({ answer }: { answer: TeamFigures }) {
   const [sorting, setSorting] = useState<SortingState>([])
-  const scrollRef = useRef<HTMLDivElement>(null)
+  // The scroll element as state, not a ref: the rows' virtualizer mounts with the table and must
+  // see it (a child's layout effect runs before its parent's ref is attached).
+  const [scrollElement, setScrollElement] = useState<HTMLDivElement | null>(null)
   const table = useReactTable({
     data: answer.rows,
     columns: COLUMNS,
@@ -112,7 +114,7 @@ export function TeamTable({ answer }: { answer: TeamFigures }) {
           Export CSV
         </button>
       </div>
-      <div ref={scrollRef} className="team-grid" role="table" aria-label="Team figures" aria-rowcount={answer.rows.length + 1} aria-colcount={COLUMNS.length}>
+      <div ref={setScrollElement} className="team-grid" role="table" aria-label="Team figures" aria-rowcount={answer.rows.length + 1} aria-colcount={COLUMNS.length}>
         <div role="rowgroup" className="team-grid-head" style={{ minWidth: GRID_MIN_WIDTH }}>
           <div role="row" aria-rowindex={1} className="team-row head" style={gridStyle}>
             {headers.map((header, i) => {
@@ -137,7 +139,7 @@ export function TeamTable({ answer }: { answer: TeamFigures }) {
             })}
           </div>
         </div>
-        {rows.length === 0 ? null : <TeamRows scrollRef={scrollRef} rows={rows} />}
+        {rows.length === 0 || !scrollElement ? null : <TeamRows scrollElement={scrollElement} rows={rows} />}
       </div>
       {rows.length === 0 ? (
         <div className="empty-state">
@@ -149,10 +151,10 @@ export function TeamTable({ answer }: { answer: TeamFigures }) {
 }
 
 /** The virtualized body: the only part that re-renders while scrolling. */
-const TeamRows = memo(function TeamRows({ scrollRef, rows }: { scrollRef: RefObject<HTMLDivElement | null>; rows: Row<TeamFiguresRow>[] }) {
+const TeamRows = memo(function TeamRows({ scrollElement, rows }: { scrollElement: HTMLDivElement; rows: Row<TeamFiguresRow>[] }) {
   const virtualizer = useVirtualizer({
     count: rows.length,
-    getScrollElement: () => scrollRef.current,
+    getScrollElement: () => scrollElement,
     estimateSize: () => ROW_HEIGHT,
     overscan: 8,
     scrollMargin: HEADER_HEIGHT
