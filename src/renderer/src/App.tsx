@@ -19,6 +19,8 @@ import { StatusBar } from './features/layout/StatusBar'
 import { ChooseAgent, DatabaseRefused, Loading, StartupFailed } from './features/layout/Screens'
 import { ViewsNav } from './features/layout/ViewsNav'
 import { CommandPalette } from './features/palette/CommandPalette'
+import { MyFigures } from './features/figures/MyFigures'
+import { useMyFiguresOpen } from './state/figures'
 import { applyView, clearFilters, useInboxStore } from './state/inbox'
 import { loadSession, refreshOutbox, useSessionPhase, useSignedInAgent, useViews, useWorkspace } from './state/session'
 import { startSyncPolling, useIsSynced } from './state/sync'
@@ -53,6 +55,7 @@ function Workspace() {
   const modal = useModalOpen()
   const dialog = useDialog()
   const paletteOpen = usePaletteOpen()
+  const figuresOpen = useMyFiguresOpen()
 
   // Open on the first view (My open), unless a view is already showing. A workspace that just
   // connected to a server may get its views a moment later: open the first once it arrives,
@@ -93,8 +96,14 @@ function Workspace() {
       <div className="layout" aria-hidden={modal ? true : undefined} inert={modal}>
         <ViewsNav />
         <main className="inbox-pane">
-          <InboxToolbar />
-          <InboxTable />
+          {figuresOpen ? (
+            <MyFigures />
+          ) : (
+            <>
+              <InboxToolbar />
+              <InboxTable />
+            </>
+          )}
         </main>
         <ItemPane />
         <StatusBar />

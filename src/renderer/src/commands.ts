@@ -4,6 +4,7 @@ import { assignToMe, moveSelection, selectView, unassign } from './state/actions
 import { useItemStore } from './state/item'
 import { useSessionStore } from './state/session'
 import { closeDialog, openDialog, setComposeMode, setPaletteOpen, useUiStore } from './state/ui'
+import { toggleMyFigures } from './state/figures'
 import { isSupervisor } from './state/team-figures'
 
 /**
@@ -143,6 +144,7 @@ export const COMMANDS: readonly Command[] = [
   handoffCommand('deescalate', 'deescalate', 'De-escalate', 'Shift+D'),
   { id: 'settings', title: 'Workspace settings', key: '', enabled: ready, run: () => openDialog({ type: 'settings' }) },
   { id: 'figures', title: 'Escalation figures', key: '', enabled: ready, run: () => openDialog({ type: 'figures' }) },
+  { id: 'myFigures', title: 'My figures (show or hide)', key: 'f', enabled: ready, run: () => toggleMyFigures() },
   { id: 'teamFigures', title: 'Team figures (supervisor view)', key: '', enabled: (s) => ready(s) && isSupervisor(), run: () => openDialog({ type: 'teamFigures' }) },
   { id: 'server', title: 'Server connection', key: '', enabled: ready, run: () => openDialog({ type: 'server' }) },
   { id: 'rejections', title: 'Show changes not applied', key: '', enabled: ready, run: () => openDialog({ type: 'rejections' }) },

@@ -1,3 +1,5 @@
+// First: zod must know it may not use eval before any schema is built (see zod-jitless.ts).
+import './zod-jitless'
 import { StrictMode } from 'react'
 import { createRoot } from 'react-dom/client'
 import { readTokenFromLocation } from './api/token'

@@ -3,6 +3,7 @@ import { deleteView, selectView } from '../../state/actions'
 import { useInboxViewEdited, useInboxViewId } from '../../state/inbox'
 import { useViews } from '../../state/session'
 import { openDialog } from '../../state/ui'
+import { MyFiguresButton } from '../figures/MyFiguresButton'
 
 /** The left pane: built-in views, then the agent's own, and "Save view". */
 export function ViewsNav() {
@@ -57,6 +58,7 @@ export function ViewsNav() {
           </ul>
         </>
       ) : null}
+      <MyFiguresButton />
       <button type="button" className="save-view" onClick={() => openDialog({ type: 'saveView' })} {...shortcutProps('saveView', 'Save view')}>
         Save view
       </button>
