@@ -17,10 +17,11 @@ import type { FigureEventRow, FigureItemRow, FigureMessageRow, FigureRatingRow, 
 import type { SlaPolicy } from '../../shared/domain/sla'
 import { ACTIVE_STATUSES, type Channel, type ItemKind, type MessageKind, type Priority, type RatingKind, type Status, type Tier } from '../../shared/domain/vocabulary'
 import type { Queue } from '../../shared/domain/escalation'
+import { AgentDictionary, decodeMany, encodeFacts } from './figures-codec'
 import type { SqlClient } from './sql'
 
 /** Bump when ItemFacts (or itemFacts()) changes shape or meaning: the cache is then rebuilt. */
-export const FACTS_VERSION = 1
+export const FACTS_VERSION = 2
 
 /** An arbitrary constant: the advisory lock a refresh holds. */
 const REFRESH_LOCK = 72_616_005
@@ -57,7 +58,7 @@ export function factSpan(f: ItemFacts): { first: Ms; last: Ms } {
 const ACTIVE = new Set<string>(ACTIVE_STATUSES)
 
 /** Derives the facts of the items a WHERE clause on `i` selects (params $1..), and upserts them. */
-async function deriveAndStore(tx: SqlClient, where: string, params: unknown[], policy: SlaPolicy): Promise<string | null> {
+async function deriveAndStore(tx: SqlClient, where: string, params: unknown[], policy: SlaPolicy, agents: AgentDictionary): Promise<string | null> {
   const items = await tx.query<ItemSourceRow>(
     `SELECT i.id, i.kind, i.channel, i.priority, i.status, i.queue, i.tier, i.assignee_id, i.created_at FROM items i WHERE ${where} ORDER BY i.id LIMIT ${BATCH}`,
     params
@@ -108,7 +109,7 @@ async function deriveAndStore(tx: SqlClient, where: string, params: unknown[], p
     cols.open.push(ACTIVE.has(facts.status))
     cols.first.push(String(Math.floor(span.first)))
     cols.last.push(String(Math.ceil(span.last)))
-    cols.facts.push(JSON.stringify(facts))
+    cols.facts.push(encodeFacts(facts, agents))
   }
   await tx.query(
     `INSERT INTO item_facts (item_id, open, first_at, last_at, facts)
@@ -120,9 +121,9 @@ async function deriveAndStore(tx: SqlClient, where: string, params: unknown[], p
 }
 
 /** Re-derives the facts of these items (any number). */
-async function refreshIds(tx: SqlClient, ids: readonly string[], policy: SlaPolicy): Promise<void> {
+async function refreshIds(tx: SqlClient, ids: readonly string[], policy: SlaPolicy, agents: AgentDictionary): Promise<void> {
   for (let i = 0; i < ids.length; i += BATCH) {
-    await deriveAndStore(tx, 'i.id = ANY($1::text[])', [ids.slice(i, i + BATCH)], policy)
+    await deriveAndStore(tx, 'i.id = ANY($1::text[])', [ids.slice(i, i + BATCH)], policy, agents)
   }
 }
 
@@ -138,19 +139,22 @@ export async function refreshFacts(sql: SqlClient, policy: SlaPolicy): Promise<R
   const basis = JSON.stringify({ v: FACTS_VERSION, sla: policy })
   return sql.transaction(async (tx) => {
     await tx.query('SELECT pg_advisory_xact_lock($1)', [REFRESH_LOCK])
-    const { rows } = await tx.query<{ hi: string; fed_to: string | null; basis: string | null }>(
+    const { rows } = await tx.query<{ hi: string; fed_to: string | null; basis: string | null; agents: string[] | string | null }>(
       `SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS hi,
               (SELECT fed_to::text FROM figures_state WHERE id = 1) AS fed_to,
-              (SELECT basis FROM figures_state WHERE id = 1) AS basis`
+              (SELECT basis FROM figures_state WHERE id = 1) AS basis,
+              (SELECT agents FROM figures_state WHERE id = 1) AS agents`
     )
     const { hi, fed_to: fedTo, basis: storedBasis } = rows[0]!
+    let agents = new AgentDictionary(parseJsonb<string[]>(rows[0]!.agents) ?? [])
     let refreshed: number
     let rebuilt = false
     if (fedTo === null || storedBasis !== basis) {
       rebuilt = true
+      agents = new AgentDictionary()
       await tx.query('TRUNCATE item_facts')
       let after: string | null = ''
-      while (after !== null) after = await deriveAndStore(tx, 'i.id > $1', [after], policy)
+      while (after !== null) after = await deriveAndStore(tx, 'i.id > $1', [after], policy, agents)
       refreshed = Number((await tx.query<{ n: number }>('SELECT count(*)::int AS n FROM item_facts')).rows[0]!.n)
     } else {
       const changed = await tx.query<{ id: string }>(`SELECT DISTINCT entity_id AS id FROM changes WHERE entity = 'item' AND tx >= $1::xid8 AND tx < $2::xid8`, [fedTo, hi])
@@ -160,23 +164,43 @@ export async function refreshFacts(sql: SqlClient, policy: SlaPolicy): Promise<R
         const missing = await tx.query<{ id: string }>('SELECT i.id FROM items i WHERE NOT EXISTS (SELECT 1 FROM item_facts f WHERE f.item_id = i.id)')
         for (const r of missing.rows) ids.add(r.id)
       }
-      await refreshIds(tx, [...ids], policy)
+      await refreshIds(tx, [...ids], policy, agents)
       refreshed = ids.size
     }
     await tx.query(
-      `INSERT INTO figures_state (id, fed_to, basis) VALUES (1, $1::xid8, $2)
-       ON CONFLICT (id) DO UPDATE SET fed_to = excluded.fed_to, basis = excluded.basis`,
-      [hi, basis]
+      `INSERT INTO figures_state (id, fed_to, basis, agents) VALUES (1, $1::xid8, $2, $3::jsonb)
+       ON CONFLICT (id) DO UPDATE SET fed_to = excluded.fed_to, basis = excluded.basis, agents = excluded.agents`,
+      [hi, basis, JSON.stringify(agents.ids)]
     )
     return { refreshed, rebuilt }
   })
 }
 
+const parseJsonb = <T>(v: unknown): T | null => (v === null || v === undefined ? null : ((typeof v === 'string' ? JSON.parse(v) : v) as T))
+
+/** How the cached facts are read: one aggregated string per group of items (few rows, one parse each). */
+const READ_GROUPS = 16
+
 /**
  * The cached facts of every item that may matter for the period (a superset of the feeding
- * rule of figures/types.ts: anything of the item's within the period, or open now).
+ * rule of figures/types.ts: anything of the item's within the period, or open now). With
+ * `withIds` the facts carry their item ids (drill-down); a report does without them.
  */
-export async function relevantFacts(sql: SqlClient, period: Period): Promise<ItemFacts[]> {
-  const { rows } = await sql.query<{ facts: string }>('SELECT facts FROM item_facts WHERE open OR (last_at >= $1 AND first_at < $2)', [String(period.from), String(period.to)])
-  return rows.map((r) => JSON.parse(r.facts) as ItemFacts)
+export async function relevantFacts(sql: SqlClient, period: Period, withIds = false): Promise<ItemFacts[]> {
+  const state = await sql.query<{ agents: unknown }>('SELECT agents FROM figures_state WHERE id = 1')
+  const agents = new AgentDictionary(parseJsonb<string[]>(state.rows[0]?.agents) ?? [])
+  const where = 'open OR (last_at >= $1 AND first_at < $2)'
+  const params = [String(period.from), String(period.to)]
+  const out: ItemFacts[] = []
+  if (withIds) {
+    const { rows } = await sql.query<{ ids: string; facts: string }>(
+      `SELECT '[' || string_agg(to_json(item_id)::text, ',' ORDER BY item_id) || ']' AS ids, '[' || string_agg(facts, ',' ORDER BY item_id) || ']' AS facts FROM item_facts WHERE ${where} GROUP BY hashtext(item_id) & ${READ_GROUPS - 1}`,
+      params
+    )
+    for (const r of rows) for (const f of decodeMany(r.facts, JSON.parse(r.ids) as string[], agents)) out.push(f)
+  } else {
+    const { rows } = await sql.query<{ facts: string }>(`SELECT '[' || string_agg(facts, ',') || ']' AS facts FROM item_facts WHERE ${where} GROUP BY hashtext(item_id) & ${READ_GROUPS - 1}`, params)
+    for (const r of rows) for (const f of decodeMany(r.facts, null, agents)) out.push(f)
+  }
+  return out
 }

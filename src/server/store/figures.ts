@@ -26,7 +26,7 @@ interface Basis {
 }
 
 /** Settings (SLA policy, optional business-hours schedule), teams and names, and fresh facts. */
-async function prepare(sql: SqlClient, req: FiguresReportRequest, now: number) {
+async function prepare(sql: SqlClient, req: FiguresReportRequest, now: number, withIds = false) {
   const { rows } = await sql.query<{ value: unknown }>('SELECT value FROM settings WHERE id = 1')
   const raw = rows[0]?.value ?? null
   const settings = settingsFromValue(raw)
@@ -42,7 +42,7 @@ async function prepare(sql: SqlClient, req: FiguresReportRequest, now: number) {
   }
   const period = { from: Date.parse(req.from), to: Date.parse(req.to) }
   const options: FigureOptions = { period, by: req.by, teams, now, schedule, ...(req.filter ? { filter: req.filter } : {}) }
-  const facts = (await relevantFacts(sql, period)).filter((f) => isRelevant(f, period))
+  const facts = (await relevantFacts(sql, period, withIds)).filter((f) => isRelevant(f, period))
   return { basis: { options, names } satisfies Basis, facts }
 }
 
@@ -90,7 +90,7 @@ interface DrillRow {
 /** The items behind one number of the report (newest first, at most MAX_DRILL_ITEMS) and how many there are. */
 export async function figuresDrill(sql: SqlClient, req: FiguresItemsRequest, ctx: FiguresContext = {}): Promise<FiguresItemsResponse> {
   const now = ctx.now ?? Date.now()
-  const { basis, facts } = await prepare(sql, req, now)
+  const { basis, facts } = await prepare(sql, req, now, true)
   const ids = [...new Set(figureItems(facts, basis.options, req.key, req.figure))]
   if (ids.length === 0) return { total: 0, items: [] }
   const { rows } = await sql.query<DrillRow>(

@@ -183,6 +183,14 @@ CREATE TABLE figures_state (
 );
 `
 
+/**
+ * Figures: the facts cache keeps its facts compact (figures-codec.ts), agents named by numbers
+ * from this append-only dictionary.
+ */
+const V3 = `
+ALTER TABLE figures_state ADD COLUMN agents jsonb NOT NULL DEFAULT '[]';
+`
+
 /** Migrations in order: MIGRATIONS[i] brings the schema from version i to i + 1. */
-export const MIGRATIONS: readonly string[] = [V1, V2]
+export const MIGRATIONS: readonly string[] = [V1, V2, V3]
 export const SCHEMA_VERSION = MIGRATIONS.length

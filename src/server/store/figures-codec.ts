@@ -1,0 +1,150 @@
+/**
+ * A compact text form of ItemFacts for the server's facts cache: a JSON array with enums as
+ * indexes, agent ids as indexes into a dictionary the cache keeps (figures_state.agents), and
+ * times relative to the first contact. About a fifth of the plain JSON, so a report over a year
+ * of a big store reads and parses far less. `decodeFacts(encodeFacts(f)) = f` (tested).
+ */
+import type { Act, ItemFacts } from '../../shared/domain/figures/types'
+import { CHANNELS, ITEM_KINDS, PRIORITIES, RATING_KINDS, STATUSES, type Tier } from '../../shared/domain/vocabulary'
+
+/** Agent id <-> small number; append-only, so numbers never change meaning. */
+export class AgentDictionary {
+  private readonly index = new Map<string, number>()
+  readonly ids: string[]
+  constructor(ids: readonly string[] = []) {
+    this.ids = [...ids]
+    this.ids.forEach((id, i) => this.index.set(id, i))
+  }
+  /** -1 for null, -2 for undefined (an optional field left out). */
+  of(id: string | null | undefined): number {
+    if (id === null) return -1
+    if (id === undefined) return -2
+    let n = this.index.get(id)
+    if (n === undefined) {
+      n = this.ids.length
+      this.ids.push(id)
+      this.index.set(id, n)
+    }
+    return n
+  }
+  id(n: number): string | null | undefined {
+    if (n === -1) return null
+    if (n === -2) return undefined
+    const id = this.ids[n]
+    if (id === undefined) throw new Error(`The facts cache names agent #${n}, which its dictionary lacks.`)
+    return id
+  }
+}
+
+const KIND = new Map<string, number>(ITEM_KINDS.map((v, i) => [v, i]))
+const CHANNEL = new Map<string, number>(CHANNELS.map((v, i) => [v, i]))
+const PRIORITY = new Map<string, number>(PRIORITIES.map((v, i) => [v, i]))
+const STATUS = new Map<string, number>(STATUSES.map((v, i) => [v, i]))
+const RATING = new Map<string, number>(RATING_KINDS.map((v, i) => [v, i]))
+
+type Encoded = [
+  kind: number,
+  channel: number,
+  priority: number,
+  tier: number,
+  status: number,
+  assignee: number,
+  firstContactAt: number,
+  firstResponse: [number, number] | 0,
+  resolutions: number[],
+  reopens: number[],
+  escalations: number[],
+  handBacks: number[],
+  publicAgentReplies: number,
+  ratings: number[],
+  firstResponseDue: number | null,
+  resolutionDue: number | null,
+  firstResponseDueAgent: number,
+  resolutionDueAgent: number
+]
+
+const must = (map: Map<string, number>, v: string, what: string): number => {
+  const n = map.get(v)
+  if (n === undefined) throw new Error(`Not a ${what}: ${v}`)
+  return n
+}
+
+export function encodeFacts(f: ItemFacts, agents: AgentDictionary): string {
+  const base = f.firstContactAt
+  const acts = (list: readonly Act[]) => {
+    const out: number[] = []
+    for (const a of list) out.push(a.at - base, agents.of(a.agentId))
+    return out
+  }
+  const ratings: number[] = []
+  for (const r of f.ratings) ratings.push(must(RATING, r.kind, 'rating kind'), r.score, r.at - base, agents.of(r.agentId))
+  const e: Encoded = [
+    must(KIND, f.kind, 'kind'),
+    must(CHANNEL, f.channel, 'channel'),
+    must(PRIORITY, f.priority, 'priority'),
+    f.tier ?? 0,
+    must(STATUS, f.status, 'status'),
+    agents.of(f.assigneeId),
+    base,
+    f.firstResponse === null ? 0 : [f.firstResponse.at - base, agents.of(f.firstResponse.agentId)],
+    acts(f.resolutions),
+    acts(f.reopens),
+    acts(f.escalations),
+    acts(f.handBacks),
+    f.publicAgentReplies,
+    ratings,
+    f.firstResponseDueAt === null ? null : f.firstResponseDueAt - base,
+    f.resolutionDueAt === null ? null : f.resolutionDueAt - base,
+    agents.of(f.firstResponseDueAgentId),
+    agents.of(f.resolutionDueAgentId)
+  ]
+  return JSON.stringify(e)
+}
+
+/** Decodes one parsed array (see Encoded); `id` is the item's id (empty when not needed). */
+export function decodeFacts(e: Encoded, id: string, agents: AgentDictionary): ItemFacts {
+  const base = e[6]
+  const acts = (flat: number[]): Act[] => {
+    const out: Act[] = []
+    for (let i = 0; i < flat.length; i += 2) out.push({ at: base + (flat[i] as number), agentId: agents.id(flat[i + 1] as number) ?? null })
+    return out
+  }
+  const ratings: ItemFacts['ratings'] = []
+  const r = e[13]
+  for (let i = 0; i < r.length; i += 4) {
+    ratings.push({ kind: RATING_KINDS[r[i] as number]!, score: r[i + 1] as number, at: base + (r[i + 2] as number), agentId: agents.id(r[i + 3] as number) ?? null })
+  }
+  const fr = e[7]
+  const facts: ItemFacts = {
+    id,
+    kind: ITEM_KINDS[e[0]]!,
+    channel: CHANNELS[e[1]]!,
+    priority: PRIORITIES[e[2]]!,
+    tier: e[3] === 0 ? null : (e[3] as Tier),
+    status: STATUSES[e[4]]!,
+    assigneeId: agents.id(e[5]) ?? null,
+    firstContactAt: base,
+    firstResponse: fr === 0 ? null : { at: base + fr[0], agentId: agents.id(fr[1]) ?? null },
+    resolutions: acts(e[8]),
+    reopens: acts(e[9]),
+    escalations: acts(e[10]),
+    handBacks: acts(e[11]),
+    publicAgentReplies: e[12],
+    ratings,
+    firstResponseDueAt: e[14] === null ? null : base + e[14],
+    resolutionDueAt: e[15] === null ? null : base + e[15]
+  }
+  const frAgent = agents.id(e[16])
+  const resAgent = agents.id(e[17])
+  if (frAgent !== undefined) facts.firstResponseDueAgentId = frAgent
+  if (resAgent !== undefined) facts.resolutionDueAgentId = resAgent
+  return facts
+}
+
+/** Decodes the cache's text (one item, or several joined by commas inside brackets). */
+export function decodeMany(text: string, ids: readonly string[] | null, agents: AgentDictionary): ItemFacts[] {
+  const parsed = JSON.parse(text) as Encoded[]
+  return parsed.map((e, i) => decodeFacts(e, ids ? (ids[i] ?? '') : '', agents))
+}
+
+export type { Encoded as EncodedFacts }
