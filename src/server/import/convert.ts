@@ -4,8 +4,6 @@
  * stops the import (ImportError, collected over the whole file first); a row whose data
  * contradicts itself or lacks a required value is skipped with its line and reason.
  */
-import { tz } from '@date-fns/tz'
-import { isValid, parse as parseDate, parseISO } from 'date-fns'
 import {
   CATEGORIES,
   CHANNELS,
@@ -25,6 +23,7 @@ import type { AgentRecord } from '../store'
 import { ImportError, MAX_PROBLEMS, type ImportErrorCode, type ImportProblem, type Skip, type SkipReason } from './errors'
 import type { AgentField, EnumField, ImportMapping, ItemPerRowMapping, MessagePerRowMapping, TextField } from './mapping'
 import type { CsvRecord } from './read'
+import { dateReader, type DateReader } from './dates'
 
 export interface DraftMessage {
   /** Unique within the item: the message's id in the file, or a role ("customer", "reply", "note"). */
@@ -93,11 +92,14 @@ class Reader {
   private readonly index = new Map<string, number>()
   private readonly agentsBy: Record<AgentField['by'], Map<string, string>> = { email: new Map(), name: new Map(), id: new Map() }
 
+  private readonly readDate: DateReader
+
   constructor(
     header: readonly string[],
     private readonly mapping: ImportMapping,
     agents: readonly AgentRecord[]
   ) {
+    this.readDate = dateReader(mapping.dates.format, mapping.dates.timeZone)
     header.forEach((h, i) => {
       if (!this.index.has(h)) this.index.set(h, i)
     })
@@ -167,10 +169,9 @@ class Reader {
   time(rec: CsvRecord, column: string): number | null {
     const text = this.cell(rec, column)
     if (text === '') return null
-    const { format, timeZone } = this.mapping.dates
-    const d = format === 'ISO' ? parseISO(text, { in: tz(timeZone) }) : parseDate(text, format, new Date(0), { in: tz(timeZone) })
-    if (!isValid(d)) this.fatal('bad_date', rec.line, column, `"${text}" is not a date in the format "${format}" (dates.format in the mapping).`)
-    return d.getTime()
+    const ms = this.readDate(text)
+    if (ms === null) this.fatal('bad_date', rec.line, column, `"${text}" is not a date in the format "${this.mapping.dates.format}" (dates.format in the mapping).`)
+    return ms
   }
 
   agent(rec: CsvRecord): string | null {
