@@ -9,6 +9,7 @@ import { createCore, type Core } from '../../src/main/core/core'
 import { memoryVault } from '../../src/main/core/sync/credentials'
 import type { Envelope, HandoffErrorData, InboxRow, SyncStatus, TeamFigures, TeamItems } from '../../src/shared/contract'
 import type { FiguresReportResponse } from '../../src/shared/sync/figures-protocol'
+import Database from 'better-sqlite3'
 import { ok, tempFile } from '../unit/helpers/workspace'
 import { call } from './support/http'
 import { TEAM, addAgents, startTestServer, type TestServer } from './support/servers'
@@ -36,8 +37,11 @@ async function until(what: string, check: () => boolean, ms = 20_000): Promise<v
   }
 }
 
+const files = new Map<Core, string>()
 async function consoleFor(agentId: string): Promise<Core> {
-  const core = createCore({ file: tempFile(), vault: memoryVault(), sync: { pollMs: 500 } })
+  const file = tempFile()
+  const core = createCore({ file, vault: memoryVault(), sync: { pollMs: 500 } })
+  files.set(core, file)
   cores.push(core)
   ok(await core.dispatch('sync.signIn', { serverUrl: server.url, credential: cred[agentId]! }))
   await until(`${agentId} online`, () => status(core).state === 'online')
@@ -104,6 +108,40 @@ describe('figures.team', () => {
     expect(byKind.rows.find((r) => r.key === 'service')?.figures.resolution.count).toBe(1)
     const chat = ok<TeamFigures>(await lee.dispatch('figures.team', { from, to, by: 'kind', filter: { channel: 'chat' } }))
     expect(chat.rows.find((r) => r.key === 'service')?.figures.resolution.count ?? 0).toBe(0)
+  })
+
+  it('cuts by team as the server does, and filters by team', async () => {
+    await server.store.setTeam('dana', 'Frontline')
+    const byTeam = ok<TeamFigures>(await lee.dispatch('figures.team', { from, to, by: 'team' }))
+    const direct = await call<FiguresReportResponse>(server.url, '/v1/figures/report', { credential: cred.lee!, body: { from, to, by: 'team' } })
+    expect(byTeam.rows).toEqual(direct.body.rows)
+    expect(byTeam.rows.find((r) => r.key === 'Frontline')?.figures.resolution.count).toBe(1)
+    const frontline = ok<TeamFigures>(await lee.dispatch('figures.team', { from, to, filter: { team: 'Frontline' } }))
+    const directFrontline = await call<FiguresReportResponse>(server.url, '/v1/figures/report', { credential: cred.lee!, body: { from, to, by: 'agent', filter: { team: 'Frontline' } } })
+    expect(frontline.rows).toEqual(directFrontline.body.rows)
+    expect(frontline.rows.find((r) => r.key === 'dana')?.figures.resolution.count).toBe(1)
+  })
+
+  it('keeps one cached answer per request, the latest', async () => {
+    const first = ok<TeamFigures>(await lee.dispatch('figures.team', { from, to, by: 'tier' }))
+    const second = ok<TeamFigures>(await lee.dispatch('figures.team', { from, to, by: 'tier' }))
+    const db = new Database(files.get(lee)!, { readonly: true })
+    try {
+      const rows = db.prepare(`SELECT as_of AS asOf FROM team_figures_cache WHERE cut = 'tier'`).all() as { asOf: string }[]
+      expect(rows).toEqual([{ asOf: second.asOf }])
+      expect(Date.parse(second.asOf)).toBeGreaterThanOrEqual(Date.parse(first.asOf))
+    } finally {
+      db.close()
+    }
+  })
+
+  it('shows a signed-out supervisor the saved figures and says why', async () => {
+    ok(lee.dispatch('sync.signOut', {}))
+    const saved = ok<TeamFigures>(await lee.dispatch('figures.team', { from, to }))
+    expect(saved.source).toBe('cache')
+    expect(saved.offlineReason).toMatch(/signed out/)
+    ok(await lee.dispatch('sync.signIn', { serverUrl: server.url, credential: cred.lee! }))
+    expect(ok<TeamFigures>(await lee.dispatch('figures.team', { from, to })).source).toBe('server')
   })
 
   it('refuses an agent who is not a supervisor, before asking the server', async () => {

@@ -208,6 +208,9 @@ function TeamControls() {
           ))}
         </datalist>
       </label>
+      <button type="button" onClick={() => void loadTeamFigures()} title="Ask the server again">
+        Refresh
+      </button>
     </div>
   )
 }
