@@ -1,3 +1,4 @@
+import { TZDate } from '@date-fns/tz'
 import { describe, expect, it } from 'vitest'
 import { BusinessClock, BusinessScheduleError, businessDurationMs, type BusinessSchedule } from '../../src/shared/domain/figures'
 
@@ -73,6 +74,51 @@ describe('business hours', () => {
     for (const [a, b] of spans) expect(clock.duration(at(a), at(b))).toBe(businessDurationMs(at(a), at(b), s))
     // January 2026 has 22 weekdays of 8 h
     expect(clock.duration(at('2025-12-31T23:00:00Z'), at('2026-01-31T23:00:00Z'))).toBe(22 * 8 * H)
+    // 2024 and 2025 have 262 + 261 weekdays; asked after later dates, so the clock grows backwards
+    expect(clock.duration(at('2023-12-31T23:00:00Z'), at('2025-12-31T23:00:00Z'))).toBe(523 * 8 * H)
+    // and forwards again: 2027 has 261 weekdays
+    expect(clock.duration(at('2026-12-31T23:00:00Z'), at('2027-12-31T23:00:00Z'))).toBe(261 * 8 * H)
+  })
+
+  // (Sunday's hours avoid 01:00-03:00, the local hour that is skipped or repeated there: for a
+  // boundary inside it "minute of the day" and "elapsed time between wall times" differ; the clock
+  // takes the elapsed time from the earlier instant, see docs/figures.md.)
+  it('agrees with a slot-by-slot count in local time over random spans around both DST changes', () => {
+    const s: BusinessSchedule = {
+      timeZone: 'America/New_York',
+      days: { 1: [{ start: 480, end: 720 }, { start: 780, end: 1200 }], 3: [{ start: 0, end: 1440 }], 6: [{ start: 60, end: 240 }], 7: [{ start: 0, end: 60 }, { start: 180, end: 1440 }] }
+    }
+    const Q = 15 * 60_000
+    /** Counts 15-minute slots whose local weekday and minute fall in working hours (an independent reference). */
+    const reference = (from: number, to: number): number => {
+      let sum = 0
+      for (let t = from; t < to; t += Q) {
+        const local = new TZDate(t, s.timeZone)
+        const weekday = (local.getDay() || 7) as 1 | 2 | 3 | 4 | 5 | 6 | 7
+        const minute = local.getHours() * 60 + local.getMinutes()
+        if ((s.days[weekday] ?? []).some((iv) => minute >= iv.start && minute < iv.end)) sum += Q
+      }
+      return sum
+    }
+    let seed = 99
+    const rnd = () => ((seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 2 ** 32)
+    const clock = new BusinessClock(s)
+    // New York: spring forward 2026-03-08, fall back 2026-11-01
+    for (const centre of [at('2026-03-08T07:00:00Z'), at('2026-11-01T06:00:00Z')]) {
+      for (let i = 0; i < 20; i++) {
+        const from = centre + Math.round((rnd() - 0.5) * 4 * 96) * Q
+        const to = from + Math.round(rnd() * 4 * 96) * Q
+        expect(clock.duration(from, to), `${new Date(from).toISOString()} .. ${new Date(to).toISOString()}`).toBe(reference(from, to))
+      }
+    }
+  })
+
+  it('hours starting in a repeated local hour start at its first occurrence; in a skipped hour, after the gap', () => {
+    const sunday = (start: number, end: number): BusinessSchedule => ({ timeZone: 'America/New_York', days: { 7: [{ start, end }] } })
+    // 2026-11-01: 01:30 EDT (05:30Z) to 03:00 EST (08:00Z) is 2.5 h elapsed
+    expect(businessDurationMs(at('2026-11-01T00:00:00Z'), at('2026-11-02T00:00:00Z'), sunday(90, 180))).toBe(2.5 * H)
+    // 2026-03-08: 02:30 does not exist and becomes 03:30 EDT (07:30Z); to 04:00 EDT (08:00Z) is 0.5 h
+    expect(businessDurationMs(at('2026-03-08T00:00:00Z'), at('2026-03-09T00:00:00Z'), sunday(150, 240))).toBe(0.5 * H)
   })
 
   it('refuses an unknown time zone and intervals outside the day, by name', () => {

@@ -43,16 +43,25 @@ function normalise(schedule: BusinessSchedule): Map<IsoWeekday, { start: number;
 const pad = (n: number) => (n < 10 ? `0${n}` : String(n))
 
 /**
- * Measures business time under one schedule. Keeps the working intervals of each local date it
- * has seen (as UTC instants), so measuring many durations costs little more than the arithmetic.
+ * Measures business time under one schedule. Keeps, for the span of local dates it has been asked
+ * about, each date's local midnight (as a UTC instant), its working intervals and the working
+ * time from the first date up to it (a prefix sum), so a duration is two look-ups and a
+ * subtraction, however many days it spans.
  */
 export class BusinessClock {
   private readonly zone: string
   private readonly week: Map<IsoWeekday, { start: number; end: number }[]>
   private readonly holidays: ReadonlySet<string>
-  private readonly days = new Map<number, Float64Array>()
-  private readonly totals = new Map<number, number>()
+  private readonly dayIntervals = new Map<number, Float64Array>()
   private readonly starts = new Map<number, number>()
+  /** Covered local dates: base .. base + len - 1. */
+  private base = 0
+  private len = 0
+  /** startAt[i]: local midnight of date base + i (len + 1 entries). */
+  private startAt = new Float64Array(0)
+  /** before[i]: working ms from startAt[0] to startAt[i] (len + 1 entries). */
+  private before = new Float64Array(0)
+  private ivAt: Float64Array[] = []
 
   constructor(schedule: BusinessSchedule) {
     this.zone = schedule.timeZone
@@ -60,7 +69,7 @@ export class BusinessClock {
     this.holidays = new Set(schedule.holidays ?? [])
   }
 
-  /** The instant local midnight begins a local date (days since 1970-01-01), cached. */
+  /** The instant local midnight begins a local date (days since 1970-01-01). */
   private dayStart(day: number): number {
     const hit = this.starts.get(day)
     if (hit !== undefined) return hit
@@ -70,21 +79,9 @@ export class BusinessClock {
     return start
   }
 
-  /**
-   * The local calendar date of an instant, as days since 1970-01-01. Offsets are within a day,
-   * so it is the UTC date or a neighbour: found from the cached local midnights, without
-   * converting the instant itself.
-   */
-  localDay(ms: number): number {
-    let day = Math.floor(ms / DAY_MS)
-    while (ms < this.dayStart(day)) day--
-    while (ms >= this.dayStart(day + 1)) day++
-    return day
-  }
-
   /** The working intervals of a local date as [start, end, start, end, ...] UTC instants. */
   intervals(day: number): Float64Array {
-    const hit = this.days.get(day)
+    const hit = this.dayIntervals.get(day)
     if (hit) return hit
     const date = new Date(day * DAY_MS)
     const y = date.getUTCFullYear()
@@ -93,31 +90,66 @@ export class BusinessClock {
     const weekday = (date.getUTCDay() || 7) as IsoWeekday
     const list = this.holidays.has(`${y}-${pad(m + 1)}-${pad(d)}`) ? [] : (this.week.get(weekday) ?? [])
     const out = new Float64Array(list.length * 2)
-    list.forEach((iv, i) => {
+    for (let i = 0; i < list.length; i++) {
+      const iv = list[i] as { start: number; end: number }
       out[2 * i] = new TZDate(y, m, d, 0, iv.start, this.zone).getTime()
       out[2 * i + 1] = new TZDate(y, m, d, 0, iv.end, this.zone).getTime()
-    })
-    this.days.set(day, out)
+    }
+    this.dayIntervals.set(day, out)
     return out
   }
 
-  private total(day: number): number {
-    const hit = this.totals.get(day)
-    if (hit !== undefined) return hit
-    const iv = this.intervals(day)
-    let sum = 0
-    for (let i = 0; i < iv.length; i += 2) sum += (iv[i + 1] as number) - (iv[i] as number)
-    this.totals.set(day, sum)
-    return sum
+  /** Makes sure local dates lo..hi are covered, growing the span by at least a year at a time. */
+  private cover(lo: number, hi: number): void {
+    const end = this.base + this.len - 1
+    if (this.len > 0 && lo >= this.base && hi <= end) return
+    const from = this.len === 0 ? lo - 31 : Math.min(lo, this.base - (lo < this.base ? 366 : 0))
+    const to = this.len === 0 ? hi + 31 : Math.max(hi, end + (hi > end ? 366 : 0))
+    const len = to - from + 1
+    const startAt = new Float64Array(len + 1)
+    const before = new Float64Array(len + 1)
+    const ivAt: Float64Array[] = new Array(len)
+    for (let i = 0; i <= len; i++) startAt[i] = this.dayStart(from + i)
+    for (let i = 0; i < len; i++) {
+      const iv = this.intervals(from + i)
+      ivAt[i] = iv
+      let sum = 0
+      for (let j = 0; j < iv.length; j += 2) sum += (iv[j + 1] as number) - (iv[j] as number)
+      before[i + 1] = (before[i] as number) + sum
+    }
+    this.base = from
+    this.len = len
+    this.startAt = startAt
+    this.before = before
+    this.ivAt = ivAt
   }
 
-  private within(day: number, from: number, to: number): number {
-    const iv = this.intervals(day)
-    let sum = 0
-    for (let i = 0; i < iv.length; i += 2) {
-      const s = Math.max(iv[i] as number, from)
-      const e = Math.min(iv[i + 1] as number, to)
-      if (e > s) sum += e - s
+  /** Index (date - base) of the local date of an instant; offsets are within a day of UTC. */
+  private index(ms: number): number {
+    const guess = Math.floor(ms / DAY_MS)
+    this.cover(guess - 1, guess + 1)
+    let i = guess - this.base
+    const at = this.startAt
+    while (ms < (at[i] as number)) i--
+    while (ms >= (at[i + 1] as number)) i++
+    return i
+  }
+
+  /** The local calendar date of an instant, as days since 1970-01-01. */
+  localDay(ms: number): number {
+    return this.base + this.index(ms)
+  }
+
+  /** Working ms from the start of the covered span up to an instant. */
+  private upTo(ms: number): number {
+    const i = this.index(ms)
+    const iv = this.ivAt[i] as Float64Array
+    let sum = this.before[i] as number
+    for (let j = 0; j < iv.length; j += 2) {
+      const s = iv[j] as number
+      if (ms <= s) break
+      const e = iv[j + 1] as number
+      sum += (ms < e ? ms : e) - s
     }
     return sum
   }
@@ -125,12 +157,11 @@ export class BusinessClock {
   /** Business milliseconds in [from, to); 0 when to is not after from. */
   duration(from: number, to: number): number {
     if (!(to > from)) return 0
-    const first = this.localDay(from)
-    const last = this.localDay(to)
-    if (first === last) return this.within(first, from, to)
-    let sum = this.within(first, from, to) + this.within(last, from, to)
-    for (let day = first + 1; day < last; day++) sum += this.total(day)
-    return sum
+    // Cover both ends first, so both prefix sums are over the same span.
+    const lo = Math.floor(from / DAY_MS)
+    const hi = Math.floor(to / DAY_MS)
+    this.cover(lo - 1, hi + 1)
+    return this.upTo(to) - this.upTo(from)
   }
 }
 
