@@ -70,6 +70,13 @@ const itemRecord = (i: Item) => ({
 export class WriteStatement {
   readonly params: unknown[] = []
   readonly ctes: string[] = []
+  /** Items an `UPDATE items` CTE rewrites (a row may be modified only once per statement). */
+  readonly updatedItems = new Set<string>()
+  /**
+   * The condition every write of the statement carries: TRUE, or after guard() the guard's
+   * verdict, so that when the guard fails the statement writes nothing at all.
+   */
+  when = 'TRUE'
   param(value: unknown): string {
     this.params.push(value)
     return `$${this.params.length}`
@@ -77,14 +84,25 @@ export class WriteStatement {
   cte(sql: string): void {
     this.ctes.push(`w${this.ctes.length} AS (${sql})`)
   }
+  /**
+   * Makes the statement conditional: `sql` is a SELECT of one boolean column `ok`, run first
+   * (it may lock rows); every write built afterwards carries `WHERE ... AND ok`. Call it before
+   * adding any write.
+   */
+  guard(sql: string): void {
+    if (this.ctes.length > 0) throw new Error('guard() comes before the writes')
+    this.ctes.push(`g AS MATERIALIZED (${sql})`)
+    this.when = '(SELECT ok FROM g)'
+  }
   /** Inserts rows given as objects keyed by column name (any number, one CTE). */
   insertRecords(table: string, records: readonly object[]): void {
     if (records.length === 0) return
-    this.cte(`INSERT INTO ${table} SELECT * FROM jsonb_populate_recordset(NULL::${table}, ${this.param(JSON.stringify(records))}::jsonb)`)
+    this.cte(`INSERT INTO ${table} SELECT * FROM jsonb_populate_recordset(NULL::${table}, ${this.param(JSON.stringify(records))}::jsonb) WHERE ${this.when}`)
   }
-  /** Runs the CTEs with a final SELECT. */
-  async run(tx: SqlClient, select: string): Promise<void> {
-    await tx.query(this.ctes.length > 0 ? `WITH ${this.ctes.join(',\n')}\n${select}` : select, this.params)
+  /** Runs the CTEs with a final SELECT; returns its rows. */
+  async run<T = Record<string, unknown>>(tx: SqlClient, select: string): Promise<T[]> {
+    const { rows } = await tx.query<T>(this.ctes.length > 0 ? `WITH ${this.ctes.join(',\n')}\n${select}` : select, this.params)
+    return rows
   }
 }
 
@@ -184,8 +202,9 @@ export async function applyChanges(tx: SqlClient, changes: readonly Change[], be
   for (const id of updated) {
     out.cte(
       `UPDATE items i SET (${ITEM_SET_COLUMNS.join(', ')}) = (${ITEM_SET_COLUMNS.map((c) => `x.${c}`).join(', ')})
-         FROM jsonb_populate_record(NULL::items, ${out.param(JSON.stringify(itemRecord(state.get(id)!)))}::jsonb) x WHERE i.id = ${out.param(id)}`
+         FROM jsonb_populate_record(NULL::items, ${out.param(JSON.stringify(itemRecord(state.get(id)!)))}::jsonb) x WHERE i.id = ${out.param(id)} AND ${out.when}`
     )
+    out.updatedItems.add(id)
   }
   out.insertRecords('messages', messages)
   out.insertRecords('item_events', events)

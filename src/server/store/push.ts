@@ -2,6 +2,7 @@ import type { Agent, Item } from '../../shared/domain/entities'
 import { queuesOfAgent } from '../../shared/domain/escalation'
 import { isMutationName, mutations, type MutationContext, type Needs } from '../../shared/mutations'
 import type { PushRequest, PushResponse, PushedMutation } from '../../shared/sync/protocol'
+import type { Change } from '../../shared/mutations/types'
 import { WriteStatement, applyChanges, feedRowsSelect, itemFeedRow, type FeedRow } from './apply'
 import { StoreError } from './errors'
 import { lockAndLoad } from './snapshot'
@@ -47,10 +48,39 @@ export async function push(sql: SqlClient, agent: Agent, req: PushRequest): Prom
 
 type Step = { result: Result; lastSeq: number; gap?: undefined } | { gap: number; result?: undefined; lastSeq?: undefined }
 
+/** Optimistic attempts before a mutation falls back to the locking transaction. */
+const OPTIMISTIC_ATTEMPTS = 4
+/** A unique key taken by a concurrent copy of the mutation (23505), a deadlock or a serialization failure: run it again. */
+const RERUN = new Set(['23505', '40P01', '40001'])
+
+/**
+ * One mutation, applied once. The usual way costs two round trips and no explicit transaction:
+ * an unlocked read of what decide() needs (with each item's row version), then ONE statement
+ * (so one transaction) that locks the client and the items, checks that nothing it read has
+ * changed (the client's last seq, each item's xmin), and only then writes the changes, the
+ * record, the seq and the feed rows: if anything changed, it writes nothing and the mutation is
+ * read and decided again. The locking transaction (BEGIN, lock-and-load, write, COMMIT) is the
+ * way for the rare mutations that write views or settings, and the fallback when a mutation
+ * keeps losing races.
+ */
 async function pushOne(sql: SqlClient, agent: Agent, clientId: string, m: PushedMutation): Promise<Step> {
+  for (let attempt = 1; attempt <= OPTIMISTIC_ATTEMPTS; attempt++) {
+    try {
+      const step = await apply(sql, agent, clientId, m, 'optimistic')
+      if (step === 'locking') break
+      if (step !== 'changed') return step
+    } catch (e) {
+      const code = sqlState(e)
+      if (code === undefined || !RERUN.has(code)) throw e
+    }
+  }
   for (let attempt = 1; ; attempt++) {
     try {
-      return await sql.transaction((tx) => pushInTx(tx, agent, clientId, m))
+      return await sql.transaction(async (tx) => {
+        const step = await apply(tx, agent, clientId, m, 'locking')
+        if (step === 'changed' || step === 'locking') throw new Error('A locked read cannot go stale')
+        return step
+      })
     } catch (e) {
       // Two clients applying one mutation id at once collide on a unique key (the rows it creates
       // or mutations_applied_once): the loser re-runs and finds the mutation recorded.
@@ -66,10 +96,19 @@ type Def = {
   decide(...a: Parameters<(typeof mutations)['item.reply']['decide']>): ReturnType<(typeof mutations)['item.reply']['decide']>
 }
 
-async function pushInTx(tx: SqlClient, agent: Agent, clientId: string, m: PushedMutation): Promise<Step> {
+/** Changes that apply() writes with statements of their own, so only inside a transaction. */
+const writesOutsideStatement = (changes: readonly Change[]) => changes.some((c) => c.op === 'upsertView' || c.op === 'deleteView' || c.op === 'setSettings')
+
+/**
+ * Reads, decides and writes one mutation. 'locking': `db` is a transaction, and the read locks
+ * the client row and the items. 'optimistic': `db` runs each statement in its own transaction;
+ * returns 'changed' when the guarded write found the client or an item changed since the read
+ * (nothing written), or 'locking' when the decision needs the locking way.
+ */
+async function apply(db: SqlClient, agent: Agent, clientId: string, m: PushedMutation, mode: 'locking' | 'optimistic'): Promise<Step | 'changed' | 'locking'> {
   const now = new Date().toISOString()
   const ctx: MutationContext = { mutationId: m.mutationId, actorId: agent.id, now }
-  // Arguments and needs depend on nothing stored: settled before the one read of the transaction.
+  // Arguments and needs depend on nothing stored: settled before the one read.
   let rejection: { code: string; message: string } | null = null
   let itemId: string | null = null
   let def: Def | null = null
@@ -90,15 +129,16 @@ async function pushInTx(tx: SqlClient, agent: Agent, clientId: string, m: Pushed
       itemId = needs.items?.[0] ?? null
     }
   }
+  if (mode === 'optimistic' && (needs.views?.length ?? 0) > 0) return 'locking'
 
-  const loaded = await lockAndLoad(tx, clientId, m.mutationId, rejection ? {} : needs)
+  const loaded = await lockAndLoad(db, clientId, m.mutationId, rejection ? {} : needs, mode === 'locking' ? 'lock' : 'read')
   if (loaded.lastSeq === null) throw new StoreError('not_found', `There is no client ${clientId}.`)
   const lastSeq = loaded.lastSeq
   if (m.seq <= lastSeq) {
     // A sequence seen before is a resend, unless it carries another mutation: then the console's
     // counter went back (its data folder was restored or copied), and answering 'duplicate'
     // would make it drop work the server never saw.
-    const { rows } = await tx.query<{ mutation_id: string }>('SELECT mutation_id::text AS mutation_id FROM mutations WHERE client_id = $1 AND seq = $2', [clientId, m.seq])
+    const { rows } = await db.query<{ mutation_id: string }>('SELECT mutation_id::text AS mutation_id FROM mutations WHERE client_id = $1 AND seq = $2', [clientId, m.seq])
     const recorded = rows[0]?.mutation_id
     if (recorded !== undefined && recorded !== m.mutationId.toLowerCase()) {
       throw new StoreError('client_conflict', `Sequence ${m.seq} of this client already holds another change: this workspace was restored or copied. Continue under a new client id.`)
@@ -108,7 +148,21 @@ async function pushInTx(tx: SqlClient, agent: Agent, clientId: string, m: Pushed
   if (m.seq > lastSeq + 1) return { gap: lastSeq + 1 }
 
   const out = new WriteStatement()
+  const [client, seq] = [out.param(clientId), out.param(m.seq)]
+  const lockedItems = [...loaded.versions.keys()].sort()
+  if (mode === 'optimistic') {
+    // Lock what was read, in the locking way's order (client, then items by id), and see it unchanged.
+    const itemsUnchanged =
+      lockedItems.length === 0
+        ? 'TRUE'
+        : `(SELECT count(*) FROM (SELECT 1 FROM items WHERE id = ANY(${out.param(lockedItems)}::text[])
+              AND id || ' ' || xmin::text = ANY(${out.param(lockedItems.map((id) => `${id} ${loaded.versions.get(id)!}`))}::text[]) ORDER BY id FOR UPDATE) x) = ${out.param(lockedItems.length)}`
+    out.guard(
+      `SELECT (SELECT count(*) FROM (SELECT 1 FROM clients WHERE id = ${client} AND last_seq = ${out.param(lastSeq)} FOR UPDATE) c) = 1 AND ${itemsUnchanged} AS ok`
+    )
+  }
   let feed: FeedRow[] = []
+  let wrote = false
   if (loaded.dupSeq !== null) {
     rejection = { code: 'duplicate', message: `Mutation ${m.mutationId} was already pushed (seq ${loaded.dupSeq}).` }
   } else if (def && !rejection) {
@@ -120,7 +174,9 @@ async function pushInTx(tx: SqlClient, agent: Agent, clientId: string, m: Pushed
     if (decision.ok && agent.role !== 'supervisor' && [...loaded.snapshot.items.values()].some((item) => !inScope(agent, item))) {
       rejection = { code: 'forbidden', message: 'That item is not in your queues or assigned to you, so the change was not applied.' }
     } else if (decision.ok) {
-      feed = await applyChanges(tx, decision.changes, loaded.snapshot, out)
+      if (mode === 'optimistic' && writesOutsideStatement(decision.changes)) return 'locking'
+      feed = await applyChanges(db, decision.changes, loaded.snapshot, out)
+      wrote = true
       if (itemId === null) itemId = feed.find((f) => f.entity === 'item')?.entity_id ?? null
     } else {
       rejection = decision.rejection
@@ -128,18 +184,24 @@ async function pushInTx(tx: SqlClient, agent: Agent, clientId: string, m: Pushed
       feed = [...loaded.snapshot.items.values()].map((item) => itemFeedRow(item.id, item, item))
     }
   }
+  if (mode === 'optimistic' && wrote) {
+    // An applied change moves the row version of every item it read, even one it only added a
+    // child row to (a rating, a note), so that a concurrent decision on the same item sees it.
+    const untouched = lockedItems.filter((id) => !out.updatedItems.has(id))
+    if (untouched.length > 0) out.cte(`UPDATE items SET updated_at = updated_at WHERE id = ANY(${out.param(untouched)}::text[]) AND ${out.when}`)
+  }
 
-  const [client, seq] = [out.param(clientId), out.param(m.seq)]
   out.cte(
     `INSERT INTO mutations (client_id, seq, mutation_id, name, actor_id, status, rejection_code, rejection_message, item_id, applied_at)
-     VALUES (${client}, ${seq}, ${out.param(m.mutationId)}, ${out.param(m.name)}, ${out.param(agent.id)}, ${out.param(rejection ? 'rejected' : 'applied')},
-             ${out.param(rejection?.code ?? null)}, ${out.param(rejection?.message ?? null)}, ${out.param(itemId)}, ${out.param(now)})`
+     SELECT ${client}, ${seq}, ${out.param(m.mutationId)}, ${out.param(m.name)}, ${out.param(agent.id)}, ${out.param(rejection ? 'rejected' : 'applied')},
+            ${out.param(rejection?.code ?? null)}, ${out.param(rejection?.message ?? null)}, ${out.param(itemId)}, ${out.param(now)} WHERE ${out.when}`
   )
-  out.cte(`UPDATE clients SET last_seq = ${seq} WHERE id = ${client}`)
+  out.cte(`UPDATE clients SET last_seq = ${seq} WHERE id = ${client} AND ${out.when}`)
   if (feed.length > 0) {
-    out.cte(`INSERT INTO changes (entity, entity_id, owner_id, queue_before, assignee_before, queue_after, assignee_after) ${feedRowsSelect(out.param(JSON.stringify(feed)))}`)
+    out.cte(`INSERT INTO changes (entity, entity_id, owner_id, queue_before, assignee_before, queue_after, assignee_after) ${feedRowsSelect(out.param(JSON.stringify(feed)))} WHERE ${out.when}`)
   }
-  await out.run(tx, "SELECT pg_notify('handoff_changes', '')")
+  const [verdict] = await out.run<{ ok: boolean }>(db, `SELECT ${out.when} AS ok, (SELECT 1 FROM (SELECT pg_notify('handoff_changes', '')) n WHERE ${out.when}) AS notified`)
+  if (verdict?.ok !== true) return 'changed'
   return { result: rejection ? { seq: m.seq, outcome: 'rejected', rejection } : { seq: m.seq, outcome: 'applied' }, lastSeq: m.seq }
 }
 
