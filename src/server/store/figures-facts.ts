@@ -187,6 +187,14 @@ const READ_GROUPS = 16
  * `withIds` the facts carry their item ids (drill-down); a report does without them.
  */
 export async function relevantFacts(sql: SqlClient, period: Period, withIds = false): Promise<ItemFacts[]> {
+  // One snapshot for the dictionary and the facts: a refresh committing in between may add agents.
+  return sql.transaction(async (tx) => {
+    await tx.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY')
+    return readFacts(tx, period, withIds)
+  })
+}
+
+async function readFacts(sql: SqlClient, period: Period, withIds: boolean): Promise<ItemFacts[]> {
   const state = await sql.query<{ agents: unknown }>('SELECT agents FROM figures_state WHERE id = 1')
   const agents = new AgentDictionary(parseJsonb<string[]>(state.rows[0]?.agents) ?? [])
   const where = 'open OR (last_at >= $1 AND first_at < $2)'
