@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { z } from 'zod'
 import type { Agent, Item, ItemEvent, Message } from '../../src/shared/domain/entities'
-import { FigureInputError, itemFacts, parseIsoMs, slaLookbackMs, type FigureItemRow, type ItemFacts } from '../../src/shared/domain/figures'
+import { FigureInputError, itemFacts, parseIsoMs, slaLookbackMs, type FigureItemRow, type FigureMessageRow, type ItemFacts } from '../../src/shared/domain/figures'
 import { DEFAULT_SLA_POLICY } from '../../src/shared/domain/sla'
 import { emptySnapshot, mutations, type Change, type MutationName, type Mutations, type Snapshot } from '../../src/shared/mutations'
 
@@ -364,5 +364,20 @@ describe('parseIsoMs (stored times read fast)', () => {
     for (const s of ['2026-13-01T00:00:00.000Z', '2026-11-23T24:30:00.000Z', '2026-1a-01T00:00:00.000Z', 'not a time at all, 24ch', '']) {
       expect(parseIsoMs(s), s).toBeNaN()
     }
+  })
+})
+
+describe('itemFacts: bad rows', () => {
+  const row: FigureItemRow = { id: 'bad-2', kind: 'service', channel: 'chat', priority: 'normal', status: 'open', queue: 'service', tier: null, assigneeId: null, createdAt: at(0) }
+  it('a CSAT answer outside 1-5 or an NPS answer outside 0-10 is a FigureInputError, not a skewed figure', () => {
+    expect(() => itemFacts(row, [], [], [{ kind: 'csat', score: 0, createdAt: at(1) }], DEFAULT_SLA_POLICY)).toThrow(/csat answer of 0 is outside 1-5/)
+    expect(() => itemFacts(row, [], [], [{ kind: 'nps', score: 11, createdAt: at(1) }], DEFAULT_SLA_POLICY)).toThrow(FigureInputError)
+    expect(() => itemFacts(row, [], [], [{ kind: 'csat', score: 4.5, createdAt: at(1) }], DEFAULT_SLA_POLICY)).toThrow(FigureInputError)
+    expect(itemFacts(row, [], [], [{ kind: 'nps', score: 0, createdAt: at(1) }], DEFAULT_SLA_POLICY).ratings).toHaveLength(1)
+  })
+
+  it('a message of an unknown kind is a FigureInputError naming it', () => {
+    const odd = { kind: 'sms-bot', authorId: null, createdAt: at(1) } as unknown as FigureMessageRow
+    expect(() => itemFacts(row, [odd], [], [], DEFAULT_SLA_POLICY)).toThrow(/unknown kind “sms-bot”/)
   })
 })

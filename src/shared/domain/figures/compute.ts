@@ -97,6 +97,10 @@ function walk(facts: readonly ItemFacts[], o: FigureOptions, sink: Sink): void {
       case 'tier':
         itemKey = tierKey(f.tier)
         break
+      default: {
+        const unknown: never = by
+        throw new RangeError(`Figures cannot be cut by “${String(unknown)}”.`)
+      }
     }
     // CSAT and NPS: answers given in the period, for the assignee at resolution.
     for (const r of f.ratings) {
@@ -278,6 +282,10 @@ export function computeFigures(facts: readonly ItemFacts[], options: FigureOptio
           if (score >= 9) a.promoters++
           else if (score <= 6) a.detractors++
           break
+        default: {
+          const unknown: never = kind
+          throw new RangeError(`A rating of unknown kind “${String(unknown)}”.`)
+        }
       }
     },
     firstResponse(key, _f, ms, businessMs) {
@@ -317,6 +325,10 @@ export function computeFigures(facts: readonly ItemFacts[], options: FigureOptio
           a.slaRes++
           if (met) a.slaResMet++
           break
+        default: {
+          const unknown: never = which
+          throw new RangeError(`An SLA target of unknown kind “${String(unknown)}”.`)
+        }
       }
     },
     created(key) {

@@ -18,7 +18,7 @@
 import { QUEUES, type Queue } from '../escalation'
 import { isActive } from '../lifecycle'
 import type { SlaPolicy } from '../sla'
-import { PRIORITIES, STATUSES, type Priority, type Status } from '../vocabulary'
+import { PRIORITIES, STATUSES, type Priority, type RatingKind, type Status } from '../vocabulary'
 import type { Act, FigureEventRow, FigureItemRow, FigureMessageRow, FigureRatingRow, ItemFacts, Ms } from './types'
 
 const isQueue = (v: string | null): v is Queue => v !== null && (QUEUES as readonly string[]).includes(v)
@@ -79,6 +79,9 @@ function ms(iso: string, what: string, itemId: string): Ms {
   if (Number.isNaN(t)) throw new FigureInputError(`Item ${itemId}: ${what} has no readable time (“${iso}”).`)
   return t
 }
+
+/** The answer scales of domain.md: CSAT 1-5, NPS 0-10. */
+const SCALE: Record<RatingKind, { min: number; max: number }> = { csat: { min: 1, max: 5 }, nps: { min: 0, max: 10 } }
 
 const byTime = (a: { at: Ms }, b: { at: Ms }): number => a.at - b.at
 
@@ -141,6 +144,10 @@ export function itemFacts(
       case 'auto':
       case 'handoff':
         break
+      default: {
+        const unknown: never = row.kind
+        throw new FigureInputError(`Item ${id}: a message of unknown kind “${String(unknown)}”.`)
+      }
     }
   }
 
@@ -191,6 +198,11 @@ export function itemFacts(
 
   const answers: ItemFacts['ratings'] = []
   for (const { row, at } of timed(ratings, 'a rating', id)) {
+    const scale = SCALE[row.kind]
+    if (scale === undefined) throw new FigureInputError(`Item ${id}: a rating of unknown kind “${String(row.kind)}”.`)
+    if (!Number.isInteger(row.score) || row.score < scale.min || row.score > scale.max) {
+      throw new FigureInputError(`Item ${id}: a ${row.kind} answer of ${row.score} is outside ${scale.min}-${scale.max}.`)
+    }
     let agentId: string | null | undefined
     for (let i = resolutions.length - 1; i >= 0; i--) {
       const r = resolutions[i] as Act
