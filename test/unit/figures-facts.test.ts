@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { z } from 'zod'
 import type { Agent, Item, ItemEvent, Message } from '../../src/shared/domain/entities'
-import { FigureInputError, itemFacts, parseIsoMs, slaLookbackMs, type FigureItemRow, type FigureMessageRow, type ItemFacts } from '../../src/shared/domain/figures'
+import { FigureInputError, computeFigures, figureItems, itemFacts, parseIsoMs, slaLookbackMs, type FigureItemRow, type FigureMessageRow, type ItemFacts } from '../../src/shared/domain/figures'
 import { DEFAULT_SLA_POLICY } from '../../src/shared/domain/sla'
 import { emptySnapshot, mutations, type Change, type MutationName, type Mutations, type Snapshot } from '../../src/shared/mutations'
 
@@ -379,5 +379,100 @@ describe('itemFacts: bad rows', () => {
   it('a message of an unknown kind is a FigureInputError naming it', () => {
     const odd = { kind: 'sms-bot', authorId: null, createdAt: at(1) } as unknown as FigureMessageRow
     expect(() => itemFacts(row, [odd], [], [], DEFAULT_SLA_POLICY)).toThrow(/unknown kind “sms-bot”/)
+  })
+})
+
+describe('a worked day, from mutations to figures', () => {
+  /*
+   * Monday from 08:00 UTC (hour 0); the period is that day [0 h, 24 h); now is 30 h.
+   *  A  email, Maya's: automated ack 0.1, Maya replies 1, resolves 2, CSAT 5 at 3.
+   *  B  chat, Maya's: note 0.5, Liam replies 2, reassigned to Liam 2.5, Maya replies 3,
+   *     Grace resolves 4 (for Liam, the assignee), CSAT 2 and NPS 9 at 5.
+   *  C  phone call logged by Maya at 6, resolved in the call.
+   *  D  email at 1, Maya's: Maya escalates to support (Tomás) 3, Tomás replies 4, escalates a
+   *     tier (Hannah) 5, Hannah hands back (Maya) 7, Maya resolves 9, reopens 10, resolves 12.
+   *  E  email at 20, Maya's, unanswered (first response due at 24 h: outside the period).
+   */
+  const w = new World()
+  const A = w.create('maya', 0, { assignToMe: true })
+  w.messages.push({ id: 'ack-A', itemId: A, kind: 'auto', authorId: null, channel: 'email', body: 'Thanks, we got it.', createdAt: at(0.1) })
+  w.run('item.reply', 'maya', 1, { itemId: A, body: 'Refunded.' })
+  w.run('item.setStatus', 'maya', 2, { itemId: A, status: 'resolved' })
+  w.run('item.recordRating', 'maya', 3, { itemId: A, kind: 'csat', score: 5 })
+
+  const B = w.create('maya', 0, { assignToMe: true, channel: 'chat' })
+  w.run('item.addNote', 'maya', 0.5, { itemId: B, body: 'Probably the card provider.' })
+  w.run('item.reply', 'liam', 2, { itemId: B, body: 'Checking with the card provider.' })
+  w.run('item.assign', 'grace', 2.5, { itemId: B, assigneeId: 'liam', expectedAssigneeId: 'maya' })
+  w.run('item.reply', 'maya', 3, { itemId: B, body: 'Liam has it now.' })
+  w.run('item.setStatus', 'grace', 4, { itemId: B, status: 'resolved' })
+  w.run('item.recordRating', 'grace', 5, { itemId: B, kind: 'csat', score: 2 })
+  w.run('item.recordRating', 'grace', 5, { itemId: B, kind: 'nps', score: 9 })
+
+  const C = (
+    w.run('item.logContact', 'maya', 6, { channel: 'phone', category: 'order', subject: 'Parcel', summary: 'Gave tracking.', outcome: 'resolved', customer: { type: 'new', name: 'Bo' } }) as {
+      itemId: string
+    }
+  ).itemId
+
+  const D = w.create('maya', 1, { assignToMe: true })
+  w.handoff('item.escalateToSupport', 'maya', 3, D, 'tomas')
+  w.run('item.reply', 'tomas', 4, { itemId: D, body: 'Reproduced it.' })
+  w.handoff('item.escalateTier', 'tomas', 5, D, 'hannah')
+  w.handoff('item.handBack', 'hannah', 7, D, 'maya')
+  w.run('item.setStatus', 'maya', 9, { itemId: D, status: 'resolved' })
+  w.run('item.setStatus', 'maya', 10, { itemId: D, status: 'open' })
+  w.run('item.setStatus', 'maya', 12, { itemId: D, status: 'resolved' })
+
+  const E = w.create('maya', 20, { assignToMe: true })
+
+  const facts = [A, B, C, D, E].map((id) => w.facts(id))
+  const options = { period: { from: T0, to: T0 + 24 * H }, now: T0 + 30 * H }
+
+  it('the uncut figures of the day, worked by hand', () => {
+    const [r] = computeFigures(facts, options)
+    expect(r?.figures).toEqual({
+      csat: { count: 1, of: 2, pct: 50 },
+      nps: { count: 1, promoters: 1, detractors: 0, score: 100 },
+      firstResponse: { count: 4, medianMs: 1.5 * H, p90Ms: 3 * H, business: null }, // 0, 1, 2, 3 h
+      resolution: { count: 4, medianMs: 3 * H, p90Ms: 11 * H, business: null }, // 0, 2, 4, 11 h
+      firstContactResolution: { count: 2, of: 4, pct: 50 }, // A and C
+      escalationRate: { count: 2, of: 4, pct: 50, handBacks: 1 },
+      reopenRate: { count: 1, of: 4, pct: 25 },
+      slaFirstResponse: { count: 4, of: 4, pct: 100 }, // A, B, C, D due in the day and met; E due at 24 h
+      slaResolution: { count: 0, of: 0, pct: null }, // all due 48 h after the contact
+      volume: 5,
+      backlog: { count: 1, byAge: { under1d: 1, d1to3: 0, d3to7: 0, over7d: 0 } }
+    })
+  })
+
+  it('the same day per agent: each number where domain.md attributes it', () => {
+    const rows = computeFigures(facts, { ...options, by: 'agent' })
+    expect(rows.map((r) => r.key)).toEqual(['hannah', 'liam', 'maya', 'tomas'])
+    const of = (k: string) => rows.find((r) => r.key === k)?.figures
+    expect(of('maya')).toMatchObject({
+      csat: { count: 1, of: 1, pct: 100 },
+      nps: { count: 0, score: null },
+      firstResponse: { count: 2, medianMs: 0.5 * H },
+      resolution: { count: 3, medianMs: 2 * H },
+      firstContactResolution: { count: 2, of: 3 },
+      escalationRate: { count: 1, of: 3, handBacks: 0 },
+      reopenRate: { count: 1, of: 3 },
+      slaFirstResponse: { count: 2, of: 2 },
+      volume: 3,
+      backlog: { count: 1 }
+    })
+    expect(of('liam')).toMatchObject({
+      csat: { count: 0, of: 1, pct: 0 },
+      nps: { count: 1, score: 100 },
+      firstResponse: { count: 1, medianMs: 2 * H },
+      resolution: { count: 1, medianMs: 4 * H },
+      firstContactResolution: { count: 0, of: 1, pct: 0 },
+      escalationRate: { count: 0, of: 1, pct: 0 },
+      volume: 1
+    })
+    expect(of('tomas')).toMatchObject({ firstResponse: { count: 1, medianMs: 3 * H }, escalationRate: { count: 1, of: 1, pct: 100 }, slaFirstResponse: { count: 1, of: 1 }, volume: 1 })
+    expect(of('hannah')).toMatchObject({ escalationRate: { count: 0, of: 0, pct: null, handBacks: 1 }, volume: 0 })
+    expect(figureItems(facts, { ...options, by: 'agent' }, 'maya', 'reopenRate')).toEqual([A, C, D])
   })
 })
