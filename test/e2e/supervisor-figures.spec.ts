@@ -148,13 +148,13 @@ test('a supervisor sees the team’s figures, sorts, cuts by kind, drills in, ex
     // Back to agents, then the server goes away: the saved table stays, with its as-of time.
     await view.getByRole('combobox', { name: 'Group by' }).selectOption({ label: 'Agent' })
     await expect(table.getByRole('rowheader', { name: 'Dana Reyes' })).toBeVisible()
-    const asOf = await view.locator('.as-of time').getAttribute('datetime')
+    const asOf = await view.locator('.team-as-of time').getAttribute('datetime')
     await server.stop()
     await view.getByRole('button', { name: 'Close' }).click()
     await expect(view).toBeHidden()
     const again = await openTeamFigures(page)
     await expect(again.getByText('Offline — saved figures')).toBeVisible({ timeout: 15_000 })
-    await expect(again.locator('.as-of time')).toHaveAttribute('datetime', asOf!)
+    await expect(again.locator('.team-as-of time')).toHaveAttribute('datetime', asOf!)
     await expect(again.getByRole('table', { name: 'Team figures' }).getByRole('rowheader', { name: 'Dana Reyes' })).toBeVisible()
     // The drill-down needs the server, and says so.
     await again

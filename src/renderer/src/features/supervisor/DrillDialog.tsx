@@ -42,7 +42,7 @@ export function DrillDialog({ drill }: { drill: Drill }) {
                 : `${result.total} ${result.total === 1 ? 'item' : 'items'}.`}
           </p>
           {result.items.length > 0 ? (
-            <div className="drill-scroll">
+            <div className="team-drill-scroll">
               <table className="figures-table" aria-label="Items behind the figure">
                 <thead>
                   <tr>
@@ -59,7 +59,7 @@ export function DrillDialog({ drill }: { drill: Drill }) {
                     <tr key={i.id}>
                       <th scope="row">
                         {i.local ? (
-                          <button type="button" className="link-button" onClick={() => open(i.id)} title="Open this item">
+                          <button type="button" className="team-link-button" onClick={() => open(i.id)} title="Open this item">
                             {i.subject}
                           </button>
                         ) : (

@@ -81,16 +81,16 @@ function AsOf() {
   const period = `${absolute(answer.from)} – ${absolute(answer.to)}`
   return (
     <>
-      <span className="as-of">
+      <span className="team-as-of">
         As of <time dateTime={answer.asOf}>{absolute(answer.asOf)}</time>
       </span>
       <span className="muted">{period}</span>
       {answer.source === 'cache' ? (
-        <span className="pill cached-badge" role="status" title={answer.offlineReason ?? undefined}>
+        <span className="pill team-cached-badge" role="status" title={answer.offlineReason ?? undefined}>
           Offline — saved figures
         </span>
       ) : (
-        <span className="pill server-badge">From the server</span>
+        <span className="pill team-server-badge">From the server</span>
       )}
       {answer.source === 'cache' && answer.offlineReason ? <span className="muted">{answer.offlineReason}</span> : null}
     </>

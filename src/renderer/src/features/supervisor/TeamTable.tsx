@@ -9,8 +9,8 @@ import { csvFileName, teamFiguresCsv } from './csv'
 const ROW_HEIGHT = 34
 const HEADER_HEIGHT = 44
 
-const GRID_TEMPLATE = `minmax(170px, 1.6fr) repeat(${FIGURE_COLUMNS.length}, minmax(96px, 1fr))`
-const GRID_MIN_WIDTH = 170 + 96 * FIGURE_COLUMNS.length
+const GRID_TEMPLATE = `minmax(150px, 1.6fr) repeat(${FIGURE_COLUMNS.length}, minmax(86px, 1fr))`
+const GRID_MIN_WIDTH = 150 + 86 * FIGURE_COLUMNS.length
 const gridStyle: CSSProperties = { gridTemplateColumns: GRID_TEMPLATE, minWidth: GRID_MIN_WIDTH }
 
 /** Where focus goes back to when the drill-down closes: the number that opened it. */
@@ -32,9 +32,9 @@ function FigureCell({ column, row }: { column: FigureColumn; row: TeamFiguresRow
     void openDrill(row.key, row.label, column.figure, column.header)
   }
   return (
-    <button type="button" className="figure-button" title={`${described}. Show the items behind it.`} aria-label={`${column.header}, ${row.label}: ${described}. Show items`} onClick={open}>
-      {value === null ? <span className="no-data">{NO_DATA}</span> : <span className="figure-value">{column.format(value)}</span>}
-      {isCountColumn(column) ? null : <span className="figure-count">{count}</span>}
+    <button type="button" className="team-figure-button" title={`${described}. Show the items behind it.`} aria-label={`${column.header}, ${row.label}: ${described}. Show items`} onClick={open}>
+      {value === null ? <span className="team-no-data">{NO_DATA}</span> : <span className="team-figure-value">{column.format(value)}</span>}
+      {isCountColumn(column) ? null : <span className="team-figure-count">{count}</span>}
     </button>
   )
 }
