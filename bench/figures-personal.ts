@@ -9,12 +9,13 @@
  *  - warm: the same range asked again with nothing changed;
  *  - after an action: the agent replies to one of their open items (not timed), then the range
  *    is asked again (the recompute the panel does after the agent's own action; target < 50 ms).
- * All through the core's door (dispatch), so argument validation is included. Prints JSON and
+ * All through the core's door (dispatch), so argument validation is included; each with its wall
+ * time and the process's CPU time (steadier on a shared machine). Prints JSON and
  * writes it to bench/results/. Asserts nothing. With --data DIR an existing DIR/handoff.sqlite is
  * reused (seeded there first when missing), which saves the seeding on a second run.
  */
 import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs'
-import { cpus, tmpdir } from 'node:os'
+import { cpus, loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { createCore, type Core, type ImmediateOperationName } from '../src/main/core/core'
@@ -23,7 +24,7 @@ import { candidateItems, createPersonalFigures, personalPeriods } from '../src/m
 import { seedWorkspace } from '../src/main/core/seed'
 import { META, setMeta } from '../src/main/core/session'
 import type { InboxRow, PersonalFigures, PersonalPreset } from '../src/shared/contract'
-import { summarize, time } from './stats'
+import { summarize } from './stats'
 
 const { values } = parseArgs({
   options: {
@@ -39,6 +40,19 @@ const items = Number(values.items)
 const days = Number(values.days)
 const runs = Math.max(3, Number(values.runs))
 const log = (line: string) => process.stderr.write(`bench:figures-personal: ${line}\n`)
+
+/** Wall time and this process's CPU time of one call: on a shared machine the CPU time is the steadier of the two. */
+const cpuSamples: Record<string, number[]> = {}
+function time<T>(fn: () => T, cpuKey: string): [T, number] {
+  const c0 = process.cpuUsage()
+  const t0 = performance.now()
+  const value = fn()
+  const wall = performance.now() - t0
+  const c = process.cpuUsage(c0)
+  ;(cpuSamples[cpuKey] ??= []).push((c.user + c.system) / 1000)
+  return [value, wall]
+}
+const cpu = (key: string) => summarize(cpuSamples[key] ?? [])
 
 function call<T>(core: Core, name: ImmediateOperationName, args: unknown): T {
   const envelope = core.dispatch(name, args)
@@ -91,9 +105,9 @@ for (const range of RANGES) {
   const samples: number[] = []
   for (let i = 0; i < Math.min(5, runs); i++) {
     const service = createPersonalFigures(coldDb)
-    samples.push(time(() => service.compute(agentId, range, new Date()))[1])
+    samples.push(time(() => service.compute(agentId, range, new Date()), `${range}:cold`)[1])
   }
-  result[range] = { candidate_items: candidates, cold: summarize(samples) }
+  result[range] = { candidate_items: candidates, cold: summarize(samples), cold_cpu: cpu(`${range}:cold`) }
 }
 coldDb.close()
 
@@ -109,19 +123,21 @@ let next = 0
 for (const range of RANGES) {
   call<PersonalFigures>(core, 'figures.personal', { range }) // build the window
   const warm: number[] = []
-  for (let i = 0; i < runs; i++) warm.push(time(() => call<PersonalFigures>(core, 'figures.personal', { range }))[1])
+  for (let i = 0; i < runs; i++) warm.push(time(() => call<PersonalFigures>(core, 'figures.personal', { range }), `${range}:warm`)[1])
   const afterAction: number[] = []
   let last: PersonalFigures | null = null
   for (let i = 0; i < runs && mine.length > 0; i++) {
     const item = mine[next++ % mine.length] as InboxRow
     call(core, 'item.reply', { itemId: item.id, body: `Benchmark reply ${i}` })
-    const [value, ms] = time(() => call<PersonalFigures>(core, 'figures.personal', { range }))
+    const [value, ms] = time(() => call<PersonalFigures>(core, 'figures.personal', { range }), `${range}:after`)
     afterAction.push(ms)
     last = value
   }
   Object.assign(result[range] as object, {
     warm: summarize(warm),
+    warm_cpu: cpu(`${range}:warm`),
     after_action: { ...summarize(afterAction), target_ms: 50 },
+    after_action_cpu: cpu(`${range}:after`),
     figures_sample: last ? { firstResponses: last.current.firstResponse.count, resolved: last.current.resolution.count, ratings: last.current.csat.of, backlog: last.current.backlog.count } : null
   })
   log(`${range}: ${JSON.stringify(result[range])}`)
@@ -133,6 +149,8 @@ const report = {
   node: process.version,
   cpus: cpus().length,
   cpu: cpus()[0]?.model ?? 'unknown',
+  /** The 1-minute load average at the end: wall times on a shared machine are only as good as this is low. */
+  load_average_1m: Math.round(loadavg()[0]! * 100) / 100,
   items: session.workspace.itemCount,
   days,
   file_mb: Math.round(statSync(file).size / 1e6),

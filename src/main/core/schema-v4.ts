@@ -13,13 +13,16 @@ import type { Database } from 'better-sqlite3'
  * - items_by_assignee_updated: items assigned to the agent that changed in the period (resolved
  *   while theirs by someone else, reopened, answered...).
  * - ratings_by_time: ratings given in the period (a rating counts for the assignee at the
- *   resolution before it, who may not have recorded it).
+ *   resolution before it, who may not have recorded it), and items_rid_assignee, a narrow copy of
+ *   each item's assignee by rid, so checking whose item each rating is on reads a small index
+ *   instead of a wide item row.
  */
 export const SCHEMA_V4 = `
 CREATE INDEX item_events_by_actor ON item_events (actor_id, created_at, item_rid);
 CREATE INDEX messages_by_author ON messages (author_id, created_at, item_rid) WHERE kind = 'reply' OR kind = 'contact';
 CREATE INDEX items_by_assignee_updated ON items (assignee_key, updated_at);
 CREATE INDEX ratings_by_time ON ratings (created_at, item_rid);
+CREATE INDEX items_rid_assignee ON items (rid, assignee_key);
 `
 
 export function migrateToV4(db: Database): void {
