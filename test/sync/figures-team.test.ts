@@ -7,6 +7,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createCore, type Core } from '../../src/main/core/core'
 import { memoryVault } from '../../src/main/core/sync/credentials'
+import { createSyncController } from '../../src/main/core/sync/controller'
+import { openDatabase } from '../../src/main/core/database'
+import { teamFigureHandlers } from '../../src/main/core/figures-team'
 import type { Envelope, HandoffErrorData, InboxRow, SyncStatus, TeamFigures, TeamItems } from '../../src/shared/contract'
 import type { FiguresReportResponse } from '../../src/shared/sync/figures-protocol'
 import Database from 'better-sqlite3'
@@ -131,6 +134,23 @@ describe('figures.team', () => {
       expect(rows).toEqual([{ asOf: second.asOf }])
       expect(Date.parse(second.asOf)).toBeGreaterThanOrEqual(Date.parse(first.asOf))
     } finally {
+      db.close()
+    }
+  })
+
+  it('keeps only the newest answers when the cache is full', async () => {
+    const file = tempFile()
+    const db = openDatabase(file)
+    const sync = createSyncController(db, { vault: memoryVault(), now: () => new Date() })
+    try {
+      await sync.handlers['sync.signIn']({ serverUrl: server.url, credential: cred.lee! })
+      const team = teamFigureHandlers(db, () => new Date(), sync, 2)
+      const spans = [1, 2, 3].map((days) => ({ from: new Date(Date.parse(to) - days * 86_400_000).toISOString(), to, by: 'agent' as const, filter: {} }))
+      for (const s of spans) expect((await team['figures.team'](s)).source).toBe('server')
+      const kept = db.prepare('SELECT span_ms AS span FROM team_figures_cache ORDER BY span_ms').pluck().all()
+      expect(kept).toEqual([2 * 86_400_000, 3 * 86_400_000])
+    } finally {
+      sync.close()
       db.close()
     }
   })

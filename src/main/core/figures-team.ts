@@ -42,7 +42,7 @@ interface CacheRow {
   response: string
 }
 
-export function teamFigureHandlers(db: Database, clock: () => Date, sync: SyncController): TeamFigureHandlers {
+export function teamFigureHandlers(db: Database, clock: () => Date, sync: SyncController, cacheRows = TEAM_FIGURES_CACHE_ROWS): TeamFigureHandlers {
   const requireSupervisor = (): void => {
     const agentId = sync.boundAgentId()
     if (agentId === null) {
@@ -61,7 +61,7 @@ export function teamFigureHandlers(db: Database, clock: () => Date, sync: SyncCo
       prepared(
         db,
         `DELETE FROM team_figures_cache WHERE request_key IN (SELECT request_key FROM team_figures_cache ORDER BY fetched_at DESC, request_key LIMIT -1 OFFSET ?)`
-      ).run(TEAM_FIGURES_CACHE_ROWS)
+      ).run(cacheRows)
     })()
   }
 
