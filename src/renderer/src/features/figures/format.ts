@@ -70,7 +70,7 @@ export const FIGURES: readonly FigureSpec[] = [
     kind: 'nps',
     better: 'up',
     value: (f) => f.nps.score,
-    basis: (f) => `from ${plural(f.nps.count, 'answer')} (${f.nps.promoters} promoters, ${f.nps.detractors} detractors)`,
+    basis: (f) => `from ${plural(f.nps.count, 'answer')} (${plural(f.nps.promoters, 'promoter')}, ${plural(f.nps.detractors, 'detractor')})`,
     chart: 'line'
   },
   {
