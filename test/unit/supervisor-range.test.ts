@@ -1,11 +1,11 @@
 /**
- * The supervisor view's periods (src/renderer/src/state/team-figures.ts): 7 and 30 days end on
+ * The supervisor view's periods (src/renderer/src/features/supervisor/range.ts): 7 and 30 days end on
  * the next whole minute (so repeated asks within a minute are one cached request, and the offline
  * fallback finds the latest answer of the same length); a custom range runs from the start of its
  * first local day to the end of its last; a reversed or half-filled range says why.
  */
 import { describe, expect, it } from 'vitest'
-import { localDate, rangeOf } from '../../src/renderer/src/state/team-figures'
+import { localDate, rangeOf } from '../../src/renderer/src/features/supervisor/range'
 
 const NOW = Date.parse('2026-11-23T14:37:12.345Z')
 const DAY = 86_400_000
