@@ -18,7 +18,8 @@ import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { randomUUID } from 'node:crypto'
 import { openStore, type ServerStore } from '../src/server/store'
-import { figuresReport } from '../src/server/store/figures'
+import { figuresReport, type FiguresContext } from '../src/server/store/figures'
+import type { FiguresReportRequest } from '../src/shared/sync/figures-protocol'
 import { startPostgres, type PostgresCluster } from '../test/support/postgres'
 
 const { values } = parseArgs({
@@ -52,6 +53,16 @@ async function timed<T>(fn: () => Promise<T>): Promise<{ ms: number; value: T }>
   const t0 = performance.now()
   const value = await fn()
   return { ms: round1(performance.now() - t0), value }
+}
+
+type Timings = NonNullable<FiguresContext['timings']>
+const phases: Record<string, Timings & { load_1m: number }> = {}
+/** One report, its total time, and where the time went (refresh, read and decode, compute), kept under `name`. */
+async function run(store: ServerStore, name: string, req: FiguresReportRequest) {
+  const timings: Timings = {}
+  const r = await timed(() => figuresReport(store.sql, req, { timings }))
+  phases[name] = { ...Object.fromEntries(Object.entries(timings).map(([k, v]) => [k, round1(v)])), load_1m: round1(loadavg()[0]!) }
+  return r
 }
 
 /** Agents a0..a49 (service, 5 teams), s0..s9 (support, tiers 1-2), one supervisor. */
@@ -180,21 +191,21 @@ async function benchBackend(backend: Backend, cluster: () => Promise<PostgresClu
     const whole = days(366)
 
     log(`${backend}: cold report (every item's facts derived), 30 days`)
-    const cold = await timed(() => figuresReport(store.sql, last30))
+    const cold = await run(store, `${backend} cold 30 days`, last30)
     log(`${backend}: cold ${cold.ms} ms`)
     const warm30: number[] = []
     const warmWhole: number[] = []
     let wholeRows = 0
     for (let k = 0; k < 3; k++) {
-      warm30.push((await timed(() => figuresReport(store.sql, last30))).ms)
-      const w = await timed(() => figuresReport(store.sql, whole))
+      warm30.push((await run(store, `${backend} warm 30 days #${k + 1}`, last30)).ms)
+      const w = await run(store, `${backend} warm whole year #${k + 1}`, whole)
       warmWhole.push(w.ms)
       wholeRows = w.value.rows.length
     }
-    const byTeam = await timed(() => figuresReport(store.sql, { ...whole, by: 'team' }))
+    const byTeam = await run(store, `${backend} warm whole year by team`, { ...whole, by: 'team' })
     log(`${backend}: warm 30 days ${warm30.join(', ')} ms; whole year ${warmWhole.join(', ')} ms`)
     const changed = await pushChanges(store)
-    const after = await timed(() => figuresReport(store.sql, last30))
+    const after = await run(store, `${backend} after push 30 days`, last30)
     log(`${backend}: after ${changed} items changed by push: ${after.ms} ms`)
     const relevant30 = Number(
       (await store.sql.query<{ n: number }>('SELECT count(*)::int AS n FROM item_facts WHERE open OR (last_at >= $1 AND first_at < $2)', [String(Date.parse(last30.from)), String(Date.parse(last30.to))])).rows[0]!.n
@@ -236,7 +247,8 @@ async function main(): Promise<void> {
     at: new Date().toISOString(),
     machine: { cpus: cpus().length, cpu: cpus()[0]?.model, memory_gb: Math.round(totalmem() / 2 ** 30), load_1m: round1(loadavg()[0]!) },
     targets: { report_1m_items_ms: 2000 },
-    results
+    results,
+    phases_ms: phases
   }
   const json = JSON.stringify(doc, null, 2)
   console.log(json)
