@@ -59,7 +59,7 @@ describe.runIf(existsSync(TICKETS) && existsSync(TWCS)).each(backends)('import o
     'customer_support_tickets.csv: loads the tickets with a time, reports the rest by line and reason, and a re-import changes nothing',
     { timeout: 180_000 },
     async () => {
-      const s: ImportSummary = await importFile(store, TICKETS, ticketsMapping)
+      const s: ImportSummary = await importFile(store, TICKETS, ticketsMapping, { recordedBy: 'sup' })
       expect(s.rows).toBe(8469)
       expect(s.items).toEqual({ new: 4285, unchanged: 0 })
       // Open tickets carry no timestamp at all; about half the closed ones resolve before their first response.
@@ -124,8 +124,8 @@ describe.runIf(existsSync(TICKETS) && existsSync(TWCS)).each(backends)('import o
         { type: 'status', from_value: 'resolved', to_value: 'closed', created_at: '2023-06-01T18:05:38.000Z' },
         { type: 'rating', from_value: null, to_value: 'csat:3', created_at: '2023-06-01T18:05:38.000Z' }
       ])
-      const { rows: ratings } = await store.sql.query<Record<string, unknown>>('SELECT kind, score, created_at FROM ratings WHERE item_id = $1', [id3])
-      expect(ratings).toEqual([{ kind: 'csat', score: 3, created_at: '2023-06-01T18:05:38.000Z' }])
+      const { rows: ratings } = await store.sql.query<Record<string, unknown>>('SELECT kind, score, recorded_by, created_at FROM ratings WHERE item_id = $1', [id3])
+      expect(ratings).toEqual([{ kind: 'csat', score: 3, recorded_by: 'sup', created_at: '2023-06-01T18:05:38.000Z' }])
 
       // Ticket 1 (line 2): Technical issue, Pending Customer Response, Critical: waits in tier 1 with the first-response deadline (1 h).
       const { rows: one } = await store.sql.query<Record<string, unknown>>('SELECT status, priority, queue, tier, created_at, sla_due_at FROM items WHERE id = $1', [
@@ -134,7 +134,7 @@ describe.runIf(existsSync(TICKETS) && existsSync(TWCS)).each(backends)('import o
       expect(one[0]).toEqual({ status: 'pending', priority: 'urgent', queue: 'tier1', tier: 1, created_at: '2023-06-01T12:15:36.000Z', sla_due_at: '2023-06-01T13:15:36.000Z' })
 
       // Again: nothing new, no feed rows.
-      const again = await importFile(store, TICKETS, ticketsMapping)
+      const again = await importFile(store, TICKETS, ticketsMapping, { recordedBy: 'sup' })
       expect(again.items).toEqual({ new: 0, unchanged: 4285 })
       expect(again.customers.new).toBe(0)
       expect(again.messages.new).toBe(0)

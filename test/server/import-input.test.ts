@@ -234,6 +234,21 @@ describe.each(backends)('import input on $name', ({ open }) => {
     expect(rows[0]!.assignee_id).toBeNull()
   })
 
+  it('ratings of unassigned items need an agent to record them (--recorded-by), who must exist', async () => {
+    const text = GOOD + '4,Dee,dee@example.com,Billing,Mail,Done,Low,2024-03-04 09:00,,2024-03-04 10:00,4,,thanks\n'
+    const e = await refused(file(text), ticketMapping())
+    expect(e.code).toBe('needs_agent')
+    expect(e.problems[0]!.line).toBe(6)
+    expect(e.problems[0]!.message).toMatch(/^1 items have a CSAT or NPS answer but no agent.*pass --recorded-by AGENT_ID/)
+    const ghost = await importFile(store, file(text), ticketMapping(), { recordedBy: 'ghost' }).catch((err: unknown) => err)
+    expect((ghost as ImportError).code).toBe('needs_agent')
+    expect(await snapshot(store)).toMatch(/items=0 /)
+    const s = await importFile(store, file(text), ticketMapping(), { recordedBy: 'sam' })
+    expect(s.items.new).toBe(4)
+    const { rows } = await store.sql.query<{ recorded_by: string }>('SELECT recorded_by FROM ratings WHERE item_id = $1', [importedItemId('test-tickets', '4')])
+    expect(rows).toEqual([{ recorded_by: 'sam' }])
+  })
+
   it('a category that does not belong to its kind stops the import', async () => {
     const mapping = ticketMapping({ category: { column: 'type', values: { Tech: 'billing', Billing: 'billing' } } })
     const e = await refused(file(GOOD), mapping)

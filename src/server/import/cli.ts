@@ -1,5 +1,5 @@
 /**
- * `npm run cli -- import FILE --mapping MAPPING.json [--json]` (registered in ../cli.ts). The
+ * `npm run cli -- import FILE --mapping MAPPING.json [--recorded-by AGENT_ID] [--json]` (registered in ../cli.ts). The
  * summary goes to stdout (JSON with --json), progress to stderr. An ImportError is rethrown for
  * the CLI to print and exit 2 (with --json its JSON form is printed on stdout first).
  */
@@ -19,12 +19,17 @@ export async function runImportCommand(
   json: boolean,
   progress: Progress = stderrProgress()
 ): Promise<void> {
-  const { values, positionals } = parseArgs({ args, options: { mapping: { type: 'string' } }, allowPositionals: true, strict: true })
+  const { values, positionals } = parseArgs({
+    args,
+    options: { mapping: { type: 'string' }, 'recorded-by': { type: 'string' } },
+    allowPositionals: true,
+    strict: true
+  })
   if (positionals.length !== 1) throw new ImportUsageError('Name one file: import FILE --mapping MAPPING.json')
   if (!values.mapping) throw new ImportUsageError('Give the mapping: import FILE --mapping MAPPING.json (see docs/import.md)')
   try {
     const mapping = readMapping(values.mapping)
-    const summary = await importFile(store, positionals[0]!, mapping, progress)
+    const summary = await importFile(store, positionals[0]!, mapping, { progress, ...(values['recorded-by'] ? { recordedBy: values['recorded-by'] } : {}) })
     if (json) io.out(JSON.stringify(summary))
     else for (const line of formatSummary(summary)) io.out(line)
   } catch (e) {

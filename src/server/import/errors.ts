@@ -14,7 +14,7 @@ export interface ImportProblem extends Place {
   message: string
 }
 
-export const IMPORT_ERROR_CODES = ['unreadable_file', 'bad_csv', 'bad_mapping', 'missing_column', 'unknown_value', 'bad_date', 'bad_value'] as const
+export const IMPORT_ERROR_CODES = ['unreadable_file', 'bad_csv', 'bad_mapping', 'missing_column', 'unknown_value', 'bad_date', 'bad_value', 'needs_agent'] as const
 export type ImportErrorCode = (typeof IMPORT_ERROR_CODES)[number]
 
 /** Most problems one ImportError lists (the count of all is kept). */
@@ -58,7 +58,8 @@ const IMPORT_ERROR_TITLE: Record<ImportErrorCode, string> = {
   missing_column: 'The mapping names a column the file does not have',
   unknown_value: 'The file has values the mapping does not place',
   bad_date: 'The file has dates that do not match the mapping',
-  bad_value: 'The file has values that cannot be imported'
+  bad_value: 'The file has values that cannot be imported',
+  needs_agent: 'Ratings need an agent to record them'
 }
 
 /** Why a row was skipped (the summary counts rows by these). */

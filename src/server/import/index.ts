@@ -31,8 +31,23 @@ export interface ImportSummary {
   skipped: { rows: number; byReason: Partial<Record<SkipReason, number>>; list: Skip[] }
 }
 
-export async function importFile(store: ServerStore, file: string, mapping: ImportMapping, progress: Progress = silentProgress): Promise<ImportSummary> {
+export interface ImportOptions {
+  progress?: Progress
+  /**
+   * The agent who records the ratings of unassigned items (a rating names the agent who recorded
+   * it; the figures credit it to the assignee at resolution, not to this agent). Required when
+   * the file has ratings on items without an agent.
+   */
+  recordedBy?: string
+}
+
+export async function importFile(store: ServerStore, file: string, mapping: ImportMapping, options: ImportOptions = {}): Promise<ImportSummary> {
+  const progress = options.progress ?? silentProgress
   const agents = await store.listAgents()
+  const recorder = options.recordedBy ?? null
+  if (recorder !== null && !agents.some((a) => a.id === recorder)) {
+    throw new ImportError('needs_agent', [{ message: `There is no agent ${recorder} on this server to record the ratings (see \`agent list\`).` }])
+  }
   const { rows: settingsRows } = await store.sql.query<{ value: unknown }>('SELECT value FROM settings WHERE id = 1')
   const policy = settingsFromValue(settingsRows[0]?.value).sla
 
@@ -61,7 +76,20 @@ export async function importFile(store: ServerStore, file: string, mapping: Impo
     progress.stop()
   }
 
-  const rows = buildRows(mapping.source, converted.drafts, policy)
+  if (recorder === null) {
+    const unrecorded = converted.drafts.filter((d) => d.assigneeId === null && (d.csat !== null || d.nps !== null))
+    if (unrecorded.length > 0) {
+      throw new ImportError('needs_agent', [
+        {
+          line: unrecorded[0]!.line,
+          message:
+            `${unrecorded.length} items have a CSAT or NPS answer but no agent, and a rating is recorded by an agent of this server: ` +
+            'pass --recorded-by AGENT_ID (the figures still credit each rating to the assignee at resolution, not to that agent).'
+        }
+      ])
+    }
+  }
+  const rows = buildRows(mapping.source, converted.drafts, policy, recorder)
   progress.start('writing', rows.items.length, 'items')
   let written
   try {

@@ -19,8 +19,6 @@ export const IMPORT_NAMESPACE = '6f0f8f9e-3c1a-5b7e-9d2a-4e6b8c0a1f35'
 export const importedItemId = (source: string, externalId: string): string => uuidv5(`${source}\nitem\n${externalId}`, IMPORT_NAMESPACE)
 export const importedCustomerId = (source: string, key: string): string => uuidv5(`${source}\ncustomer\n${key}`, IMPORT_NAMESPACE)
 
-/** Who recorded an imported rating (ratings.recorded_by is required; no agent recorded it here). */
-export const IMPORT_RECORDER = 'import'
 
 type Rec = Record<string, unknown>
 
@@ -38,8 +36,12 @@ export interface Rows {
 
 const iso = (ms: number) => new Date(ms).toISOString()
 
-/** The rows of every draft (customers deduplicated: the earliest contact is their creation). */
-export function buildRows(source: string, drafts: readonly Draft[], policy: SlaPolicy): Rows {
+/**
+ * The rows of every draft (customers deduplicated: the earliest contact is their creation).
+ * A rating is recorded by the item's assignee, else by `recorder` (ratings.recorded_by names an
+ * agent: consoles hold it to their agents table); the caller makes sure one of them is there.
+ */
+export function buildRows(source: string, drafts: readonly Draft[], policy: SlaPolicy, recorder: string | null): Rows {
   const customers = new Map<string, Rec & { created_at: string }>()
   const items: ItemRows[] = []
   for (const d of drafts) {
@@ -48,12 +50,12 @@ export function buildRows(source: string, drafts: readonly Draft[], policy: SlaP
     const known = customers.get(customerId)
     if (!known) customers.set(customerId, { id: customerId, name: d.customer.name, email: d.customer.email, phone: d.customer.phone, created_at: created })
     else if (created < known.created_at) known.created_at = created
-    items.push(itemRows(source, d, customerId, policy))
+    items.push(itemRows(source, d, customerId, policy, recorder))
   }
   return { customers: [...customers.values()], items }
 }
 
-function itemRows(source: string, d: Draft, customerId: string, policy: SlaPolicy): ItemRows {
+function itemRows(source: string, d: Draft, customerId: string, policy: SlaPolicy, recorder: string | null): ItemRows {
   const id = importedItemId(source, d.externalId)
   const queue = d.kind === 'support' ? queueOfTier(d.tier ?? 1) : 'service'
   const createdAt = iso(d.createdAt)
@@ -136,7 +138,9 @@ function itemRows(source: string, d: Draft, customerId: string, policy: SlaPolic
     ['nps', d.nps]
   ] as const) {
     if (score === null) continue
-    ratings.push({ id: `${id}.${kind}`, item_id: id, kind, score, recorded_by: IMPORT_RECORDER, created_at: ratedAt })
+    const recordedBy = d.assigneeId ?? recorder
+    if (recordedBy === null) throw new Error(`Item ${d.externalId} has a rating and no agent to record it`)
+    ratings.push({ id: `${id}.${kind}`, item_id: id, kind, score, recorded_by: recordedBy, created_at: ratedAt })
     event('rating', null, `${kind}:${score}`, ratedAt)
   }
   return { item: itemRecord(item), messages, events, ratings }
