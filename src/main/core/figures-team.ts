@@ -4,8 +4,8 @@ import type { Cut, FigureFilter } from '../../shared/domain/figures/types'
 import { figuresReportResponse, type FiguresReportRequest, type FiguresReportResponse } from '../../shared/sync/figures-protocol'
 import { agentById } from './directory'
 import { prepared } from './statements'
-import type { SyncController } from './sync/controller'
-import { figuresClient } from './sync/figures-client'
+import type { ServerAccess, SyncController } from './sync/controller'
+import { FIGURES_TIMEOUT_MS, figuresClient } from './sync/figures-client'
 import { isSyncTransportError, type SyncTransportError } from './sync/transport'
 
 /**
@@ -22,6 +22,9 @@ export type TeamFigureHandlers = Pick<Handlers, 'figures.team' | 'figures.teamIt
 
 /** Answers kept in the cache; older ones go. */
 export const TEAM_FIGURES_CACHE_ROWS = 200
+
+/** While the sync engine finds the server unreachable, a figures request waits this long before the cache answers. */
+export const OFFLINE_TIMEOUT_MS = 4_000
 
 const forbidden = (message = 'Team figures are for supervisors: you can see your own figures in your personal panel.') =>
   new HandoffError({ code: 'rejected', rejection: 'forbidden', message })
@@ -50,6 +53,9 @@ export function teamFigureHandlers(db: Database, clock: () => Date, sync: SyncCo
     }
     if (agentById(db, agentId)?.role !== 'supervisor') throw forbidden()
   }
+
+  // The server may be back before the engine's next retry, so it is asked anyway; but briefly.
+  const client = (access: ServerAccess) => figuresClient(access, sync.engine()?.state === 'offline' ? OFFLINE_TIMEOUT_MS : FIGURES_TIMEOUT_MS)
 
   const remember = (request: FiguresReportRequest & { filter: FigureFilter }, answer: FiguresReportResponse): void => {
     db.transaction(() => {
@@ -99,7 +105,7 @@ export function teamFigureHandlers(db: Database, clock: () => Date, sync: SyncCo
       if (!access) return fromCache(request, 'You are signed out of the server: sign in again to refresh the figures.')
       let answer: FiguresReportResponse
       try {
-        answer = await figuresClient(access).report(request)
+        answer = await client(access).report(request)
       } catch (e) {
         if (!isSyncTransportError(e)) throw e
         refuseOnAnswer(e)
@@ -115,7 +121,7 @@ export function teamFigureHandlers(db: Database, clock: () => Date, sync: SyncCo
       if (!access) throw new HandoffError({ code: 'unreachable', message: 'The items behind a figure come from the server: sign in again to see them.' })
       let answer
       try {
-        answer = await figuresClient(access).items({ ...request, key: args.key, figure: args.figure })
+        answer = await client(access).items({ ...request, key: args.key, figure: args.figure })
       } catch (e) {
         if (!isSyncTransportError(e)) throw e
         refuseOnAnswer(e)

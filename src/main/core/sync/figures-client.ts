@@ -22,9 +22,9 @@ export interface FiguresClient {
 }
 
 /** A supervisor waits for figures, but not as long as a sync push may take. */
-const FIGURES_TIMEOUT_MS = 20_000
+export const FIGURES_TIMEOUT_MS = 20_000
 
-export function figuresClient(access: ServerAccess): FiguresClient {
+export function figuresClient(access: ServerAccess, timeoutMs = FIGURES_TIMEOUT_MS): FiguresClient {
   const base = normalizeServerUrl(access.serverUrl)
 
   async function post<S extends z.ZodType>(path: string, body: unknown, schema: S): Promise<z.output<S>> {
@@ -34,7 +34,7 @@ export function figuresClient(access: ServerAccess): FiguresClient {
         method: 'POST',
         headers: { Authorization: `Bearer ${access.credential}`, Accept: 'application/json', 'Content-Type': 'application/json' },
         body: JSON.stringify(body),
-        signal: AbortSignal.timeout(FIGURES_TIMEOUT_MS)
+        signal: AbortSignal.timeout(timeoutMs)
       })
     } catch (e) {
       throw new SyncTransportError('network', `Could not reach ${base}: ${describe(e)}`)
