@@ -1,6 +1,8 @@
 import Database from 'better-sqlite3'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { Core, ImmediateOperationName } from '../../src/main/core/core'
+import { openDatabase } from '../../src/main/core/database'
+import { createPersonalFigures } from '../../src/main/core/figures-personal'
 import type { PersonalFigures, Results, SessionInfo } from '../../src/shared/contract'
 import { openCore, ok } from './helpers/workspace'
 
@@ -259,6 +261,31 @@ describe('figures.personal over real mutations', () => {
     expect(year.series).toHaveLength(53)
     expect(year.series.at(-1)).toMatchObject({ day: '2026-11-23' })
     expect(year.series.reduce((n, p) => n + p.figures.firstResponse.count, 0)).toBe(4)
+  })
+
+  it('keeps the four most recently used windows, never dropping the one just asked for', () => {
+    workedExample()
+    core.close()
+    const db = openDatabase(file)
+    try {
+      const service = createPersonalFigures(db)
+      const day = (d: string) => Date.parse(`${d}T00:00:00.000Z`)
+      for (const range of ['today', '7d', '30d', { from: '2026-11-01', to: '2026-11-02' }, { from: '2026-10-01', to: '2026-10-02' }] as const) {
+        service.compute(maya, range, clock)
+      }
+      const kept = service.keptWindows()
+      expect(kept).toHaveLength(4)
+      // The last asked (1-2 October and the two days before) is kept; 'today' (22-23 November), the least recently used, went.
+      expect(kept.at(-1)).toBe(`${maya}|${day('2026-09-29')}|${day('2026-10-03')}`)
+      expect(kept).not.toContain(`${maya}|${day('2026-11-22')}|${day('2026-11-24')}`)
+      // Asking again for a kept window uses it (it becomes the newest) and answers as a fresh one would.
+      const again = service.compute(maya, '7d', clock)
+      expect(service.keptWindows().at(-1)).toBe(`${maya}|${day('2026-11-10')}|${day('2026-11-24')}`)
+      expect(again.current).toEqual(createPersonalFigures(db).compute(maya, '7d', clock).current)
+    } finally {
+      db.close()
+      ;({ core } = openCore({ file, now: () => clock }))
+    }
   })
 
   it('a brand-new agent has no data: nulls, never 0 percentages', () => {

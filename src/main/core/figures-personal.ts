@@ -306,6 +306,8 @@ export interface PersonalFiguresService {
   compute(agentId: string, range: PersonalRange, now: Date): PersonalFigures
   /** Drop everything kept (tests; a closing core). */
   reset(): void
+  /** The windows kept, oldest use first, as "agent|from|to" (ms) keys (tests). */
+  keptWindows(): string[]
 }
 
 const DIRTY_TRIGGERS: [table: string, when: 'INSERT' | 'UPDATE' | 'DELETE', rids: string[]][] = [
@@ -379,12 +381,13 @@ export function createPersonalFigures(db: Database): PersonalFiguresService {
       w = { key, agentId, ms, facts: new Map(), layouts: new Map(), usedAt: 0 }
       for (const [rid, f] of loadFacts(db, candidates, currentPolicy())) if (belongs(f, w)) w.facts.set(rid, f)
       windows.set(key, w)
-      if (windows.size > KEPT_WINDOWS) {
-        const oldest = [...windows.values()].sort((a, b) => a.usedAt - b.usedAt)[0]
-        if (oldest) windows.delete(oldest.key)
-      }
     }
     w.usedAt = ++tick
+    // Keep the most recently used few (the one just asked for is the newest, never the one dropped).
+    if (windows.size > KEPT_WINDOWS) {
+      const oldest = [...windows.values()].sort((a, b) => a.usedAt - b.usedAt)[0]
+      if (oldest) windows.delete(oldest.key)
+    }
     return w
   }
 
@@ -449,6 +452,9 @@ export function createPersonalFigures(db: Database): PersonalFiguresService {
     reset() {
       windows.clear()
       policy = null
+    },
+    keptWindows() {
+      return [...windows.values()].sort((a, b) => a.usedAt - b.usedAt).map((w) => w.key)
     }
   }
 }
