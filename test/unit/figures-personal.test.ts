@@ -208,19 +208,23 @@ describe('figures.personal over real mutations', () => {
     expect(t.current.escalationRate.pct).toBeNull()
   })
 
-  it('a rating recorded by someone else today, on an item the agent resolved weeks ago, counts for the agent (also from a fresh core)', () => {
+  it('ratings recorded by someone else today, on items the agent held or resolved weeks ago, count for the agent (also from a fresh core)', () => {
     // Maya's item, answered and resolved on 1 November: nothing of it is in today's window but the rating.
     const old = createItem('2026-11-01T09:00:00.000Z', { assignToMe: true })
     reply(old, '2026-11-01T09:10:00.000Z')
     setStatus(old, 'resolved', '2026-11-01T09:20:00.000Z')
+    // And one nobody held, which Maya resolved: its rating is hers too.
+    const unheld = createItem('2026-11-02T09:00:00.000Z')
+    setStatus(unheld, 'resolved', '2026-11-02T09:20:00.000Z')
     workedExample()
     call('session.signIn', { agentId: GRACE })
     rate(old, 'csat', 3, '2026-11-23T10:30:00.000Z')
     rate(old, 'nps', 2, '2026-11-23T10:30:00.000Z')
+    rate(unheld, 'csat', 4, '2026-11-23T10:31:00.000Z')
     expect(figures('today').current.csat.of).toBe(0) // Grace resolved none of it: not hers
     call('session.signIn', { agentId: maya })
-    // With B's CSAT 5 and NPS 9 from the worked example.
-    const expected = { csat: { count: 1, of: 2, pct: 50 }, nps: { count: 2, promoters: 1, detractors: 1, score: 0 } }
+    // With B's CSAT 5 and NPS 9 from the worked example: 5, 3, 4 -> 2 of 3.
+    const expected = { csat: { count: 2, of: 3 }, nps: { count: 2, promoters: 1, detractors: 1, score: 0 } }
     expect(figures('today').current).toMatchObject(expected)
     core.close()
     ;({ core } = openCore({ file, now: () => clock }))

@@ -33,15 +33,16 @@ import { prepared } from './statements'
  *    assignments, logged contacts, ratings recorded) at or after the window's start,
  *  - the agent answered publicly (a reply or logged contact: their first responses) since then,
  *  - assigned to the agent and changed since then, or open now (the backlog),
- *  - rated in the window while assigned to the agent (ratings_by_time, then items_rid_assignee:
- *    CROSS JOIN keeps that order; the other way round walks every item the agent ever had),
+ *  - rated in the window while assigned to the agent or once resolved by them (ratings_by_time,
+ *    then items_rid_assignee and item_events_resolver: CROSS JOIN keeps that order; the other way
+ *    round walks every item the agent ever had),
  * through the indexes of schema-v4.ts. Then the facts decide: an item is kept when one of its acts
  * (first response, resolution, reopen, escalation, hand-back, rating, SLA target) is the agent's
  * or the agent holds it, and isRelevant() says it touches the window.
  *
  * Known gaps of the selection (each needs an item that changed hands and an act by someone
- * else): a rating given in the window, recorded by another agent, on an item the agent resolved
- * that is assigned to someone else since; an SLA target missed while the item was the agent's,
+ * else): a rating given in the window, recorded by another agent, on an item that was the
+ * agent's when someone else resolved it and is assigned to a third agent since; an SLA target missed while the item was the agent's,
  * when a supervisor has assigned it away since and nobody answered. The facts would count them
  * for the agent; the selection does not find them. The server's figures (supervisor view, cli
  * report) read every item and are the authoritative ones.
@@ -214,7 +215,10 @@ export function candidateItems(db: Database, agentId: string, lo: string, hi: st
      UNION SELECT rid FROM items WHERE assignee_key = :k AND updated_at >= :lo
      UNION SELECT rid FROM items WHERE assignee_key = :k AND status_rank IN (0, 1, 2)
      UNION SELECT r.item_rid FROM ratings r CROSS JOIN items i ON i.rid = r.item_rid
-            WHERE r.created_at >= :lo AND r.created_at < :hi AND i.assignee_key = :k`
+            WHERE r.created_at >= :lo AND r.created_at < :hi
+              AND (i.assignee_key = :k
+                   OR EXISTS (SELECT 1 FROM item_events e WHERE e.item_rid = r.item_rid AND e.actor_id = :a
+                                 AND e.type = 'status' AND (e.to_value = 'resolved' OR e.to_value = 'closed')))`
   )
     .pluck()
     .all({ a: agentId, k: key, lo, hi })

@@ -15,7 +15,8 @@ import type { Database } from 'better-sqlite3'
  * - ratings_by_time: ratings given in the period (a rating counts for the assignee at the
  *   resolution before it, who may not have recorded it), and items_rid_assignee, a narrow copy of
  *   each item's assignee by rid, so checking whose item each rating is on reads a small index
- *   instead of a wide item row.
+ *   instead of a wide item row; item_events_resolver (partial: resolutions only) for a rating on
+ *   an item nobody held, which counts for whoever resolved it.
  */
 export const SCHEMA_V4 = `
 CREATE INDEX item_events_by_actor ON item_events (actor_id, created_at, item_rid);
@@ -23,6 +24,7 @@ CREATE INDEX messages_by_author ON messages (author_id, created_at, item_rid) WH
 CREATE INDEX items_by_assignee_updated ON items (assignee_key, updated_at);
 CREATE INDEX ratings_by_time ON ratings (created_at, item_rid);
 CREATE INDEX items_rid_assignee ON items (rid, assignee_key);
+CREATE INDEX item_events_resolver ON item_events (item_rid, actor_id) WHERE type = 'status' AND (to_value = 'resolved' OR to_value = 'closed');
 `
 
 export function migrateToV4(db: Database): void {
