@@ -140,28 +140,52 @@ export class BusinessClock {
     return this.base + this.index(ms)
   }
 
-  /** Working ms from the start of the covered span up to an instant. */
-  private upTo(ms: number): number {
-    const i = this.index(ms)
-    const iv = this.ivAt[i] as Float64Array
-    let sum = this.before[i] as number
-    for (let j = 0; j < iv.length; j += 2) {
-      const s = iv[j] as number
-      if (ms <= s) break
-      const e = iv[j + 1] as number
-      sum += (ms < e ? ms : e) - s
+  /**
+   * Writes the business milliseconds in [from, to) (0 when to is not after from) to out[at]:
+   * for callers measuring many spans, the result lands in a typed array instead of a fresh
+   * boxed number per span.
+   */
+  measure(from: number, to: number, out: Float64Array, at: number): void {
+    if (!(to > from)) {
+      out[at] = 0
+      return
     }
-    return sum
-  }
-
-  /** Business milliseconds in [from, to); 0 when to is not after from. */
-  duration(from: number, to: number): number {
-    if (!(to > from)) return 0
-    // Cover both ends first, so both prefix sums are over the same span.
+    // Cover both ends first, so both indexes are over the same span. Written out in one method
+    // (no calls taking the instants), so the instants are never boxed again per span.
     const lo = Math.floor(from / DAY_MS)
     const hi = Math.floor(to / DAY_MS)
     this.cover(lo - 1, hi + 1)
-    return this.upTo(to) - this.upTo(from)
+    const starts = this.startAt
+    let i = lo - this.base
+    while (from < (starts[i] as number)) i--
+    while (from >= (starts[i + 1] as number)) i++
+    let j = hi - this.base
+    while (to < (starts[j] as number)) j--
+    while (to >= (starts[j + 1] as number)) j++
+    let sum = (this.before[j] as number) - (this.before[i] as number)
+    let iv = this.ivAt[j] as Float64Array
+    for (let k = 0; k < iv.length; k += 2) {
+      const s = iv[k] as number
+      if (to <= s) break
+      const e = iv[k + 1] as number
+      sum += (to < e ? to : e) - s
+    }
+    iv = this.ivAt[i] as Float64Array
+    for (let k = 0; k < iv.length; k += 2) {
+      const s = iv[k] as number
+      if (from <= s) break
+      const e = iv[k + 1] as number
+      sum -= (from < e ? from : e) - s
+    }
+    out[at] = sum
+  }
+
+  private readonly one = new Float64Array(1)
+
+  /** Business milliseconds in [from, to); 0 when to is not after from. */
+  duration(from: number, to: number): number {
+    this.measure(from, to, this.one, 0)
+    return this.one[0] as number
   }
 }
 

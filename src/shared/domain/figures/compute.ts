@@ -22,9 +22,11 @@ type Key = string | null
 /** What the walk reports; the aggregator counts it, the drill-down lists the items. */
 interface Sink {
   rating(key: Key, f: ItemFacts, kind: RatingKind, score: number): void
-  firstResponse(key: Key, f: ItemFacts, ms: number, businessMs: number): void
+  /** Durations are handed over in `scratch` ([0] calendar ms, [1] business ms or NaN), not as arguments: no boxed numbers per item. */
+  readonly scratch: Float64Array
+  firstResponse(key: Key, f: ItemFacts): void
   /** An item resolved in the period (its latest resolution in it): TTR and FCR. */
-  resolved(key: Key, f: ItemFacts, ms: number, businessMs: number, fcr: boolean): void
+  resolved(key: Key, f: ItemFacts, fcr: boolean): void
   /** An item resolved in the period by this key's agent(s), and whether a reopen followed. */
   reopenBase(key: Key, f: ItemFacts, reopened: boolean): void
   worked(key: Key, f: ItemFacts): void
@@ -32,7 +34,8 @@ interface Sink {
   handBack(key: Key, f: ItemFacts): void
   sla(which: 'firstResponse' | 'resolution', key: Key, f: ItemFacts, met: boolean): void
   created(key: Key, f: ItemFacts): void
-  backlog(key: Key, f: ItemFacts, ageMs: number): void
+  /** The age is in scratch[0]. */
+  backlog(key: Key, f: ItemFacts): void
 }
 
 const inPeriod = (t: Ms, p: Period): boolean => t >= p.from && t < p.to
@@ -76,7 +79,9 @@ function walk(facts: readonly ItemFacts[], o: FigureOptions, sink: Sink): void {
         ? (agentId: string | null): Key => (agentId === null ? NO_TEAM_KEY : (teams?.get(agentId) ?? NO_TEAM_KEY))
         : (): Key => itemKey
 
-  for (const f of facts) {
+  const scratch = sink.scratch
+  for (let n = 0; n < facts.length; n++) {
+    const f = facts[n] as ItemFacts
     if (filter !== undefined) {
       if (filter.kind !== undefined && f.kind !== filter.kind) continue
       if (filter.channel !== undefined && f.channel !== filter.channel) continue
@@ -103,39 +108,47 @@ function walk(facts: readonly ItemFacts[], o: FigureOptions, sink: Sink): void {
       }
     }
     // CSAT and NPS: answers given in the period, for the assignee at resolution.
-    for (const r of f.ratings) {
+    for (let i = 0; i < f.ratings.length; i++) {
+      const r = f.ratings[i] as ItemFacts['ratings'][number]
       if (inPeriod(r.at, p) && (actOk === null || actOk(r.agentId))) sink.rating(keyOf(r.agentId), f, r.kind, r.score)
     }
 
     // First response: items whose first response falls in the period, for its sender.
     const fr = f.firstResponse
     if (fr !== null && inPeriod(fr.at, p) && (actOk === null || actOk(fr.agentId))) {
-      sink.firstResponse(keyOf(fr.agentId), f, Math.max(0, fr.at - f.firstContactAt), clock ? clock.duration(f.firstContactAt, fr.at) : NaN)
+      scratch[0] = Math.max(0, fr.at - f.firstContactAt)
+      if (clock) clock.measure(f.firstContactAt, fr.at, scratch, 1)
+      else scratch[1] = NaN
+      sink.firstResponse(keyOf(fr.agentId), f)
     }
 
     // Resolutions in the period: TTR and FCR on the latest one; reopen rate per resolving key.
     nk = 0
     let latest: Act | null = null
-    for (const r of f.resolutions) {
+    for (let i = 0; i < f.resolutions.length; i++) {
+      const r = f.resolutions[i] as Act
       if (!inPeriod(r.at, p)) continue
       if (latest === null || r.at >= latest.at) latest = r
       if (actOk !== null && !actOk(r.agentId)) continue
       const k = keyOf(r.agentId)
-      const i = keyIndex(k)
-      if (i < 0) {
+      const ki = keyIndex(k)
+      if (ki < 0) {
         keys[nk] = k
         firstAt[nk++] = r.at
-      } else if (r.at < (firstAt[i] as Ms)) firstAt[i] = r.at
+      } else if (r.at < (firstAt[ki] as Ms)) firstAt[ki] = r.at
     }
     if (latest !== null && (actOk === null || actOk(latest.agentId))) {
       const fcr = f.escalations.length === 0 && f.reopens.length === 0 && f.publicAgentReplies <= 1
-      sink.resolved(keyOf(latest.agentId), f, Math.max(0, latest.at - f.firstContactAt), clock ? clock.duration(f.firstContactAt, latest.at) : NaN, fcr)
+      scratch[0] = Math.max(0, latest.at - f.firstContactAt)
+      if (clock) clock.measure(f.firstContactAt, latest.at, scratch, 1)
+      else scratch[1] = NaN
+      sink.resolved(keyOf(latest.agentId), f, fcr)
     }
     for (let i = 0; i < nk; i++) {
       const after = firstAt[i] as Ms
       let reopened = false
-      for (const r of f.reopens) {
-        if (r.at > after) {
+      for (let j = 0; j < f.reopens.length; j++) {
+        if ((f.reopens[j] as Act).at > after) {
           reopened = true
           break
         }
@@ -144,14 +157,16 @@ function walk(facts: readonly ItemFacts[], o: FigureOptions, sink: Sink): void {
     }
 
     // Escalations and hand-backs in the period, for the agent who did them; items worked.
-    for (const e of f.escalations) {
+    for (let i = 0; i < f.escalations.length; i++) {
+      const e = f.escalations[i] as Act
       if (!inPeriod(e.at, p) || (actOk !== null && !actOk(e.agentId))) continue
       const k = keyOf(e.agentId)
       sink.escalation(k, f)
       if (keyIndex(k) < 0) keys[nk++] = k
     }
     for (let i = 0; i < nk; i++) sink.worked(keys[i] as Key, f)
-    for (const h of f.handBacks) {
+    for (let i = 0; i < f.handBacks.length; i++) {
+      const h = f.handBacks[i] as Act
       if (inPeriod(h.at, p) && (actOk === null || actOk(h.agentId))) sink.handBack(keyOf(h.agentId), f)
     }
 
@@ -189,7 +204,10 @@ function walk(facts: readonly ItemFacts[], o: FigureOptions, sink: Sink): void {
     if (actOk === null && by !== 'agent' && by !== 'team' && inPeriod(f.firstContactAt, p)) sink.created(itemKey, f)
 
     // Backlog: open now, by age from the first contact, for the current assignee.
-    if (isActive(f.status) && (actOk === null || actOk(f.assigneeId))) sink.backlog(keyOf(f.assigneeId), f, Math.max(0, now - f.firstContactAt))
+    if (isActive(f.status) && (actOk === null || actOk(f.assigneeId))) {
+      scratch[0] = Math.max(0, now - f.firstContactAt)
+      sink.backlog(keyOf(f.assigneeId), f)
+    }
   }
 }
 
@@ -269,6 +287,7 @@ export function computeFigures(facts: readonly ItemFacts[], options: FigureOptio
     return a
   }
   if (options.by === undefined) acc(null)
+  const scratch = new Float64Array(2)
   walk(facts, options, {
     rating(key, _f, kind, score) {
       const a = acc(key)
@@ -288,13 +307,18 @@ export function computeFigures(facts: readonly ItemFacts[], options: FigureOptio
         }
       }
     },
-    firstResponse(key, _f, ms, businessMs) {
+    scratch,
+    firstResponse(key) {
       const a = acc(key)
+      const ms = scratch[0] as number
+      const businessMs = scratch[1] as number
       a.fr.push(ms)
       if (!Number.isNaN(businessMs)) a.frBusiness.push(businessMs)
     },
-    resolved(key, _f, ms, businessMs, fcr) {
+    resolved(key, _f, fcr) {
       const a = acc(key)
+      const ms = scratch[0] as number
+      const businessMs = scratch[1] as number
       a.resolved++
       if (fcr) a.fcr++
       a.ttr.push(ms)
@@ -334,8 +358,9 @@ export function computeFigures(facts: readonly ItemFacts[], options: FigureOptio
     created(key) {
       acc(key).created++
     },
-    backlog(key, _f, age) {
+    backlog(key) {
       const a = acc(key)
+      const age = scratch[0] as number
       a.backlog++
       if (age < AGE_BOUNDS_MS.d1) a.under1d++
       else if (age < AGE_BOUNDS_MS.d3) a.d1to3++
@@ -361,6 +386,7 @@ export function figureItems(facts: readonly ItemFacts[], options: FigureOptions,
   const none = (): void => {}
   const worked = volumeIsWorked(options)
   walk(facts, options, {
+    scratch: new Float64Array(2),
     rating: (k, f, kind) => {
       if ((figure === 'csat' && kind === 'csat') || (figure === 'nps' && kind === 'nps')) take(k, f)
     },
