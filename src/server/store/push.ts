@@ -29,7 +29,7 @@ export async function bindClient(sql: SqlClient, agentId: string, clientId: stri
  * Applies a client's mutations in order, each in its own transaction (so one failure or a gap
  * leaves the ones before it applied): lock the client, skip a seq already seen, stop at a gap
  * (StoreError 'sequence_gap' with expectedSeq), run the shared decide() on PostgreSQL state, write
- * its changes and feed rows or record its rejection, advance last_seq and NOTIFY (on commit).
+ * its changes and feed rows or record its rejection, advance last_seq; commits are announced by NOTIFY (at least every NOTIFY_EVERY_MS).
  */
 export async function push(sql: SqlClient, agent: Agent, req: PushRequest): Promise<PushResponse> {
   for (const m of req.mutations) {
@@ -37,14 +37,32 @@ export async function push(sql: SqlClient, agent: Agent, req: PushRequest): Prom
   }
   let lastSeq = await bindClient(sql, agent.id, req.clientId)
   const results: Result[] = []
-  for (const m of req.mutations) {
-    const step = await pushOne(sql, agent, req.clientId, m)
-    if (step.gap !== undefined) throw new StoreError('sequence_gap', `Mutation ${m.seq} skips ahead: the server expects seq ${step.gap}.`, step.gap)
-    results.push(step.result)
-    lastSeq = step.lastSeq
+  // Within one push, a commit announces itself (NOTIFY in its own transaction) when it is the
+  // push's last or when NOTIFY_EVERY_MS passed since the push last announced: every commit is
+  // announced within that time, without a notification for each of 500 mutations (each one
+  // wakes every listening process). What a failed push committed is announced on the way out.
+  let announcedAt = -Infinity
+  let unannounced = false
+  try {
+    for (const [i, m] of req.mutations.entries()) {
+      const notify = i === req.mutations.length - 1 || performance.now() - announcedAt >= NOTIFY_EVERY_MS
+      const step = await pushOne(sql, agent, req.clientId, m, notify)
+      if (step.gap !== undefined) throw new StoreError('sequence_gap', `Mutation ${m.seq} skips ahead: the server expects seq ${step.gap}.`, step.gap)
+      results.push(step.result)
+      lastSeq = step.lastSeq
+      if (step.result.outcome !== 'duplicate') {
+        if (notify) announcedAt = performance.now()
+        unannounced = !notify
+      }
+    }
+  } finally {
+    if (unannounced) await sql.query("SELECT pg_notify('handoff_changes', '')").catch(() => {})
   }
   return { results, lastAppliedSeq: lastSeq }
 }
+
+/** The longest a commit of a push waits to be announced to listeners (see push()). */
+export const NOTIFY_EVERY_MS = 20
 
 type Step = { result: Result; lastSeq: number; gap?: undefined } | { gap: number; result?: undefined; lastSeq?: undefined }
 
@@ -63,10 +81,10 @@ const RERUN = new Set(['23505', '40P01', '40001'])
  * way for the rare mutations that write views or settings, and the fallback when a mutation
  * keeps losing races.
  */
-async function pushOne(sql: SqlClient, agent: Agent, clientId: string, m: PushedMutation): Promise<Step> {
+async function pushOne(sql: SqlClient, agent: Agent, clientId: string, m: PushedMutation, notify: boolean): Promise<Step> {
   for (let attempt = 1; attempt <= OPTIMISTIC_ATTEMPTS; attempt++) {
     try {
-      const step = await apply(sql, agent, clientId, m, 'optimistic')
+      const step = await apply(sql, agent, clientId, m, 'optimistic', notify)
       if (step === 'locking') break
       if (step !== 'changed') return step
     } catch (e) {
@@ -77,7 +95,7 @@ async function pushOne(sql: SqlClient, agent: Agent, clientId: string, m: Pushed
   for (let attempt = 1; ; attempt++) {
     try {
       return await sql.transaction(async (tx) => {
-        const step = await apply(tx, agent, clientId, m, 'locking')
+        const step = await apply(tx, agent, clientId, m, 'locking', notify)
         if (step === 'changed' || step === 'locking') throw new Error('A locked read cannot go stale')
         return step
       })
@@ -103,9 +121,10 @@ const writesOutsideStatement = (changes: readonly Change[]) => changes.some((c) 
  * Reads, decides and writes one mutation. 'locking': `db` is a transaction, and the read locks
  * the client row and the items. 'optimistic': `db` runs each statement in its own transaction;
  * returns 'changed' when the guarded write found the client or an item changed since the read
- * (nothing written), or 'locking' when the decision needs the locking way.
+ * (nothing written), or 'locking' when the decision needs the locking way. `notify`: the write
+ * also NOTIFYs listeners (on commit).
  */
-async function apply(db: SqlClient, agent: Agent, clientId: string, m: PushedMutation, mode: 'locking' | 'optimistic'): Promise<Step | 'changed' | 'locking'> {
+async function apply(db: SqlClient, agent: Agent, clientId: string, m: PushedMutation, mode: 'locking' | 'optimistic', notify: boolean): Promise<Step | 'changed' | 'locking'> {
   const now = new Date().toISOString()
   const ctx: MutationContext = { mutationId: m.mutationId, actorId: agent.id, now }
   // Arguments and needs depend on nothing stored: settled before the one read.
@@ -200,7 +219,8 @@ async function apply(db: SqlClient, agent: Agent, clientId: string, m: PushedMut
   if (feed.length > 0) {
     out.cte(`INSERT INTO changes (entity, entity_id, owner_id, queue_before, assignee_before, queue_after, assignee_after) ${feedRowsSelect(out.param(JSON.stringify(feed)))} WHERE ${out.when}`)
   }
-  const [verdict] = await out.run<{ ok: boolean }>(db, `SELECT ${out.when} AS ok, (SELECT 1 FROM (SELECT pg_notify('handoff_changes', '')) n WHERE ${out.when}) AS notified`)
+  const announce = notify ? `(SELECT 1 FROM (SELECT pg_notify('handoff_changes', '')) n WHERE ${out.when})` : 'NULL'
+  const [verdict] = await out.run<{ ok: boolean }>(db, `SELECT ${out.when} AS ok, ${announce} AS notified`)
   if (verdict?.ok !== true) return 'changed'
   return { result: rejection ? { seq: m.seq, outcome: 'rejected', rejection } : { seq: m.seq, outcome: 'applied' }, lastSeq: m.seq }
 }
