@@ -12,7 +12,7 @@ import { ImportError, SKIP_REASONS, type Skip, type SkipReason } from './errors'
 import { mappedColumns, type ImportMapping } from './mapping'
 import { silentProgress, type Progress } from './progress'
 import { openCsv } from './read'
-import { buildRows, writeRows } from './write'
+import { writeDrafts } from './write'
 
 export { ImportError, describeProblem, type ImportErrorCode, type ImportProblem, type Skip, type SkipReason } from './errors'
 export { parseMapping, readMapping, type ImportMapping } from './mapping'
@@ -89,11 +89,10 @@ export async function importFile(store: ServerStore, file: string, mapping: Impo
       ])
     }
   }
-  const rows = buildRows(mapping.source, converted.drafts, policy, recorder)
-  progress.start('writing', rows.items.length, 'items')
+  progress.start('writing', converted.drafts.length, 'items')
   let written
   try {
-    written = await writeRows(store.sql, rows, (done) => progress.update(done))
+    written = await writeDrafts(store.sql, mapping.source, converted.drafts, policy, recorder, (done) => progress.update(done))
   } finally {
     progress.stop()
   }

@@ -29,34 +29,29 @@ export interface ItemRows {
   ratings: Rec[]
 }
 
-export interface Rows {
-  customers: Rec[]
-  items: ItemRows[]
-}
-
 const iso = (ms: number) => new Date(ms).toISOString()
 
-/**
- * The rows of every draft (customers deduplicated: the earliest contact is their creation).
- * A rating is recorded by the item's assignee, else by `recorder` (ratings.recorded_by names an
- * agent: consoles hold it to their agents table); the caller makes sure one of them is there.
- */
-export function buildRows(source: string, drafts: readonly Draft[], policy: SlaPolicy, recorder: string | null): Rows {
-  const customers = new Map<string, Rec & { created_at: string }>()
-  const items: ItemRows[] = []
+/** The customers of the drafts, one per key; a customer's creation is their earliest contact in the file. */
+export function customerRows(source: string, drafts: readonly Draft[]): Map<string, Rec & { id: string; created_at: string }> {
+  const customers = new Map<string, Rec & { id: string; created_at: string }>()
   for (const d of drafts) {
-    const customerId = importedCustomerId(source, d.customer.key)
+    const id = importedCustomerId(source, d.customer.key)
     const created = iso(d.createdAt)
-    const known = customers.get(customerId)
-    if (!known) customers.set(customerId, { id: customerId, name: d.customer.name, email: d.customer.email, phone: d.customer.phone, created_at: created })
+    const known = customers.get(id)
+    if (!known) customers.set(id, { id, name: d.customer.name, email: d.customer.email, phone: d.customer.phone, created_at: created })
     else if (created < known.created_at) known.created_at = created
-    items.push(itemRows(source, d, customerId, policy, recorder))
   }
-  return { customers: [...customers.values()], items }
+  return customers
 }
 
-function itemRows(source: string, d: Draft, customerId: string, policy: SlaPolicy, recorder: string | null): ItemRows {
+/**
+ * The rows of one draft. A rating is recorded by the item's assignee, else by `recorder`
+ * (ratings.recorded_by names an agent: consoles hold it to their agents table); the caller
+ * makes sure one of them is there.
+ */
+export function itemRows(source: string, d: Draft, policy: SlaPolicy, recorder: string | null): ItemRows {
   const id = importedItemId(source, d.externalId)
+  const customerId = importedCustomerId(source, d.customer.key)
   const queue = d.kind === 'support' ? queueOfTier(d.tier ?? 1) : 'service'
   const createdAt = iso(d.createdAt)
   const firstResponseAt = d.firstResponseAt === null ? null : iso(d.firstResponseAt)
@@ -177,7 +172,7 @@ export interface WriteResult {
   newMessages: number
 }
 
-/** Rows per INSERT statement (one jsonb parameter each). */
+/** Items per round of statements (each statement one jsonb parameter). */
 const CHUNK = 2000
 
 const chunks = <T>(rows: readonly T[], size = CHUNK): T[][] => {
@@ -186,53 +181,83 @@ const chunks = <T>(rows: readonly T[], size = CHUNK): T[][] => {
   return out
 }
 
+const insertSql = (table: string, conflict: boolean) =>
+  `INSERT INTO ${table} SELECT * FROM jsonb_populate_recordset(NULL::${table}, $1::jsonb)${conflict ? ' ON CONFLICT (id) DO NOTHING RETURNING id' : ''}`
+
+/** Inserts rows that may already be there; returns the ids it inserted. */
 async function insertNew(tx: SqlClient, table: string, rows: readonly Rec[]): Promise<Set<string>> {
   const inserted = new Set<string>()
   for (const chunk of chunks(rows)) {
-    const { rows: ids } = await tx.query<{ id: string }>(
-      `INSERT INTO ${table} SELECT * FROM jsonb_populate_recordset(NULL::${table}, $1::jsonb) ON CONFLICT (id) DO NOTHING RETURNING id`,
-      [JSON.stringify(chunk)]
-    )
+    const { rows: ids } = await tx.query<{ id: string }>(insertSql(table, true), [JSON.stringify(chunk)])
     for (const r of ids) inserted.add(r.id)
   }
   return inserted
 }
 
+/** Inserts rows that cannot be there yet (children of items this transaction inserted: their ids derive from the item's). */
+async function insertAll(tx: SqlClient, table: string, rows: readonly Rec[]): Promise<void> {
+  for (const chunk of chunks(rows, 5000)) await tx.query(insertSql(table, false), [JSON.stringify(chunk)])
+}
+
 /**
- * Writes the rows in one transaction: what already exists (a re-import) is left as it is and
- * gets no feed row. `onProgress(done, total)` counts items written.
+ * Writes the drafts in one transaction, a chunk at a time: items already there (a re-import) are
+ * left as they are, get no rows built and no feed row; the others are written whole with a feed
+ * row each, and NOTIFY goes out at commit. `onProgress(done, total)` counts items.
  */
-export async function writeRows(sql: SqlClient, rows: Rows, onProgress: (done: number, total: number) => void = () => {}): Promise<WriteResult> {
+export async function writeDrafts(
+  sql: SqlClient,
+  source: string,
+  drafts: readonly Draft[],
+  policy: SlaPolicy,
+  recorder: string | null,
+  onProgress: (done: number, total: number) => void = () => {}
+): Promise<WriteResult> {
+  const customers = customerRows(source, drafts)
   return sql.transaction(async (tx) => {
-    const newCustomers = await insertNew(tx, 'customers', rows.customers)
-    const newItemIds = new Set<string>()
-    const total = rows.items.length
-    let done = 0
+    let newItems = 0
+    let newCustomers = 0
     let newMessages = 0
-    for (const chunk of chunks(rows.items)) {
-      const inserted = await insertNew(
-        tx,
-        'items',
-        chunk.map((r) => r.item)
-      )
-      const fresh = chunk.filter((r) => inserted.has(r.item.id))
-      for (const r of fresh) newItemIds.add(r.item.id)
-      const messages = fresh.flatMap((r) => r.messages)
-      newMessages += (await insertNew(tx, 'messages', messages)).size
-      await insertNew(
-        tx,
-        'item_events',
-        fresh.flatMap((r) => r.events)
-      )
-      await insertNew(
-        tx,
-        'ratings',
-        fresh.flatMap((r) => r.ratings)
-      )
-      for (const part of chunks(fresh)) {
+    let done = 0
+    const customersSeen = new Set<string>()
+    for (const chunk of chunks(drafts)) {
+      const ids = chunk.map((d) => importedItemId(source, d.externalId))
+      const { rows: existing } = await tx.query<{ id: string }>('SELECT id FROM items WHERE id = ANY($1::text[])', [ids])
+      const there = new Set(existing.map((r) => r.id))
+      const candidates = chunk.filter((_, k) => !there.has(ids[k]!))
+      if (candidates.length > 0) {
+        const chunkCustomers: Rec[] = []
+        for (const d of candidates) {
+          const id = importedCustomerId(source, d.customer.key)
+          if (customersSeen.has(id)) continue
+          customersSeen.add(id)
+          chunkCustomers.push(customers.get(id)!)
+        }
+        newCustomers += (await insertNew(tx, 'customers', chunkCustomers)).size
+        const built = candidates.map((d) => itemRows(source, d, policy, recorder))
+        // Another import of the same file committing meanwhile: its items stay, this one skips them.
+        const inserted = await insertNew(
+          tx,
+          'items',
+          built.map((r) => r.item)
+        )
+        const fresh = built.filter((r) => inserted.has(r.item.id))
+        newItems += fresh.length
+        const messages = fresh.flatMap((r) => r.messages)
+        newMessages += messages.length
+        await insertAll(tx, 'messages', messages)
+        await insertAll(
+          tx,
+          'item_events',
+          fresh.flatMap((r) => r.events)
+        )
+        await insertAll(
+          tx,
+          'ratings',
+          fresh.flatMap((r) => r.ratings)
+        )
         await insertFeedRows(
           tx,
-          part.map(
+          fresh.map(
             (r): FeedRow => ({
               entity: 'item',
               entity_id: r.item.id,
@@ -246,9 +271,9 @@ export async function writeRows(sql: SqlClient, rows: Rows, onProgress: (done: n
         )
       }
       done += chunk.length
-      onProgress(done, total)
+      onProgress(done, drafts.length)
     }
-    if (newItemIds.size > 0) await tx.query("SELECT pg_notify('handoff_changes', '')")
-    return { newItems: newItemIds.size, unchangedItems: total - newItemIds.size, newCustomers: newCustomers.size, newMessages }
+    if (newItems > 0) await tx.query("SELECT pg_notify('handoff_changes', '')")
+    return { newItems, unchangedItems: drafts.length - newItems, newCustomers, newMessages }
   })
 }
