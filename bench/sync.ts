@@ -17,7 +17,7 @@
  * Each part runs on its own fresh database (PostgreSQL) or folder (PGlite). It reports; it
  * asserts nothing.
  */
-import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs'
+import { mkdtempSync, rmSync, writeFileSync, mkdirSync, readdirSync, readFileSync } from 'node:fs'
 import { tmpdir, cpus, totalmem, loadavg } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
@@ -190,6 +190,51 @@ async function httpPush(url: string, c: Client, muts: PushedMutation[]): Promise
 
 const replyArgs = (itemId: string, i: number) => ({ itemId, body: `Benchmark reply ${i}: checked the order and the courier's tracking.` })
 
+// ---- CPU accounting: where a mutation's time goes on this machine ---------------------------
+
+const CLOCK_TICKS_PER_SECOND = 100
+/**
+ * CPU milliseconds used so far by a local PostgreSQL cluster (postmaster and its children, from
+ * /proc), or null when the store is not a local cluster this process can see (PGlite runs inside
+ * this process and is counted with it).
+ */
+async function postgresCpuMs(store: ServerStore): Promise<(() => number) | null> {
+  try {
+    const { rows } = await store.sql.query<{ dir: string }>('SELECT current_setting(\'data_directory\') AS dir')
+    const postmaster = Number(readFileSync(join(rows[0]!.dir, 'postmaster.pid'), 'utf8').split('\n')[0])
+    if (!Number.isInteger(postmaster)) return null
+    return () => {
+      let ticks = 0
+      for (const entry of readdirSync('/proc')) {
+        if (!/^\d+$/.test(entry)) continue
+        try {
+          const stat = readFileSync(`/proc/${entry}/stat`, 'utf8')
+          const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+          if (Number(entry) === postmaster || Number(f[1]) === postmaster) ticks += Number(f[11]) + Number(f[12])
+        } catch {
+          // a process that ended between the listing and the read
+        }
+      }
+      return (ticks * 1000) / CLOCK_TICKS_PER_SECOND
+    }
+  } catch {
+    return null
+  }
+}
+
+/** Runs work and reports CPU microseconds per mutation: this process, and the PostgreSQL cluster. */
+async function cpuPerMutation(store: ServerStore, mutations: number, work: () => Promise<void>): Promise<{ server_process_us: number; postgres_us: number | null }> {
+  const pgCpu = await postgresCpuMs(store)
+  const pg0 = pgCpu?.() ?? 0
+  const c0 = process.cpuUsage()
+  await work()
+  const c = process.cpuUsage(c0)
+  return {
+    server_process_us: Math.round((c.user + c.system) / mutations),
+    postgres_us: pgCpu ? Math.round(((pgCpu() - pg0) * 1000) / mutations) : null
+  }
+}
+
 // ---- 1. Push throughput ---------------------------------------------------------------------
 
 async function benchPush(backend: Backend) {
@@ -222,15 +267,17 @@ async function benchPush(backend: Backend) {
   log(`  push: 4 clients, ${MUTATIONS.toLocaleString()} item.reply in all`)
   const per = Math.ceil(MUTATIONS / 4)
   const t1 = performance.now()
-  await Promise.all(
-    four.map(async (c, k) => {
-      const mine = ids.filter((_, i) => i % 4 === k)
-      for (let done = 0; done < per; done += BATCH) {
-        const muts = Array.from({ length: Math.min(BATCH, per - done) }, (_, i) => c.next('item.reply', replyArgs(mine[(done + i) % mine.length]!, done + i)))
-        await httpPush(url, c, muts)
-      }
-    })
-  )
+  const fourCpu = await cpuPerMutation(store, per * 4, async () => {
+    await Promise.all(
+      four.map(async (c, k) => {
+        const mine = ids.filter((_, i) => i % 4 === k)
+        for (let done = 0; done < per; done += BATCH) {
+          const muts = Array.from({ length: Math.min(BATCH, per - done) }, (_, i) => c.next('item.reply', replyArgs(mine[(done + i) % mine.length]!, done + i)))
+          await httpPush(url, c, muts)
+        }
+      })
+    )
+  })
   const fourMs = performance.now() - t1
 
   // The same mutations through store.push directly (no HTTP, no JSON, no auth): where the time goes.
@@ -274,7 +321,16 @@ async function benchPush(backend: Backend) {
     mutation: 'item.reply',
     batch: BATCH,
     one_client: { mutations: MUTATIONS, seconds: round1(oneMs / 1000), mutations_per_second: oneRate, push_of_500_latency: summarize(batchMs), wal_bytes_per_mutation: walPerMutation },
-    four_clients: { mutations: per * 4, seconds: round1(fourMs / 1000), aggregate_mutations_per_second: fourRate },
+    four_clients: {
+      mutations: per * 4,
+      seconds: round1(fourMs / 1000),
+      aggregate_mutations_per_second: fourRate,
+      // CPU per mutation: this process (the server: HTTP, auth, decide, SQL client; and the
+      // bench's own HTTP clients, so an overestimate) and the database's processes. On a 2-core
+      // machine shared by both, their sum bounds the rate.
+      cpu_us_per_mutation: fourCpu,
+      server_process_cpu_bound_mutations_per_second: Math.round(1e6 / fourCpu.server_process_us)
+    },
     store_push_direct_no_http: { mutations: directN, mutations_per_second: perSecond(directN, directMs) },
     raw_insert_same_rows: {
       table: 'bench_raw_messages (LIKE messages INCLUDING ALL: same columns, primary key and index)',
