@@ -269,6 +269,20 @@ describe.each(backends)('import input on $name', ({ open }) => {
     expect(empty.problems[0]).toEqual({ line: 1, message: 'The file is empty: it needs a header line naming its columns.' })
   })
 
+  it('a store failure in the middle of a large import rolls all of it back', { timeout: 120_000 }, async () => {
+    // Rows 1..5000; the store refuses item 4500 (a trigger standing in for a disk or constraint failure).
+    let text = HEADER
+    for (let i = 1; i <= 5000; i++) text += `${i},Cust ${i},c${i}@example.com,Billing,Mail,Open,Low,2024-03-01 09:00,,,,,${i === 4500 ? 'boom' : `ticket ${i}`}\n`
+    await store.sql.query(`CREATE FUNCTION refuse_boom() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN IF NEW.subject = 'boom' THEN RAISE EXCEPTION 'disk full (test)'; END IF; RETURN NEW; END $$`)
+    await store.sql.query('CREATE TRIGGER refuse_boom BEFORE INSERT ON items FOR EACH ROW EXECUTE FUNCTION refuse_boom()')
+    const e = await refused(file(text), ticketMapping())
+    expect(e.code).toBe('store_failed')
+    expect(e.message).toContain('disk full (test)')
+    expect(e.message.length).toBeLessThan(500)
+    expect(await snapshot(store)).toBe('customers=0 items=0 messages=0 item_events=0 ratings=0 changes=1')
+  })
+
   it('threads from reply links: loops, chains out of the file and threads without a customer are skipped; agents by name', async () => {
     const mapping = parseMapping(
       JSON.stringify({

@@ -14,7 +14,7 @@ export interface ImportProblem extends Place {
   message: string
 }
 
-export const IMPORT_ERROR_CODES = ['unreadable_file', 'bad_csv', 'bad_mapping', 'missing_column', 'unknown_value', 'bad_date', 'bad_value', 'needs_agent'] as const
+export const IMPORT_ERROR_CODES = ['unreadable_file', 'bad_csv', 'bad_mapping', 'missing_column', 'unknown_value', 'bad_date', 'bad_value', 'needs_agent', 'store_failed'] as const
 export type ImportErrorCode = (typeof IMPORT_ERROR_CODES)[number]
 
 /** Most problems one ImportError lists (the count of all is kept). */
@@ -34,7 +34,7 @@ export const describeProblem = (p: ImportProblem): string => {
   return where ? `${where}: ${p.message}` : p.message
 }
 
-/** The import cannot go ahead: nothing was written. */
+/** The import cannot go ahead, or its one transaction failed: nothing was written. */
 export class ImportError extends Error {
   override readonly name = 'ImportError'
   constructor(
@@ -59,7 +59,8 @@ const IMPORT_ERROR_TITLE: Record<ImportErrorCode, string> = {
   unknown_value: 'The file has values the mapping does not place',
   bad_date: 'The file has dates that do not match the mapping',
   bad_value: 'The file has values that cannot be imported',
-  needs_agent: 'Ratings need an agent to record them'
+  needs_agent: 'Ratings need an agent to record them',
+  store_failed: 'The store refused the rows'
 }
 
 /** Why a row was skipped (the summary counts rows by these). */

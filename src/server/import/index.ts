@@ -57,7 +57,7 @@ export async function importFile(store: ServerStore, file: string, mapping: Impo
   reading = true
   const missing = mappedColumns(mapping).filter((c) => !csv.header.includes(c.column))
   if (missing.length > 0) {
-    await csv.records.return(undefined)
+    csv.close()
     progress.stop()
     throw new ImportError(
       'missing_column',
@@ -93,6 +93,10 @@ export async function importFile(store: ServerStore, file: string, mapping: Impo
   let written
   try {
     written = await writeDrafts(store.sql, mapping.source, converted.drafts, policy, recorder, (done) => progress.update(done))
+  } catch (e) {
+    // The transaction rolled back. The store's own error carries the statement's parameters
+    // (thousands of rows): say what failed, not all of that.
+    throw new ImportError('store_failed', [{ message: (e as Error).message }])
   } finally {
     progress.stop()
   }

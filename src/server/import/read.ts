@@ -18,6 +18,8 @@ export interface CsvFile {
   /** Size in bytes (for the progress bar). */
   bytes: number
   records: AsyncGenerator<CsvRecord>
+  /** Stops reading and closes the file (when the records will not be read to the end). */
+  close(): void
 }
 
 const countNewlines = (s: string): number => {
@@ -80,5 +82,5 @@ export async function openCsv(path: string, onBytes: (bytesRead: number) => void
       stream.destroy()
     }
   }
-  return { header, bytes, records: records() }
+  return { header, bytes, records: records(), close: () => stream.destroy() }
 }
