@@ -192,13 +192,22 @@ describe('figures.personal over real mutations', () => {
   it('a reassignment moves the backlog, and an item resolved by someone else counts for its assignee', () => {
     const { e } = workedExample()
     expect(figures('today').current.backlog.count).toBe(1)
-    // Grace (supervisor) resolves E while it is Maya's: the resolution is Maya's.
+    // Grace (supervisor) resolves E while it is Maya's: the resolution is Maya's. And an item
+    // Grace created yesterday and gave Maya, which Maya never touched, Grace resolves today: Maya's too.
     call('session.signIn', { agentId: GRACE })
+    const given = createItem('2026-11-22T15:00:00.000Z')
+    at('2026-11-22T15:05:00.000Z')
+    call('item.assign', { itemId: given, assigneeId: maya, expectedAssigneeId: null })
     setStatus(e, 'resolved', '2026-11-23T10:20:00.000Z')
+    setStatus(given, 'resolved', '2026-11-23T10:25:00.000Z')
     call('session.signIn', { agentId: maya })
     const f = figures('today')
     expect(f.current.backlog.count).toBe(0)
-    expect(f.current.resolution.count).toBe(3)
+    expect(f.current.resolution.count).toBe(4)
+    // The same from a core that kept nothing: Grace's resolution of Maya's item is found.
+    core.close()
+    ;({ core } = openCore({ file, now: () => clock }))
+    expect(figures('today').current).toEqual(f.current)
     // Tomás holds C now: his backlog, not Maya's; he has done nothing else today.
     call('session.signIn', { agentId: TOMAS })
     const t = figures('today')

@@ -15,6 +15,7 @@ import {
 } from '../../shared/domain/figures'
 import type { SlaPolicy } from '../../shared/domain/sla'
 import { isActive } from '../../shared/domain/lifecycle'
+import { FIGURE_EVENTS } from './schema-v2'
 import { loadSettings } from './settings'
 import { prepared } from './statements'
 
@@ -32,7 +33,8 @@ import { prepared } from './statements'
  *  - the agent acted on (history events by the agent: resolutions, escalations, hand-backs,
  *    assignments, logged contacts, ratings recorded) at or after the window's start,
  *  - the agent answered publicly (a reply or logged contact: their first responses) since then,
- *  - assigned to the agent and changed since then, or open now (the backlog),
+ *  - assigned to the agent and resolved or handed over (by anyone) since then (v2's
+ *    item_events_figures), or open now (the backlog),
  *  - rated in the window while assigned to the agent or once resolved by them (ratings_by_time,
  *    then items_rid_assignee and item_events_resolver: CROSS JOIN keeps that order; the other way
  *    round walks every item the agent ever had),
@@ -212,7 +214,8 @@ export function candidateItems(db: Database, agentId: string, lo: string, hi: st
     db,
     `SELECT item_rid FROM item_events WHERE actor_id = :a AND created_at >= :lo
      UNION SELECT item_rid FROM messages WHERE author_id = :a AND created_at >= :lo AND (kind = 'reply' OR kind = 'contact')
-     UNION SELECT rid FROM items WHERE assignee_key = :k AND updated_at >= :lo
+     UNION SELECT e.item_rid FROM item_events e CROSS JOIN items i ON i.rid = e.item_rid
+            WHERE ${FIGURE_EVENTS} AND e.created_at >= :lo AND i.assignee_key = :k
      UNION SELECT rid FROM items WHERE assignee_key = :k AND status_rank IN (0, 1, 2)
      UNION SELECT r.item_rid FROM ratings r CROSS JOIN items i ON i.rid = r.item_rid
             WHERE r.created_at >= :lo AND r.created_at < :hi

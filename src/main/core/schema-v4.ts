@@ -10,18 +10,21 @@ import type { Database } from 'better-sqlite3'
  *   logged contacts, ratings recorded), by time.
  * - messages_by_author: the agent's public replies and logged contacts (their first responses),
  *   by time; a partial index, so customer messages and notes do not pay for it.
- * - items_by_assignee_updated: items assigned to the agent that changed in the period (resolved
- *   while theirs by someone else, reopened, answered...).
  * - ratings_by_time: ratings given in the period (a rating counts for the assignee at the
- *   resolution before it, who may not have recorded it), and items_rid_assignee, a narrow copy of
- *   each item's assignee by rid, so checking whose item each rating is on reads a small index
- *   instead of a wide item row; item_events_resolver (partial: resolutions only) for a rating on
- *   an item nobody held, which counts for whoever resolved it.
+ *   resolution before it, who may not have recorded it).
+ * - items_rid_assignee: a narrow copy of each item's assignee by rid, so "is this item the
+ *   agent's?" reads a small index instead of a wide item row: for the period's ratings, and for
+ *   the period's resolutions and handoffs (v2's item_events_figures) of items the agent holds,
+ *   which someone else may have resolved while the item was theirs.
+ * - item_events_resolver (partial: resolutions only): a rating on an item nobody held counts for
+ *   whoever resolved it.
+ *
+ * No index moves on items.updated_at, which nearly every mutation changes: these cost a
+ * mutation only when it writes what they index.
  */
 export const SCHEMA_V4 = `
 CREATE INDEX item_events_by_actor ON item_events (actor_id, created_at, item_rid);
 CREATE INDEX messages_by_author ON messages (author_id, created_at, item_rid) WHERE kind = 'reply' OR kind = 'contact';
-CREATE INDEX items_by_assignee_updated ON items (assignee_key, updated_at);
 CREATE INDEX ratings_by_time ON ratings (created_at, item_rid);
 CREATE INDEX items_rid_assignee ON items (rid, assignee_key);
 CREATE INDEX item_events_resolver ON item_events (item_rid, actor_id) WHERE type = 'status' AND (to_value = 'resolved' OR to_value = 'closed');
