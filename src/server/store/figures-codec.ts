@@ -101,18 +101,26 @@ export function encodeFacts(f: ItemFacts, agents: AgentDictionary): string {
   return JSON.stringify(e)
 }
 
+/** Shared by every decoded item with nothing in a list (most have no reopen, escalation, hand-back or rating); frozen, so nobody can add to it. */
+const NONE: never[] = Object.freeze([]) as unknown as never[]
+
+function acts(flat: number[], base: number, agents: AgentDictionary): Act[] {
+  if (flat.length === 0) return NONE
+  const out: Act[] = new Array<Act>(flat.length / 2)
+  for (let i = 0, j = 0; i < flat.length; i += 2, j++) out[j] = { at: base + (flat[i] as number), agentId: agents.id(flat[i + 1] as number) ?? null }
+  return out
+}
+
 /** Decodes one parsed array (see Encoded); `id` is the item's id (empty when not needed). */
 export function decodeFacts(e: Encoded, id: string, agents: AgentDictionary): ItemFacts {
   const base = e[6]
-  const acts = (flat: number[]): Act[] => {
-    const out: Act[] = []
-    for (let i = 0; i < flat.length; i += 2) out.push({ at: base + (flat[i] as number), agentId: agents.id(flat[i + 1] as number) ?? null })
-    return out
-  }
-  const ratings: ItemFacts['ratings'] = []
   const r = e[13]
-  for (let i = 0; i < r.length; i += 4) {
-    ratings.push({ kind: RATING_KINDS[r[i] as number]!, score: r[i + 1] as number, at: base + (r[i + 2] as number), agentId: agents.id(r[i + 3] as number) ?? null })
+  let ratings: ItemFacts['ratings'] = NONE
+  if (r.length > 0) {
+    ratings = []
+    for (let i = 0; i < r.length; i += 4) {
+      ratings.push({ kind: RATING_KINDS[r[i] as number]!, score: r[i + 1] as number, at: base + (r[i + 2] as number), agentId: agents.id(r[i + 3] as number) ?? null })
+    }
   }
   const fr = e[7]
   const facts: ItemFacts = {
@@ -125,10 +133,10 @@ export function decodeFacts(e: Encoded, id: string, agents: AgentDictionary): It
     assigneeId: agents.id(e[5]) ?? null,
     firstContactAt: base,
     firstResponse: fr === 0 ? null : { at: base + fr[0], agentId: agents.id(fr[1]) ?? null },
-    resolutions: acts(e[8]),
-    reopens: acts(e[9]),
-    escalations: acts(e[10]),
-    handBacks: acts(e[11]),
+    resolutions: acts(e[8], base, agents),
+    reopens: acts(e[9], base, agents),
+    escalations: acts(e[10], base, agents),
+    handBacks: acts(e[11], base, agents),
     publicAgentReplies: e[12],
     ratings,
     firstResponseDueAt: e[14] === null ? null : base + e[14],
