@@ -233,14 +233,14 @@ export async function writeDrafts(
           chunkCustomers.push(customers.get(id)!)
         }
         newCustomers += (await insertNew(tx, 'customers', chunkCustomers)).size
-        const built = candidates.map((d) => itemRows(source, d, policy, recorder))
-        // Another import of the same file committing meanwhile: its items stay, this one skips them.
-        const inserted = await insertNew(
+        const fresh = candidates.map((d) => itemRows(source, d, policy, recorder))
+        // None of them is there (the read above, in this transaction). Another import of the same
+        // source committing meanwhile would make this insert fail and this import write nothing.
+        await insertAll(
           tx,
           'items',
-          built.map((r) => r.item)
+          fresh.map((r) => r.item)
         )
-        const fresh = built.filter((r) => inserted.has(r.item.id))
         newItems += fresh.length
         const messages = fresh.flatMap((r) => r.messages)
         newMessages += messages.length
