@@ -301,6 +301,33 @@ describe('figures.personal over real mutations', () => {
     }
   })
 
+  it('a range inside a kept wider one is filtered from it, with the same numbers as from SQLite', () => {
+    const { e } = workedExample()
+    core.close()
+    const db = openDatabase(file)
+    try {
+      const service = createPersonalFigures(db)
+      service.compute(maya, '30d', clock)
+      // A change after the wide window was built, which the narrower one must see too.
+      db.prepare("INSERT INTO messages (id, item_rid, kind, author_id, channel, body, created_at) SELECT 'm-late', rid, 'reply', ?, channel, 'Late answer', ? FROM items WHERE id = ?").run(
+        maya,
+        '2026-11-23T10:05:00.000Z',
+        e
+      )
+      for (const range of ['7d', 'today', { from: '2026-11-22', to: '2026-11-22' }] as const) {
+        const derived = service.compute(maya, range, clock)
+        const fromSql = createPersonalFigures(db).compute(maya, range, clock)
+        expect(derived.current).toEqual(fromSql.current)
+        expect(derived.before).toEqual(fromSql.before)
+        expect(derived.series).toEqual(fromSql.series)
+      }
+      expect(service.compute(maya, 'today', clock).current.firstResponse.count).toBe(4)
+    } finally {
+      db.close()
+      ;({ core } = openCore({ file, now: () => clock }))
+    }
+  })
+
   it('a brand-new agent has no data: nulls, never 0 percentages', () => {
     const f = figures('30d')
     expect(f.current.csat).toEqual({ count: 0, of: 0, pct: null })

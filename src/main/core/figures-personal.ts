@@ -382,11 +382,17 @@ export function createPersonalFigures(db: Database): PersonalFiguresService {
     const key = `${agentId}|${ms.from}|${ms.to}`
     let w = windows.get(key)
     if (!w) {
-      const lo = new Date(ms.from).toISOString()
-      const hi = new Date(ms.to).toISOString()
-      const candidates = candidateItems(db, agentId, lo, hi)
-      w = { key, agentId, ms, facts: new Map(), layouts: new Map(), usedAt: 0 }
-      for (const [rid, f] of loadFacts(db, candidates, currentPolicy())) if (belongs(f, w)) w.facts.set(rid, f)
+      const fresh: Window = { key, agentId, ms, facts: new Map(), layouts: new Map(), usedAt: 0 }
+      // A kept window of the same agent that covers this one already holds (up to date) every
+      // item this one needs: filter it instead of asking SQLite (30 days open, then 7 or today).
+      const wider = [...windows.values()].find((o) => o.agentId === agentId && o.ms.from <= ms.from && ms.to <= o.ms.to)
+      if (wider) {
+        for (const [rid, f] of wider.facts) if (isRelevant(f, ms)) fresh.facts.set(rid, f)
+      } else {
+        const candidates = candidateItems(db, agentId, new Date(ms.from).toISOString(), new Date(ms.to).toISOString())
+        for (const [rid, f] of loadFacts(db, candidates, currentPolicy())) if (belongs(f, fresh)) fresh.facts.set(rid, f)
+      }
+      w = fresh
       windows.set(key, w)
     }
     w.usedAt = ++tick
