@@ -422,7 +422,10 @@ export function createPersonalFigures(db: Database): PersonalFiguresService {
         const f = w.facts.get(rid)
         if (f !== undefined) facts.push(f)
       }
-      slot.figures = computeFigures(facts, { period: slot.ms, by: 'agent', now: nowMs }).find((r) => r.key === w.agentId)?.figures ?? emptyFigureSet()
+      // The business-hours schedule is read per computation (loadSettings is cached per connection);
+      // a settings change marks everything dirty (ALL), so no kept figure outlives the schedule it used.
+      const schedule = loadSettings(db).businessSchedule
+      slot.figures = computeFigures(facts, { period: slot.ms, by: 'agent', now: nowMs, schedule }).find((r) => r.key === w.agentId)?.figures ?? emptyFigureSet({ schedule })
       slot.computedAt = nowMs
     }
     return slot.figures

@@ -1,5 +1,6 @@
 import type { Database } from 'better-sqlite3'
 import { DEFAULT_SETTINGS, type WorkspaceSettings } from '../../shared/domain/settings'
+import { storedBusinessSchedule } from '../../shared/domain/business-schedule'
 import { prepared } from './statements'
 
 /**
@@ -17,7 +18,11 @@ export function loadSettings(db: Database): WorkspaceSettings {
   let settings = DEFAULT_SETTINGS
   if (json !== undefined) {
     const stored = JSON.parse(json) as Partial<WorkspaceSettings>
-    settings = { sla: { ...DEFAULT_SETTINGS.sla, ...stored.sla }, escalationReasons: stored.escalationReasons ?? DEFAULT_SETTINGS.escalationReasons }
+    settings = {
+      sla: { ...DEFAULT_SETTINGS.sla, ...stored.sla },
+      escalationReasons: stored.escalationReasons ?? DEFAULT_SETTINGS.escalationReasons,
+      businessSchedule: storedBusinessSchedule(stored.businessSchedule)
+    }
   }
   cache.set(db, settings)
   return settings

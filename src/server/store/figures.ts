@@ -6,7 +6,7 @@
  * (figures-facts.ts), brought up to date first.
  */
 import { NO_AGENT_KEY, NO_TEAM_KEY, computeFigures, figureItems } from '../../shared/domain/figures'
-import type { BusinessSchedule, Cut, FigureOptions, FigureRow } from '../../shared/domain/figures/types'
+import type { Cut, FigureOptions, FigureRow } from '../../shared/domain/figures/types'
 import { CHANNEL_LABEL, KIND_LABEL, type Channel, type ItemKind } from '../../shared/domain/vocabulary'
 import { MAX_DRILL_ITEMS, type FiguresItemsRequest, type FiguresItemsResponse, type FiguresReportRequest, type FiguresReportResponse } from '../../shared/sync/figures-protocol'
 import { refreshFacts, relevantFacts } from './figures-facts'
@@ -30,10 +30,8 @@ interface Basis {
 /** Settings (SLA policy, optional business-hours schedule), teams and names, and fresh facts. */
 async function prepare(sql: SqlClient, req: FiguresReportRequest, now: number, withIds: boolean, timings: FiguresContext['timings']) {
   const { rows } = await sql.query<{ value: unknown }>('SELECT value FROM settings WHERE id = 1')
-  const raw = rows[0]?.value ?? null
-  const settings = settingsFromValue(raw)
-  const stored = (typeof raw === 'string' ? JSON.parse(raw) : raw) as { schedule?: BusinessSchedule | null } | null
-  const schedule = stored?.schedule ?? null
+  const settings = settingsFromValue(rows[0]?.value ?? null)
+  const schedule = settings.businessSchedule
   let t = performance.now()
   const refreshed = await refreshFacts(sql, settings.sla)
   if (timings) Object.assign(timings, { refreshMs: performance.now() - t, refreshed: refreshed.refreshed })

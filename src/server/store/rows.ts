@@ -2,6 +2,7 @@
 import type { Agent, Customer, Item, ItemEvent, Message, Rating, SavedView } from '../../shared/domain/entities'
 import { queuesOfAgent } from '../../shared/domain/escalation'
 import { DEFAULT_SETTINGS, type WorkspaceSettings } from '../../shared/domain/settings'
+import { storedBusinessSchedule } from '../../shared/domain/business-schedule'
 import type { Tier } from '../../shared/domain/vocabulary'
 import { itemFromColumns, type ItemColumns } from '../../shared/mutations/item-columns'
 
@@ -112,7 +113,11 @@ export const viewFromRow = (r: ViewRow): SavedView => ({ id: r.id, name: r.name,
 export function settingsFromValue(value: unknown): WorkspaceSettings {
   if (value === null || value === undefined) return DEFAULT_SETTINGS
   const stored = (typeof value === 'string' ? JSON.parse(value) : value) as Partial<WorkspaceSettings>
-  return { sla: { ...DEFAULT_SETTINGS.sla, ...stored.sla }, escalationReasons: stored.escalationReasons ?? DEFAULT_SETTINGS.escalationReasons }
+  return {
+    sla: { ...DEFAULT_SETTINGS.sla, ...stored.sla },
+    escalationReasons: stored.escalationReasons ?? DEFAULT_SETTINGS.escalationReasons,
+    businessSchedule: storedBusinessSchedule(stored.businessSchedule)
+  }
 }
 
 /** What an agent sees: supervisors everything; others their queues' items and items assigned to them. */

@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import type { WorkspaceSettings } from '../domain/settings'
+import { businessScheduleField } from '../domain/business-schedule'
 import { PRIORITIES } from '../domain/vocabulary'
 import { defineMutation, reject, type Decision } from './types'
 
@@ -32,14 +33,18 @@ export const reasonsField = z
   .refine((rs) => new Set(rs.map((r) => r.code)).size === rs.length, 'Two reasons have the same code.')
   .refine((rs) => rs.some((r) => r.code === 'other'), 'Keep the “other” reason (with free text).')
 
-/** SLA targets and policy, and the escalation reasons: supervisors only. */
+/** SLA targets and policy, the escalation reasons and the business hours (null: off): supervisors only. */
 export const settingsUpdate = defineMutation({
   name: 'settings.update',
-  args: z.object({ sla: slaPolicyField.optional(), escalationReasons: reasonsField.optional() }).strict(),
+  args: z.object({ sla: slaPolicyField.optional(), escalationReasons: reasonsField.optional(), businessSchedule: businessScheduleField.nullable().optional() }).strict(),
   needs: (_a, ctx) => ({ agents: [ctx.actorId] }),
   decide(state, args, ctx): Decision<{ settings: WorkspaceSettings }> {
     if (state.agents.get(ctx.actorId)?.role !== 'supervisor') return reject('forbidden', 'Only a supervisor can change SLA targets and escalation reasons.')
-    const settings: WorkspaceSettings = { sla: args.sla ?? state.settings.sla, escalationReasons: args.escalationReasons ?? state.settings.escalationReasons }
+    const settings: WorkspaceSettings = {
+      sla: args.sla ?? state.settings.sla,
+      escalationReasons: args.escalationReasons ?? state.settings.escalationReasons,
+      businessSchedule: args.businessSchedule === undefined ? (state.settings.businessSchedule ?? null) : args.businessSchedule
+    }
     return { ok: true, changes: [{ op: 'setSettings', settings }], result: { settings } }
   }
 })

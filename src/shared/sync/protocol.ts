@@ -18,6 +18,7 @@ import { EVENT_TYPES } from '../domain/entities'
 import { AGENT_ROLES, CATEGORIES, CHANNELS, ITEM_KINDS, MESSAGE_KINDS, PRIORITIES, RATING_KINDS, STATUSES, TIERS } from '../domain/vocabulary'
 import { sortField, viewFilterField } from '../mutations/fields'
 import { reasonsField, slaPolicyField } from '../mutations/settings'
+import { businessScheduleField } from '../domain/business-schedule'
 
 export const PROTOCOL_VERSION = 1
 
@@ -99,7 +100,10 @@ export const viewWire = z
   .object({ id, name: z.string().min(1).max(200), ownerId: id.nullable(), builtIn: z.boolean(), filter: viewFilterField, sort: sortField })
   .strict()
 
-export const settingsWire = z.object({ sla: slaPolicyField, escalationReasons: reasonsField }).strict()
+/** businessSchedule came later: a peer that does not send it means "none" (null). */
+export const settingsWire = z
+  .object({ sla: slaPolicyField, escalationReasons: reasonsField, businessSchedule: businessScheduleField.nullable().default(null) })
+  .strict()
 
 // ---- GET /v1/me ------------------------------------------------------------------------------
 
