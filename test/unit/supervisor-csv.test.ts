@@ -109,6 +109,16 @@ describe('teamFiguresCsv', () => {
   })
 })
 
+describe('teamFiguresCsv cell safety', () => {
+  it('quotes a name a spreadsheet would run as a formula, and leaves a negative NPS a number', () => {
+    const negative: FigureSet = { ...busy, nps: { count: 5, promoters: 1, detractors: 2, score: -20 } }
+    const byTeam = { ...answer, by: 'team' as const, rows: [{ key: '=HYPERLINK("http://x","y")', label: '=HYPERLINK("http://x","y")', figures: negative }, { key: '@ops', label: '@ops', figures: busy }] }
+    const lines = read(teamFiguresCsv(byTeam, byTeam.rows))
+    expect(lines.map((l) => l.Team)).toEqual(['\'=HYPERLINK("http://x","y")', "'@ops"])
+    expect(lines[0]?.NPS).toBe('-20')
+  })
+})
+
 describe('cell wording', () => {
   it('formats durations and percentages', () => {
     expect(formatDuration(42_000)).toBe('42s')

@@ -15,6 +15,7 @@
  */
 import { parseArgs } from 'node:util'
 import { stringify } from 'csv-stringify/sync'
+import { csvText } from '../../shared/csv-cell'
 import { CUTS, type Cut, type FigureSet } from '../../shared/domain/figures/types'
 import { CHANNELS, ITEM_KINDS } from '../../shared/domain/vocabulary'
 import { figuresReportRequest, type FiguresReportRequest, type FiguresReportResponse } from '../../shared/sync/figures-protocol'
@@ -152,7 +153,8 @@ export const REPORT_CSV_HEADER = ['by', 'key', 'label', ...COLUMNS.map(([name]) 
 
 /** The report as CSV (RFC 4180, a header row, one row per group). */
 export function reportCsv(report: FiguresReportResponse): string {
-  const rows = report.rows.map((r) => [report.by, r.key ?? '', r.label, ...COLUMNS.map(([, read]) => read(r.figures) ?? '')])
+  // key and label are text (agent ids, team names, labels): made formula-safe; figures stay numbers.
+  const rows = report.rows.map((r) => [report.by, csvText(r.key ?? ''), csvText(r.label), ...COLUMNS.map(([, read]) => read(r.figures) ?? '')])
   return stringify([REPORT_CSV_HEADER, ...rows])
 }
 

@@ -1,5 +1,6 @@
 import { stringify } from 'csv-stringify/browser/esm/sync'
 import type { TeamFigures, TeamFiguresRow } from '../../../../shared/contract'
+import { csvText } from '../../../../shared/csv-cell'
 import { CUT_LABEL, FIGURE_COLUMNS, NO_DATA, isCountColumn } from './figure-columns'
 
 /**
@@ -18,7 +19,8 @@ export function teamFiguresCsv(answer: TeamFigures, rows: readonly TeamFiguresRo
   }
   header.push('From', 'To', 'As of')
   const lines = rows.map((row) => {
-    const line: string[] = [row.label]
+    // The group's name is text someone typed (agent, team): formula-safe. Figures are never touched (NPS -20 stays -20).
+    const line: string[] = [csvText(row.label)]
     for (const c of FIGURE_COLUMNS) {
       const v = c.value(row.figures)
       line.push(v === null ? NO_DATA : c.format(v))
