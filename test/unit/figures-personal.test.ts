@@ -356,6 +356,84 @@ describe('figures.personal over real mutations', () => {
   })
 })
 
+describe('figures.personal finds items whose acts lie outside the window or that changed hands', () => {
+  /** The panel from a core that kept nothing (the SQL selection alone), after checking the warm one agrees. */
+  function fresh(range: unknown): PersonalFigures {
+    const warm = figures(range)
+    core.close()
+    ;({ core } = openCore({ file, now: () => clock }))
+    const cold = figures(range)
+    expect(cold.current).toEqual(warm.current)
+    return cold
+  }
+
+  it('an SLA target due in the period counts there although the agent met it before (selection widened by slaLookbackMs)', () => {
+    // Saturday 21st 12:00: Maya's, answered 12:30, resolved 12:31. Resolution due Monday 23rd 12:00
+    // (48 h, service normal); first response due Saturday 16:00 (4 h).
+    const y = createItem('2026-11-21T12:00:00.000Z', { assignToMe: true })
+    reply(y, '2026-11-21T12:30:00.000Z')
+    setStatus(y, 'resolved', '2026-11-21T12:31:00.000Z')
+    at('2026-11-23T13:00:00.000Z')
+    const f = fresh('today')
+    expect(f.current.slaResolution).toEqual({ count: 1, of: 1, pct: 100 })
+    expect(f.current.slaFirstResponse).toEqual({ count: 0, of: 0, pct: null })
+    expect(f.current.resolution.count).toBe(0)
+    // Yesterday (Sunday) had nothing of it: no target due, no act.
+    expect(f.before.slaResolution).toEqual({ count: 0, of: 0, pct: null })
+  })
+
+  it('a resolution counts for the assignee at the resolution, though the item was reopened and reassigned since', () => {
+    const x = createItem('2026-11-20T09:00:00.000Z', { assignToMe: true })
+    reply(x, '2026-11-20T09:10:00.000Z')
+    call('session.signIn', { agentId: GRACE })
+    setStatus(x, 'resolved', '2026-11-23T08:00:00.000Z')
+    setStatus(x, 'open', '2026-11-23T08:30:00.000Z')
+    at('2026-11-23T08:31:00.000Z')
+    call('item.assign', { itemId: x, assigneeId: TOMAS, expectedAssigneeId: maya })
+    call('session.signIn', { agentId: maya })
+    at('2026-11-23T13:00:00.000Z')
+    const f = fresh('today')
+    expect(f.current.resolution.count).toBe(1)
+    expect(f.current.reopenRate).toEqual({ count: 1, of: 1, pct: 100 })
+    expect(f.current.backlog.count).toBe(0) // Tomás holds it now
+  })
+
+  it('an SLA target missed while the item was the agent\'s counts for them after a supervisor assigned it away', () => {
+    // Grace gives Maya a new item at 02:05; nobody answers by its first response deadline (06:00);
+    // at 07:00 Grace gives it to Tomás. The missed target is Maya's: she held it at the deadline.
+    call('session.signIn', { agentId: GRACE })
+    const z = createItem('2026-11-23T02:00:00.000Z')
+    at('2026-11-23T02:05:00.000Z')
+    call('item.assign', { itemId: z, assigneeId: maya, expectedAssigneeId: null })
+    at('2026-11-23T07:00:00.000Z')
+    call('item.assign', { itemId: z, assigneeId: TOMAS, expectedAssigneeId: maya })
+    call('session.signIn', { agentId: maya })
+    at('2026-11-23T10:00:00.000Z')
+    const f = fresh('today')
+    expect(f.current.slaFirstResponse).toEqual({ count: 0, of: 1, pct: 0 })
+    expect(f.current.backlog.count).toBe(0)
+  })
+
+  it('a rating counts for the assignee at the resolution before it, though someone else resolved it and a third agent holds it now', () => {
+    // 1 November: Grace gives the item to Maya and resolves it herself (Maya's resolution); the 2nd
+    // she reopens it and gives it to Tomás. Today Grace records its CSAT: Maya's (the resolution before).
+    call('session.signIn', { agentId: GRACE })
+    const r = createItem('2026-11-01T09:00:00.000Z')
+    at('2026-11-01T09:05:00.000Z')
+    call('item.assign', { itemId: r, assigneeId: maya, expectedAssigneeId: null })
+    setStatus(r, 'resolved', '2026-11-01T09:20:00.000Z')
+    setStatus(r, 'open', '2026-11-02T09:00:00.000Z')
+    at('2026-11-02T09:05:00.000Z')
+    call('item.assign', { itemId: r, assigneeId: TOMAS, expectedAssigneeId: maya })
+    rate(r, 'csat', 2, '2026-11-23T10:30:00.000Z')
+    call('session.signIn', { agentId: maya })
+    at('2026-11-23T11:00:00.000Z')
+    expect(fresh('today').current.csat).toEqual({ count: 0, of: 1, pct: 0 })
+    call('session.signIn', { agentId: TOMAS })
+    expect(figures('today').current.csat.of).toBe(0)
+  })
+})
+
 describe('figures.personal refuses bad ranges', () => {
   const refusal = (range: unknown) => {
     const answer = core.dispatch('figures.personal', { range })

@@ -5,6 +5,7 @@ import {
   emptyFigureSet,
   isRelevant,
   itemFacts,
+  slaLookbackMs,
   type FigureEventRow,
   type FigureItemRow,
   type FigureMessageRow,
@@ -29,30 +30,47 @@ import { prepared } from './statements'
  * the last 7 or 30 days including today, or two local dates, both included. The previous period
  * is the same number of local days just before (so DST days are whole days, not 24 h).
  *
- * Which items: for the window [start of the previous period, end of the period), every item
+ * Which items: for the window [lo, hi) = [start of the previous period, end of the period), with
+ * `back` = lo - slaLookbackMs(policy) (an SLA target due in the window belongs to an item first
+ * contacted at most the policy's longest target before lo, so every act on it is after `back`:
+ * types.ts, "Feeding rule"), every item
  *  - the agent acted on (history events by the agent: resolutions, escalations, hand-backs,
- *    assignments, logged contacts, ratings recorded) at or after the window's start,
- *  - the agent answered publicly (a reply or logged contact: their first responses) since then,
- *  - assigned to the agent and resolved or handed over (by anyone) since then (v2's
+ *    assignments, logged contacts, ratings recorded) since `back`,
+ *  - the agent answered publicly (a reply or logged contact: their first responses) since `back`,
+ *  - assigned to the agent and resolved or handed over (by anyone) since `back` (v2's
  *    item_events_figures), or open now (the backlog),
- *  - rated in the window while assigned to the agent or once resolved by them (ratings_by_time,
- *    then items_rid_assignee and item_events_resolver: CROSS JOIN keeps that order; the other way
- *    round walks every item the agent ever had),
- * through the indexes of schema-v4.ts. Then the facts decide: an item is kept when one of its acts
- * (first response, resolution, reopen, escalation, hand-back, rating, SLA target) is the agent's
- * or the agent holds it, and isRelevant() says it touches the window.
+ *  - assigned away from the agent since lo (v6's item_events_assigned_from): an item the agent
+ *    held when it was resolved in the window, or when an SLA target fell due in it, and that is
+ *    someone else's now was handed over after that instant, so after lo;
+ *  - rated in the window while assigned to the agent, once resolved by them, or on an item that
+ *    was ever assigned away from them (ratings_by_time, then items_rid_assignee,
+ *    item_events_resolver and v6's item_events_assignments: CROSS JOIN keeps that order; the
+ *    other way round walks every item the agent ever had),
+ * through the indexes of schema-v4.ts and schema-v6.ts. Then the facts decide: an item is kept
+ * when one of its acts (first response, resolution, reopen, escalation, hand-back, rating, SLA
+ * target) is the agent's or the agent holds it, and isRelevant() says it touches the window.
+ * The two gaps an earlier selection had (a rating on an item that was the agent's at a
+ * resolution by someone else and is a third agent's since; an SLA target missed while the item
+ * was the agent's, assigned away since) are found through the assignment indexes.
  *
- * Known gaps of the selection (each needs an item that changed hands and an act by someone
- * else): a rating given in the window, recorded by another agent, on an item that was the
- * agent's when someone else resolved it and is assigned to a third agent since; an SLA target missed while the item was the agent's,
- * when a supervisor has assigned it away since and nobody answered. The facts would count them
- * for the agent; the selection does not find them. The server's figures (supervisor view, cli
- * report) read every item and are the authoritative ones.
+ * Items purged by a pull (server-bound console): a pull deletes the items that leave the agent's
+ * scope (sync/apply-pull.ts), with every row the panel reads: an agent who escalates an item to
+ * support would lose that escalation, and their first response, resolution or SLA target on it,
+ * at the next pull. So before such a purge, archiveBeforePurge() derives the item's facts and,
+ * when any act of them is the signed-in agent's, keeps them in personal_figures_archive (v6). The
+ * panel's candidates are the live items plus the archived facts that can touch the window; an
+ * archived item is keyed in memory by -1 - its archive rowid (live items by their positive rid).
+ * A pulled item that comes back into scope drops its archive row (apply-pull's upsert): the live
+ * item wins, so it is counted once. Archived facts are frozen at the purge: what others do to the
+ * item afterwards is not seen here (it is no longer the agent's), and a later SLA policy change
+ * does not re-derive them. The server's figures (supervisor view, cli report) read every item and
+ * are the authoritative ones.
  *
  * Recompute: the facts of a window are kept in memory. Temporary triggers (this connection only;
  * nothing is written to the file) note every item whose rows change, whoever writes them (a
- * mutation, a pull); the next call re-derives only those items, and recomputes the trend only for
- * the days they touch. A settings change (SLA policy) drops everything kept.
+ * mutation, a pull, an archive row written or dropped); the next call re-derives only those items,
+ * and recomputes the trend only for the days they touch. A settings change (SLA policy) drops
+ * everything kept.
  */
 
 const DAY_MS = 86_400_000
@@ -64,6 +82,8 @@ const KEPT_WINDOWS = 4
 const CHUNK = 2000
 /** A rid in the dirty table that means "everything" (the SLA policy changed). */
 const ALL = -1
+/** In-memory key of an archived item, from its archive rowid: -1 - rowid, always below ALL (so never a live rid nor ALL). */
+const ARCHIVE_KEY_SQL = (rowid: string): string => `-1 - ${rowid}`
 
 // ---------- Periods (local calendar days) ----------
 
@@ -122,7 +142,12 @@ const msPeriod = (p: PersonalPeriod): Period => ({ from: Date.parse(p.from), to:
 
 /** Whether any act of the item is the agent's, or the agent holds it (the same attributions the formulas use). */
 export function concernsAgent(f: ItemFacts, agentId: string): boolean {
-  if (f.assigneeId === agentId || f.firstResponse?.agentId === agentId) return true
+  return f.assigneeId === agentId || actsOfAgent(f, agentId)
+}
+
+/** Whether any act of the item is the agent's: first response, resolution held, reopen, escalation, hand-back, rating, SLA target due. */
+export function actsOfAgent(f: ItemFacts, agentId: string): boolean {
+  if (f.firstResponse?.agentId === agentId) return true
   if (f.firstResponseDueAgentId === agentId || f.resolutionDueAgentId === agentId) return true
   for (const list of [f.resolutions, f.reopens, f.escalations, f.handBacks, f.ratings]) {
     for (const a of list) if (a.agentId === agentId) return true
@@ -158,9 +183,21 @@ function groupByItem<T extends { itemRid: number }>(rows: T[]): Map<number, T[]>
   return out
 }
 
-/** The facts of the given items (absent from the map: the item no longer exists). */
-export function loadFacts(db: Database, rids: readonly number[], policy: SlaPolicy): Map<number, ItemFacts> {
+/**
+ * The facts of the given items (absent from the map: the item no longer exists). Negative keys
+ * (below ALL) name archived items: their kept facts are read as they are.
+ */
+export function loadFacts(db: Database, keys: readonly number[], policy: SlaPolicy): Map<number, ItemFacts> {
   const out = new Map<number, ItemFacts>()
+  const archived = keys.filter((k) => k < ALL)
+  if (archived.length > 0) {
+    const rows = prepared<[string], { key: number; facts: string }>(
+      db,
+      `SELECT ${ARCHIVE_KEY_SQL('rowid')} AS key, facts FROM personal_figures_archive WHERE rowid IN (SELECT ${ARCHIVE_KEY_SQL('value')} FROM json_each(?))`
+    ).all(JSON.stringify(archived))
+    for (const r of rows) out.set(r.key, JSON.parse(r.facts) as ItemFacts)
+  }
+  const rids = archived.length > 0 ? keys.filter((k) => k > 0) : keys
   for (let i = 0; i < rids.length; i += CHUNK) {
     const json = JSON.stringify(rids.slice(i, i + CHUNK))
     const items = prepared<[string], ItemRowDb>(
@@ -207,24 +244,67 @@ export function loadFacts(db: Database, rids: readonly number[], policy: SlaPoli
   return out
 }
 
-/** The items that may concern the agent in the window starting at `lo` (ISO) and ending at `hi` (schema-v4.ts indexes). */
-export function candidateItems(db: Database, agentId: string, lo: string, hi: string): number[] {
+/**
+ * The items that may concern the agent in the window starting at `lo` (ISO) and ending at `hi`
+ * (schema-v4.ts and schema-v6.ts indexes), and the archived items that may touch it (negative
+ * keys). `lookbackMs`: how far before `lo` an item's acts may lie and it still have an SLA target
+ * due in the window (default: slaLookbackMs of the workspace's policy).
+ */
+export function candidateItems(db: Database, agentId: string, lo: string, hi: string, lookbackMs?: number): number[] {
   const key = prepared<[string], number>(db, 'SELECT rid FROM agents WHERE id = ?').pluck().get(agentId) ?? null
-  return prepared<{ a: string; k: number | null; lo: string; hi: string }, number>(
+  const back = new Date(Date.parse(lo) - (lookbackMs ?? slaLookbackMs(loadSettings(db).sla))).toISOString()
+  const live = prepared<{ a: string; k: number | null; lo: string; hi: string; back: string }, number>(
     db,
-    `SELECT item_rid FROM item_events WHERE actor_id = :a AND created_at >= :lo
-     UNION SELECT item_rid FROM messages WHERE author_id = :a AND created_at >= :lo AND (kind = 'reply' OR kind = 'contact')
+    `SELECT item_rid FROM item_events WHERE actor_id = :a AND created_at >= :back
+     UNION SELECT item_rid FROM messages WHERE author_id = :a AND created_at >= :back AND (kind = 'reply' OR kind = 'contact')
      UNION SELECT e.item_rid FROM item_events e CROSS JOIN items i ON i.rid = e.item_rid
-            WHERE ${FIGURE_EVENTS} AND e.created_at >= :lo AND i.assignee_key = :k
+            WHERE ${FIGURE_EVENTS} AND e.created_at >= :back AND i.assignee_key = :k
+     UNION SELECT item_rid FROM item_events WHERE type = 'assigned' AND from_value = :a AND created_at >= :lo
      UNION SELECT rid FROM items WHERE assignee_key = :k AND status_rank IN (0, 1, 2)
      UNION SELECT r.item_rid FROM ratings r CROSS JOIN items i ON i.rid = r.item_rid
             WHERE r.created_at >= :lo AND r.created_at < :hi
               AND (i.assignee_key = :k
                    OR EXISTS (SELECT 1 FROM item_events e WHERE e.item_rid = r.item_rid AND e.actor_id = :a
-                                 AND e.type = 'status' AND (e.to_value = 'resolved' OR e.to_value = 'closed')))`
+                                 AND e.type = 'status' AND (e.to_value = 'resolved' OR e.to_value = 'closed'))
+                   OR EXISTS (SELECT 1 FROM item_events e WHERE e.item_rid = r.item_rid AND e.type = 'assigned' AND e.from_value = :a))`
   )
     .pluck()
-    .all({ a: agentId, k: key, lo, hi })
+    .all({ a: agentId, k: key, lo, hi, back })
+  // Archived facts that can touch the window: open at the purge, or with a fact time since lo.
+  const archived = prepared<[number], number>(db, `SELECT ${ARCHIVE_KEY_SQL('rowid')} FROM personal_figures_archive WHERE active = 1 OR last_at >= ?`)
+    .pluck()
+    .all(Date.parse(lo))
+  return archived.length === 0 ? live : live.concat(archived)
+}
+
+// ---------- Items a pull purges ----------
+
+/**
+ * Called by the pull (sync/apply-pull.ts) just before it deletes items that left the agent's
+ * scope: keeps the facts of those on which `agentId` (the signed-in agent) acted, so their
+ * figures keep them (see the file comment). The item is not theirs any more (it left their
+ * scope), so a stale local assignee that is theirs is cleared: it must not count in their backlog.
+ * Returns how many were archived.
+ */
+export function archiveBeforePurge(db: Database, rids: readonly number[], agentId: string, now: Date): number {
+  if (rids.length === 0) return 0
+  let kept = 0
+  for (const f of loadFacts(db, rids, loadSettings(db).sla).values()) {
+    if (!actsOfAgent(f, agentId)) continue
+    const facts: ItemFacts = f.assigneeId === agentId ? { ...f, assigneeId: null } : f
+    prepared(
+      db,
+      `INSERT INTO personal_figures_archive (item_id, facts, last_at, active, archived_at) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (item_id) DO UPDATE SET facts = excluded.facts, last_at = excluded.last_at, active = excluded.active, archived_at = excluded.archived_at`
+    ).run(facts.id, JSON.stringify(facts), Math.max(...factTimes(facts)), isActive(facts.status) ? 1 : 0, now.toISOString())
+    kept++
+  }
+  return kept
+}
+
+/** Called by the pull when an item is (back) in the agent's scope: the live item replaces its archived facts. */
+export function dropArchived(db: Database, itemId: string): void {
+  prepared(db, 'DELETE FROM personal_figures_archive WHERE item_id = ?').run(itemId)
 }
 
 // ---------- The kept windows ----------
@@ -329,6 +409,9 @@ const DIRTY_TRIGGERS: [table: string, when: 'INSERT' | 'UPDATE' | 'DELETE', rids
   ['items', 'INSERT', ['new.rid']],
   ['items', 'UPDATE', ['old.rid', 'new.rid']],
   ['items', 'DELETE', ['old.rid']],
+  ['personal_figures_archive', 'INSERT', [ARCHIVE_KEY_SQL('new.rowid')]],
+  ['personal_figures_archive', 'UPDATE', [ARCHIVE_KEY_SQL('old.rowid'), ARCHIVE_KEY_SQL('new.rowid')]],
+  ['personal_figures_archive', 'DELETE', [ARCHIVE_KEY_SQL('old.rowid')]],
   ['settings', 'INSERT', [String(ALL)]],
   ['settings', 'UPDATE', [String(ALL)]],
   ['settings', 'DELETE', [String(ALL)]]

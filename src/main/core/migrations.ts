@@ -5,6 +5,7 @@ import { migrateToV2 } from './schema-v2'
 import { migrateToV3 } from './schema-v3'
 import { migrateToV4 } from './schema-v4'
 import { migrateToV5 } from './schema-v5'
+import { migrateToV6 } from './schema-v6'
 
 /**
  * Schema migrations, modelled on Signal Desktop's ts/sql/migrations: an ordered list, each step
@@ -23,7 +24,8 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 2, name: 'handoff protocol: queues, summaries, SLA clock, settings', up: migrateToV2 },
   { version: 3, name: 'sync client: rejections, purge flag', up: migrateToV3 },
   { version: 4, name: 'personal figures: indexes by actor, author, assignee and rating time', up: migrateToV4 },
-  { version: 5, name: 'supervisor view: cache of the server figures', up: migrateToV5 }
+  { version: 5, name: 'supervisor view: cache of the server figures', up: migrateToV5 },
+  { version: 6, name: 'personal figures: archive of purged items, assignment indexes', up: migrateToV6 }
 ]
 
 /** `PRAGMA application_id` of every Handoff database: "HAND" in ASCII. */

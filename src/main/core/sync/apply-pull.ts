@@ -4,6 +4,7 @@ import { QUEUES, queuesOfAgent } from '../../../shared/domain/escalation'
 import type { Tier } from '../../../shared/domain/vocabulary'
 import { mutations, isMutationName, type Decision, type MutationContext, type Needs, type Snapshot } from '../../../shared/mutations'
 import type { PullResponse, RejectionWire } from '../../../shared/sync/protocol'
+import { archiveBeforePurge, dropArchived } from '../figures-personal'
 import { markForIndexing } from '../search-index'
 import { META, getMeta, setMeta } from '../session'
 import { prepared } from '../statements'
@@ -144,7 +145,7 @@ function applyInTransaction(db: Database, page: PullResponse, now: Date): { chan
   for (const id of page.deletedViews) {
     if (prepared(db, 'DELETE FROM views WHERE id = ?').run(id).changes > 0) changed = true
   }
-  if (page.left.length > 0 && purgeItems(db, page.left) > 0) changed = true
+  if (page.left.length > 0 && purgeItems(db, page.left, { agentId: binding.agentId, now }) > 0) changed = true
   if (trimToServerThreads(db, page, updated) > 0) changed = true
 
   let rejectionsAfter = Number(getMeta(db, META.syncRejectionsAfter) ?? 0)
@@ -169,7 +170,7 @@ function applyInTransaction(db: Database, page: PullResponse, now: Date): { chan
   }
   // An item this agent made or moved out of its own scope (a specialist logging a frontline
   // call, say) is never in the feed for them: once the server has it, it goes from here too.
-  if (confirmedItems.length > 0 && purgeOutOfScope(db, binding.agentId, confirmedItems) > 0) changed = true
+  if (confirmedItems.length > 0 && purgeOutOfScope(db, binding.agentId, confirmedItems, now) > 0) changed = true
 
   setMeta(db, META.syncCursor, page.cursor)
   setMeta(db, META.syncRejectionsAfter, String(rejectionsAfter))
@@ -242,6 +243,8 @@ function resetToShadows(db: Database, itemIds: readonly string[]): void {
 function upsertItem(db: Database, item: Item): number | null {
   const known = prepared<[string], number>(db, 'SELECT rid AS item_rid FROM items WHERE id = ?').pluck().get(item.id)
   if (known === undefined) {
+    // Back in scope: the live item replaces the facts the personal figures kept at its purge.
+    dropArchived(db, item.id)
     markForIndexing(db, 'item', insertItem(db, item))
     return null
   }
@@ -258,10 +261,14 @@ function upsertItem(db: Database, item: Item): number | null {
  * Deletes items with their messages, history and ratings (item_events' delete trigger lets this
  * through while the sync_purge flag row exists, set and cleared here). The facet counts follow by
  * trigger; each item's full-text document is dropped at the next flush (reindexItem finds no item).
+ * `archiveFor`: items leaving the agent's scope (not those a rejected mutation made, which the
+ * server never had): the facts of those the agent acted on are kept first for their personal
+ * figures (figures-personal.ts, archiveBeforePurge).
  */
-function purgeItems(db: Database, ids: readonly string[]): number {
+function purgeItems(db: Database, ids: readonly string[], archiveFor?: { agentId: string; now: Date }): number {
   const rids = ids.flatMap((id) => prepared<[string], number>(db, 'SELECT rid AS item_rid FROM items WHERE id = ?').pluck().all(id))
   if (rids.length === 0) return 0
+  if (archiveFor) archiveBeforePurge(db, rids, archiveFor.agentId, archiveFor.now)
   withPurgeFlag(db, () => {
     for (const rid of rids) {
       markForIndexing(db, 'item', rid)
@@ -315,7 +322,7 @@ function trimToServerThreads(db: Database, page: PullResponse, updated: Readonly
  * Of `candidates`, purges the items outside the agent's scope (their queues, or assigned to
  * them: the rule the server's pull applies) that no pending mutation names. Returns how many.
  */
-function purgeOutOfScope(db: Database, agentId: string, candidates: readonly string[]): number {
+function purgeOutOfScope(db: Database, agentId: string, candidates: readonly string[], now: Date): number {
   const agent = prepared<[string], { role: Agent['role']; tiers: string }>(db, 'SELECT role, tiers FROM agents WHERE id = ?').get(agentId)
   if (!agent) return 0
   const queues = queuesOfAgent({ role: agent.role, tiers: JSON.parse(agent.tiers) as Tier[] })
@@ -327,7 +334,7 @@ function purgeOutOfScope(db: Database, agentId: string, candidates: readonly str
   )
     .pluck()
     .all(JSON.stringify([...new Set(candidates)]), JSON.stringify(queues), agentId)
-  return outside.length > 0 ? purgeItems(db, outside) : 0
+  return outside.length > 0 ? purgeItems(db, outside, { agentId, now }) : 0
 }
 
 function withPurgeFlag(db: Database, fn: () => void): void {
