@@ -1,6 +1,6 @@
 /** The facts cache's compact form gives back exactly the facts it was given. */
 import { describe, expect, it } from 'vitest'
-import { AgentDictionary, decodeMany, encodeFacts } from '../../src/server/store/figures-codec'
+import { AgentDictionary, decodeFacts, decodeMany, encodeFacts, type EncodedFacts } from '../../src/server/store/figures-codec'
 import type { ItemFacts } from '../../src/shared/domain/figures/types'
 
 // Required<>: a field added to ItemFacts fails to compile here until the codec and this test know it.
@@ -54,5 +54,40 @@ describe('the facts codec', () => {
     const agents = new AgentDictionary()
     const text = encodeFacts(full, agents)
     expect(() => decodeMany(`[${text}]`, null, new AgentDictionary())).toThrow(/dictionary lacks/)
+  })
+
+  it('reads many items exactly as JSON.parse and decodeFacts do, negative and large numbers included', () => {
+    const agents = new AgentDictionary()
+    const list: ItemFacts[] = []
+    for (let i = 0; i < 200; i++) {
+      const base = 1_700_000_000_000 + i * 7_777_777
+      const act = (d: number, who: number) => ({ at: base + d, agentId: who % 5 === 0 ? null : `agent-${who % 7}` })
+      list.push({
+        ...full,
+        id: `i${i}`,
+        status: (['new', 'open', 'pending', 'resolved', 'closed'] as const)[i % 5]!,
+        tier: i % 4 === 0 ? null : (((i % 3) + 1) as 1 | 2 | 3),
+        firstContactAt: base,
+        firstResponse: i % 3 === 0 ? null : act(-((i * 37) % 5000), i),
+        resolutions: Array.from({ length: i % 3 }, (_, k) => act(k * 3_600_000, i + k)),
+        reopens: i % 7 === 0 ? [act(90_000_000, i)] : [],
+        escalations: i % 5 === 0 ? [act(600_000, i + 1)] : [],
+        handBacks: [],
+        publicAgentReplies: i % 4,
+        ratings: i % 2 ? [] : [{ kind: i % 4 ? 'csat' : 'nps', score: i % 4 ? 1 + (i % 5) : i % 11, at: base + 9_000_000_000, agentId: i % 3 ? 'agent-1' : null }],
+        firstResponseDueAt: i % 6 === 0 ? null : base + 14_400_000,
+        resolutionDueAt: i % 8 === 0 ? null : base + 172_800_000,
+        firstResponseDueAgentId: i % 9 === 0 ? null : 'agent-2',
+        resolutionDueAgentId: 'agent-3'
+      })
+    }
+    const text = `[${list.map((f) => encodeFacts(f, agents)).join(',')}]`
+    const ids = list.map((f) => f.id)
+    const viaJson = (JSON.parse(text) as EncodedFacts[]).map((e, i) => decodeFacts(e, ids[i]!, agents))
+    const read = decodeMany(text, ids, agents)
+    expect(read).toEqual(viaJson)
+    expect(read).toEqual(list)
+    expect(decodeMany('[]', null, agents)).toEqual([])
+    expect(() => decodeMany('[[0,1', null, agents)).toThrow(/unreadable/)
   })
 })

@@ -149,10 +149,178 @@ export function decodeFacts(e: Encoded, id: string, agents: AgentDictionary): It
   return facts
 }
 
-/** Decodes the cache's text (one item, or several joined by commas inside brackets). */
+/**
+ * Decodes the cache's text: a JSON array of encoded items (`[e1,e2,...]`). A report over a big
+ * store decodes a million of these, so this reads the text once, building the facts directly,
+ * without JSON.parse's intermediate arrays (the same result: tested against decodeFacts).
+ */
 export function decodeMany(text: string, ids: readonly string[] | null, agents: AgentDictionary): ItemFacts[] {
-  const parsed = JSON.parse(text) as Encoded[]
-  return parsed.map((e, i) => decodeFacts(e, ids ? (ids[i] ?? '') : '', agents))
+  const r = new Reader(text)
+  const out: ItemFacts[] = []
+  r.expect(91) // [
+  if (r.peek() === 93) return out
+  for (;;) {
+    out.push(r.item(ids ? (ids[out.length] ?? '') : '', agents))
+    const c = r.next()
+    if (c === 93) break // ]
+    if (c !== 44) r.fail('"," or "]"')
+  }
+  return out
+}
+
+/** A reader of the encoded form (see Encoded): integers, null, and flat integer lists. */
+class Reader {
+  i = 0
+  constructor(private readonly s: string) {}
+  fail(what: string): never {
+    throw new Error(`The facts cache holds something unreadable at ${this.i}: expected ${what}.`)
+  }
+  peek(): number {
+    return this.s.charCodeAt(this.i)
+  }
+  next(): number {
+    return this.s.charCodeAt(this.i++)
+  }
+  expect(c: number): void {
+    if (this.s.charCodeAt(this.i++) !== c) this.fail(`"${String.fromCharCode(c)}"`)
+  }
+  /** A number (integers fast; anything else through Number()). */
+  num(): number {
+    const s = this.s
+    const start = this.i
+    let neg = false
+    if (s.charCodeAt(this.i) === 45) {
+      neg = true
+      this.i++
+    }
+    let v = 0
+    let c = s.charCodeAt(this.i)
+    if (!(c >= 48 && c <= 57)) this.fail('a number')
+    while (c >= 48 && c <= 57) {
+      v = v * 10 + (c - 48)
+      c = s.charCodeAt(++this.i)
+    }
+    if (c === 46 || c === 101 || c === 69) {
+      while (c === 46 || c === 101 || c === 69 || c === 43 || c === 45 || (c >= 48 && c <= 57)) c = s.charCodeAt(++this.i)
+      return Number(s.slice(start, this.i))
+    }
+    return neg ? -v : v
+  }
+  numOrNull(): number | null {
+    if (this.peek() === 110) {
+      this.i += 4 // null
+      return null
+    }
+    return this.num()
+  }
+  comma(): void {
+    if (this.s.charCodeAt(this.i++) !== 44) this.fail('","')
+  }
+  /** A flat list of integers, as acts (at, agent) from the base. */
+  acts(base: number, agents: AgentDictionary): Act[] {
+    this.expect(91)
+    if (this.peek() === 93) {
+      this.i++
+      return NONE
+    }
+    const out: Act[] = []
+    for (;;) {
+      const at = base + this.num()
+      this.comma()
+      out.push({ at, agentId: agents.id(this.num()) ?? null })
+      const c = this.next()
+      if (c === 93) return out
+      if (c !== 44) this.fail('"," or "]"')
+    }
+  }
+  ratings(base: number, agents: AgentDictionary): ItemFacts['ratings'] {
+    this.expect(91)
+    if (this.peek() === 93) {
+      this.i++
+      return NONE
+    }
+    const out: ItemFacts['ratings'] = []
+    for (;;) {
+      const kind = RATING_KINDS[this.num()]!
+      this.comma()
+      const score = this.num()
+      this.comma()
+      const at = base + this.num()
+      this.comma()
+      out.push({ kind, score, at, agentId: agents.id(this.num()) ?? null })
+      const c = this.next()
+      if (c === 93) return out
+      if (c !== 44) this.fail('"," or "]"')
+    }
+  }
+  item(id: string, agents: AgentDictionary): ItemFacts {
+    this.expect(91)
+    const kind = ITEM_KINDS[this.num()]!
+    this.comma()
+    const channel = CHANNELS[this.num()]!
+    this.comma()
+    const priority = PRIORITIES[this.num()]!
+    this.comma()
+    const tier = this.num()
+    this.comma()
+    const status = STATUSES[this.num()]!
+    this.comma()
+    const assigneeId = agents.id(this.num()) ?? null
+    this.comma()
+    const base = this.num()
+    this.comma()
+    let firstResponse: Act | null = null
+    if (this.peek() === 91) {
+      this.i++
+      const at = base + this.num()
+      this.comma()
+      firstResponse = { at, agentId: agents.id(this.num()) ?? null }
+      this.expect(93)
+    } else if (this.num() !== 0) this.fail('a first response')
+    this.comma()
+    const resolutions = this.acts(base, agents)
+    this.comma()
+    const reopens = this.acts(base, agents)
+    this.comma()
+    const escalations = this.acts(base, agents)
+    this.comma()
+    const handBacks = this.acts(base, agents)
+    this.comma()
+    const publicAgentReplies = this.num()
+    this.comma()
+    const ratings = this.ratings(base, agents)
+    this.comma()
+    const frDue = this.numOrNull()
+    this.comma()
+    const resDue = this.numOrNull()
+    this.comma()
+    const frAgent = agents.id(this.num())
+    this.comma()
+    const resAgent = agents.id(this.num())
+    this.expect(93)
+    const facts: ItemFacts = {
+      id,
+      kind,
+      channel,
+      priority,
+      tier: tier === 0 ? null : (tier as Tier),
+      status,
+      assigneeId,
+      firstContactAt: base,
+      firstResponse,
+      resolutions,
+      reopens,
+      escalations,
+      handBacks,
+      publicAgentReplies,
+      ratings,
+      firstResponseDueAt: frDue === null ? null : base + frDue,
+      resolutionDueAt: resDue === null ? null : base + resDue
+    }
+    if (frAgent !== undefined) facts.firstResponseDueAgentId = frAgent
+    if (resAgent !== undefined) facts.resolutionDueAgentId = resAgent
+    return facts
+  }
 }
 
 export type { Encoded as EncodedFacts }
