@@ -277,10 +277,19 @@ describe('figures.escalations', () => {
     const figures = call<Results['figures.escalations']>('figures.escalations', { from: plusMinutes(NOW, -60), to: plusMinutes(NOW, 60) })
     const of = (id: string) => figures.find((f) => f.agentId === id)
     // Maya escalated two of the three items she worked (two escalated, one resolved).
-    expect(of(maya)).toEqual({ agentId: maya, agentName: 'Maya Okafor', escalations: 2, handBacks: 0, deescalations: 0, itemsWorked: 3, escalationRatePct: 66.7 })
+    // The rate is the shared formulas' (computeFigures), unrounded: the dialog formats it.
+    expect(of(maya)).toEqual({ agentId: maya, agentName: 'Maya Okafor', escalations: 2, handBacks: 0, deescalations: 0, itemsWorked: 3, escalationRatePct: 200 / 3 })
     expect(of(TOMAS)).toEqual({ agentId: TOMAS, agentName: 'Tomás Alvarez', escalations: 1, handBacks: 1, deescalations: 0, itemsWorked: 1, escalationRatePct: 100 })
     // The period is [from, to): an event at `to` is outside.
     expect(call<Results['figures.escalations']>('figures.escalations', { from: plusMinutes(NOW, -60), to: NOW })).toEqual([])
+  })
+
+  it('counts a resolution as worked by the assignee at the resolution, not by whoever resolved it', () => {
+    const mine = createItem({ assignToMe: true })
+    signIn(GRACE)
+    call('item.setStatus', { itemId: mine, status: 'resolved' })
+    const figures = call<Results['figures.escalations']>('figures.escalations', { from: plusMinutes(NOW, -60), to: plusMinutes(NOW, 60) })
+    expect(figures).toEqual([{ agentId: maya, agentName: 'Maya Okafor', escalations: 0, handBacks: 0, deescalations: 0, itemsWorked: 1, escalationRatePct: 0 }])
   })
 })
 

@@ -6,7 +6,8 @@
  */
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify'
 import type { z } from 'zod'
-import { escalationFigures } from '../../shared/domain/figures/escalations'
+import { escalationFiguresOf } from '../../shared/domain/figures/escalations'
+import { figuresReport } from '../store/figures'
 import {
   MAX_BODY_BYTES,
   PROTOCOL_VERSION,
@@ -155,8 +156,15 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     }
     const from = new Date(q.from).toISOString()
     const to = new Date(q.to).toISOString()
-    const figures = escalationFigures(await store.eventsInRange(from, to), from, to)
-    return { from, to, figures: everyone ? figures : figures.filter((f) => f.agentId === q.agentId) }
+    // The one implementation: the report's per-agent rows (the supervisor view's numbers), and the
+    // de-escalations (not a figure of domain.md) counted from the period's events.
+    if (from === to) return { from, to, figures: [] }
+    const report = await figuresReport(store.sql, { from, to, by: 'agent' }, q.agentId === undefined ? {} : { onlyAgent: q.agentId })
+    const deescalations = new Map<string, number>()
+    for (const e of await store.eventsInRange(from, to)) {
+      if (e.type === 'deescalated' && e.actorId !== null && (everyone || e.actorId === q.agentId)) deescalations.set(e.actorId, (deescalations.get(e.actorId) ?? 0) + 1)
+    }
+    return { from, to, figures: escalationFiguresOf(report.rows, deescalations) }
   })
 
   registerFiguresRoutes(app, { store, parse, agentOf })

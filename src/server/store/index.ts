@@ -23,7 +23,7 @@ export { SCHEMA_VERSION } from './schema'
 /** The channel every committed change is announced on (payload empty). */
 export const CHANGES_CHANNEL = 'handoff_changes'
 
-/** A history event with its item's kind and `at` (= createdAt): the shape escalationFigures() reads. */
+/** A history event with its item's kind and `at` (= createdAt); GET /v1/figures/escalations counts de-escalations from them. */
 export type FigureEvent = ItemEvent & { kind: ItemKind; at: string }
 
 export interface ServerStore {

@@ -1,17 +1,13 @@
 /**
- * Escalation figures of domain.md, over a plain list of history events (fed by SQL on either side).
- * An escalation (to support, or up a tier) counts for the agent who escalated; hand-backs are
- * counted separately, not as escalations. Escalation rate % = escalations performed / items
- * worked, where an item is worked by an agent who resolved it or escalated it in the period.
+ * The escalation figures of the older "Escalations" dialog and GET /v1/figures/escalations, as a
+ * view of the one implementation: every number but de-escalations comes from computeFigures()
+ * (by: 'agent') over itemFacts(), so they agree with the personal panel, the supervisor view and
+ * `cli report` (an item is worked by the assignee at its resolution, or by whoever escalated it;
+ * a resolution straight to closed counts; the rate is not rounded). De-escalations are not a
+ * figure of domain.md: the feeder counts them (de-escalate events by their actor in the period).
  */
-export interface HistoryEventLite {
-  itemId: string
-  type: string
-  actorId: string | null
-  from: string | null
-  to: string | null
-  at: string
-}
+import { NO_AGENT_KEY } from './compute'
+import type { FigureRow } from './types'
 
 export interface EscalationFigures {
   agentId: string
@@ -23,44 +19,24 @@ export interface EscalationFigures {
   escalationRatePct: number | null
 }
 
-export function escalationFigures(events: readonly HistoryEventLite[], from: string, to: string): EscalationFigures[] {
-  const start = Date.parse(from)
-  const end = Date.parse(to)
-  const byAgent = new Map<string, { escalations: number; handBacks: number; deescalations: number; worked: Set<string> }>()
-  const of = (id: string) => {
-    let a = byAgent.get(id)
-    if (!a) byAgent.set(id, (a = { escalations: 0, handBacks: 0, deescalations: 0, worked: new Set() }))
-    return a
+/**
+ * Maps per-agent rows of computeFigures(..., { by: 'agent' }) and the de-escalations counted by
+ * the feeder to one line per agent with anything to show, sorted by agent id. The "no agent" row
+ * (acts nobody held) is left out, as the dialog lists agents.
+ */
+export function escalationFiguresOf(rows: readonly FigureRow[], deescalations: ReadonlyMap<string, number>): EscalationFigures[] {
+  const out = new Map<string, EscalationFigures>()
+  for (const r of rows) {
+    if (r.key === null || r.key === NO_AGENT_KEY) continue
+    const e = r.figures.escalationRate
+    out.set(r.key, { agentId: r.key, escalations: e.count, handBacks: e.handBacks, deescalations: 0, itemsWorked: e.of, escalationRatePct: e.pct })
   }
-  for (const e of events) {
-    const t = Date.parse(e.at)
-    if (e.actorId === null || t < start || t >= end) continue
-    switch (e.type) {
-      case 'escalated':
-        of(e.actorId).escalations++
-        of(e.actorId).worked.add(e.itemId)
-        break
-      case 'handed_back':
-        of(e.actorId).handBacks++
-        break
-      case 'deescalated':
-        of(e.actorId).deescalations++
-        break
-      case 'status':
-        if (e.to === 'resolved') of(e.actorId).worked.add(e.itemId)
-        break
-      default:
-        break
-    }
+  for (const [agentId, n] of deescalations) {
+    const line = out.get(agentId)
+    if (line) line.deescalations = n
+    else out.set(agentId, { agentId, escalations: 0, handBacks: 0, deescalations: n, itemsWorked: 0, escalationRatePct: null })
   }
-  return [...byAgent.entries()]
-    .map(([agentId, a]) => ({
-      agentId,
-      escalations: a.escalations,
-      handBacks: a.handBacks,
-      deescalations: a.deescalations,
-      itemsWorked: a.worked.size,
-      escalationRatePct: a.worked.size === 0 ? null : Math.round((1000 * a.escalations) / a.worked.size) / 10
-    }))
+  return [...out.values()]
+    .filter((l) => l.escalations > 0 || l.handBacks > 0 || l.deescalations > 0 || l.itemsWorked > 0)
     .sort((x, y) => x.agentId.localeCompare(y.agentId))
 }

@@ -3,6 +3,7 @@ import type { Results } from '../../../../shared/contract'
 import { api, errorMessage } from '../../api/client'
 import { Dialog } from '../../components/Dialog'
 import { closeDialog } from '../../state/ui'
+import { formatPct } from '../supervisor/figure-columns'
 
 const PERIODS = {
   today: 'Today',
@@ -109,7 +110,7 @@ export function FiguresDialog() {
                   {r.escalationRatePct === null ? (
                     <span className="muted">no data</span>
                   ) : (
-                    <span title={`${r.escalations} of ${r.itemsWorked} items`}>{r.escalationRatePct}%</span>
+                    <span title={`${r.escalations} of ${r.itemsWorked} items`}>{formatPct(r.escalationRatePct)}</span>
                   )}
                 </td>
               </tr>
