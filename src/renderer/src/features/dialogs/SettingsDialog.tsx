@@ -11,6 +11,8 @@ import { refreshItem } from '../../state/item'
 import { useSignedInAgent } from '../../state/session'
 import { loadSettings, setSettings, useSettings } from '../../state/settings'
 import { closeDialog, showSuccess } from '../../state/ui'
+import { BusinessHoursSection } from './BusinessHoursSection'
+import { fromBusinessDraft, toBusinessDraft, type BusinessHoursDraft, type BusinessHoursErrors } from './business-hours-draft'
 
 type TargetKey = 'firstResponseMinutes' | 'resolutionMinutes'
 /** The SLA table as typed: strings, checked on save. */
@@ -49,7 +51,8 @@ const wholeMinutes = (s: string) => (/^\d+$/.test(s.trim()) ? Number(s.trim()) :
 
 /**
  * Workspace settings: SLA targets per queue and priority, whether an escalation restarts the
- * clock, the due-soon window, and the escalation reasons. Supervisors change them; everyone
+ * clock, the due-soon window, the escalation reasons and the business hours (figures in business
+ * time; off by default). Supervisors change them; everyone
  * else sees them read-only.
  */
 export function SettingsDialog() {
@@ -61,6 +64,8 @@ export function SettingsDialog() {
   const [dueSoon, setDueSoon] = useState(String(current.sla.dueSoonMinutes))
   const [reasons, setReasons] = useState<EscalationReason[]>(() => current.escalationReasons.map((r) => ({ ...r })))
   const [newReason, setNewReason] = useState('')
+  const [hours, setHours] = useState<BusinessHoursDraft>(() => toBusinessDraft(current.businessSchedule))
+  const [hoursErrors, setHoursErrors] = useState<BusinessHoursErrors>({})
   const [error, setError] = useState<string | null>(null)
   const [busy, setBusy] = useState(false)
 
@@ -74,6 +79,7 @@ export function SettingsDialog() {
         setRestart(s.sla.restartOnEscalation)
         setDueSoon(String(s.sla.dueSoonMinutes))
         setReasons(s.escalationReasons.map((r) => ({ ...r })))
+        setHours(toBusinessDraft(s.businessSchedule))
       })
       .catch(() => undefined)
     return () => {
@@ -115,10 +121,20 @@ export function SettingsDialog() {
       setError('Every reason needs a label.')
       return
     }
+    const checkedHours = fromBusinessDraft(hours)
+    setHoursErrors(checkedHours.ok ? {} : checkedHours.errors)
+    if (!checkedHours.ok) {
+      setError('Check the business hours below.')
+      return
+    }
     setBusy(true)
     setError(null)
     try {
-      const { settings } = await api['settings.update']({ sla, escalationReasons: reasons.map((r) => ({ code: r.code, label: r.label.trim() })) })
+      const { settings } = await api['settings.update']({
+        sla,
+        escalationReasons: reasons.map((r) => ({ code: r.code, label: r.label.trim() })),
+        businessSchedule: checkedHours.schedule
+      })
       setSettings(settings as WorkspaceSettings)
       closeDialog()
       showSuccess('Settings saved')
@@ -229,6 +245,7 @@ export function SettingsDialog() {
               Add reason
             </button>
           </div>
+          <BusinessHoursSection draft={hours} errors={hoursErrors} onChange={setHours} />
         </fieldset>
         <div className="dialog-actions">
           <span className="spacer" />
