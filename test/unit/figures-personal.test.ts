@@ -328,6 +328,28 @@ describe('figures.personal over real mutations', () => {
     }
   })
 
+  it("an upsert of a row the store has (a pull's server copy of a message) goes through while the panel tracks changes, and is seen", () => {
+    const { b } = workedExample()
+    core.close()
+    const db = openDatabase(file)
+    try {
+      const service = createPersonalFigures(db)
+      const before = service.compute(maya, 'today', clock)
+      // The pull's statement for a message it already has (sync/apply-pull.ts): B's answer, now at 08:30.
+      const reply = db.prepare("SELECT m.id FROM messages m JOIN items i ON i.rid = m.item_rid WHERE i.id = ? AND m.kind = 'reply'").pluck().get(b) as string
+      db.prepare(
+        `INSERT INTO messages (id, item_rid, kind, author_id, channel, body, created_at) SELECT ?, rid, 'reply', ?, 'email', 'Sorry about that.', ? FROM items WHERE id = ?
+           ON CONFLICT (id) DO UPDATE SET created_at = excluded.created_at, body = excluded.body`
+      ).run(reply, maya, '2026-11-23T08:30:00.000Z', b)
+      const after = service.compute(maya, 'today', clock)
+      expect(after.current.firstResponse.p90Ms).not.toEqual(before.current.firstResponse.p90Ms)
+      expect(after.current).toEqual(createPersonalFigures(db).compute(maya, 'today', clock).current)
+    } finally {
+      db.close()
+      ;({ core } = openCore({ file, now: () => clock }))
+    }
+  })
+
   it('a brand-new agent has no data: nulls, never 0 percentages', () => {
     const f = figures('30d')
     expect(f.current.csat).toEqual({ count: 0, of: 0, pct: null })

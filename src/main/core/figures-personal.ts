@@ -417,11 +417,19 @@ const DIRTY_TRIGGERS: [table: string, when: 'INSERT' | 'UPDATE' | 'DELETE', rids
   ['settings', 'DELETE', [String(ALL)]]
 ]
 
-/** Temporary (connection-only) triggers that note the items whose rows change. Idempotent. */
+/**
+ * Temporary (connection-only) triggers that note the items whose rows change. Idempotent.
+ * A rid already noted is skipped with NOT EXISTS, not with INSERT OR IGNORE: inside a trigger,
+ * the conflict policy of the statement that fired it wins, and for an upsert (the pull's
+ * `INSERT ... ON CONFLICT DO UPDATE` of a message it already has) that made the second note of
+ * the same rid fail the whole pull page, every time.
+ */
 function installDirtyTracking(db: Database): void {
   db.exec('CREATE TEMP TABLE IF NOT EXISTS personal_figures_dirty (rid INTEGER PRIMARY KEY)')
   for (const [table, when, rids] of DIRTY_TRIGGERS) {
-    const inserts = rids.map((r) => `INSERT OR IGNORE INTO personal_figures_dirty (rid) VALUES (${r});`).join(' ')
+    const inserts = rids
+      .map((r) => `INSERT INTO personal_figures_dirty (rid) SELECT ${r} WHERE NOT EXISTS (SELECT 1 FROM personal_figures_dirty WHERE rid = ${r});`)
+      .join(' ')
     db.exec(`CREATE TEMP TRIGGER IF NOT EXISTS personal_figures_${table}_${when.toLowerCase()} AFTER ${when} ON main.${table} BEGIN ${inserts} END`)
   }
 }
