@@ -4,7 +4,7 @@ import type { PersonalFigures, PersonalPeriod } from '../../../../shared/contrac
 import { shortcutProps } from '../../commands'
 import { useSignedInAgent } from '../../state/session'
 import { applyCustomRange, chooseRange, closeMyFigures, setCustomDates, useFiguresStore, type RangeChoice } from '../../state/figures'
-import { FIGURES, NO_DATA, changeOf, formatDuration, formatValue, plural, type FigureSpec } from './format'
+import { FIGURES, NO_DATA, businessLine, changeOf, formatDuration, formatValue, plural, type FigureSpec } from './format'
 import './figures.css'
 
 const CHOICES: { id: RangeChoice; label: string }[] = [
@@ -155,6 +155,7 @@ function FigureCard({ spec, data }: { spec: FigureSpec; data: PersonalFigures })
   const before = spec.value(data.before)
   const change = changeOf(spec, now, before, previousWords(data))
   const noData = now === null
+  const business = businessLine(spec.id, data.current)
   return (
     <li className="figure-card" aria-labelledby={titleId} data-figure={spec.id}>
       <h2 id={titleId} className="figure-title">
@@ -164,6 +165,7 @@ function FigureCard({ spec, data }: { spec: FigureSpec; data: PersonalFigures })
         {formatValue(spec.kind, now)}
       </p>
       <p className="figure-basis small muted">{spec.basis(data.current)}</p>
+      {business === null ? null : <p className="figure-basis small muted">{business}</p>}
       <p className={`figure-change ${change.tone}`} aria-label={change.label} title={change.label}>
         <span aria-hidden="true">{change.direction === 'up' ? '▲ ' : change.direction === 'down' ? '▼ ' : change.direction === 'same' ? '■ ' : ''}</span>
         <span aria-hidden="true">{change.text}</span>

@@ -200,3 +200,13 @@ export function changeOf(spec: FigureSpec, now: number | null, before: number | 
   const sign = delta > 0 ? '+' : '−'
   return { direction, tone, text: `${sign}${amount}`, label: `${direction === 'up' ? 'Up' : 'Down'} ${amount} from ${was} ${previousLabel}.` }
 }
+
+/**
+ * "business hours: median 30 min, p90 1 h" for the first response and resolution cards when the
+ * workspace has business hours (DurationFigure.business); null for other cards and without a schedule.
+ */
+export function businessLine(id: string, f: FigureSet): string | null {
+  const d = id === 'firstResponse' ? f.firstResponse : id === 'resolution' ? f.resolution : null
+  if (!d?.business) return null
+  return `business hours: median ${formatDuration(d.business.medianMs)}, p90 ${formatDuration(d.business.p90Ms)}`
+}
