@@ -47,7 +47,7 @@ describe('a fresh database', () => {
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal')
     expect(db.pragma('synchronous', { simple: true })).toBe(1) // NORMAL
     expect(db.pragma('foreign_keys', { simple: true })).toBe(1)
-    expect(tablesOf(db)).toEqual(['agents', 'customers', 'customers_fts', 'item_events', 'item_facets', 'items', 'items_fts', 'messages', 'meta', 'outbox', 'ratings', 'search_dirty', 'settings', 'sync_purge', 'sync_rejections', 'sync_shadow', 'team_figures_cache', 'views'])
+    expect(tablesOf(db)).toEqual(['agents', 'customers', 'customers_fts', 'item_events', 'item_facets', 'items', 'items_fts', 'messages', 'meta', 'outbox', 'personal_figures_archive', 'ratings', 'search_dirty', 'settings', 'sync_purge', 'sync_rejections', 'sync_shadow', 'team_figures_cache', 'views'])
     expect(db.prepare(`SELECT value FROM meta WHERE key = 'app'`).pluck().get()).toBe('handoff')
     db.close()
     // Reopening migrates nothing.
