@@ -1,0 +1,64 @@
+/**
+ * The business-hours setting over the real sync path (consoles against the PGlite server over
+ * HTTP): a supervisor's console sets it, the server stores it (test/server/business-schedule.test.ts
+ * shows its report using it) and another agent's console receives it with the settings; turning
+ * it off travels the same way.
+ */
+import { afterAll, beforeAll, expect, it } from 'vitest'
+import { createCore, type Core } from '../../src/main/core/core'
+import { memoryVault } from '../../src/main/core/sync/credentials'
+import { settingsFromValue } from '../../src/server/store/rows'
+import type { SyncStatus } from '../../src/shared/contract'
+import type { BusinessSchedule } from '../../src/shared/domain/figures/types'
+import type { WorkspaceSettings } from '../../src/shared/domain/settings'
+import { ok, tempFile } from '../unit/helpers/workspace'
+import { TEAM, addAgents, startTestServer, type TestServer } from './support/servers'
+
+const SCHEDULE: BusinessSchedule = { timeZone: 'America/New_York', days: { 1: [{ start: 540, end: 1020 }], 3: [{ start: 480, end: 720 }, { start: 780, end: 1020 }] }, holidays: ['2026-11-26'] }
+
+let server: TestServer
+let cred: Record<string, string>
+const cores: Core[] = []
+beforeAll(async () => {
+  server = await startTestServer('pglite')
+  cred = await addAgents(server.store, TEAM)
+})
+afterAll(async () => {
+  for (const c of cores) c.close()
+  await server?.stop()
+})
+
+async function consoleFor(agentId: string): Promise<Core> {
+  const core = createCore({ file: tempFile(), vault: memoryVault(), sync: { pollMs: 1000 } })
+  cores.push(core)
+  ok(await core.dispatch('sync.signIn', { serverUrl: server.url, credential: cred[agentId]! }))
+  return core
+}
+
+async function until(what: string, check: () => boolean | Promise<boolean>, ms = 15_000): Promise<void> {
+  const end = Date.now() + ms
+  while (!(await check())) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`)
+    await new Promise((r) => setTimeout(r, 25))
+  }
+}
+
+it("a supervisor's schedule reaches the server and another agent's console; null turns it off everywhere", async () => {
+  const lee = await consoleFor('lee')
+  const dana = await consoleFor('dana')
+  const status = (c: Core) => ok<SyncStatus>(c.dispatch('sync.status', {}))
+  const settingsOf = (c: Core) => ok<WorkspaceSettings>(c.dispatch('settings.get', {}))
+  const stored = async () => settingsFromValue((await server.store.sql.query<{ value: unknown }>('SELECT value FROM settings WHERE id = 1')).rows[0]?.value)
+  await until('both online', () => status(lee).state === 'online' && status(dana).state === 'online')
+  expect(settingsOf(dana).businessSchedule).toBeNull()
+
+  ok(await lee.dispatch('settings.update', { businessSchedule: SCHEDULE }))
+  await until('lee confirmed', () => status(lee).pending === 0)
+  expect((await stored()).businessSchedule).toEqual(SCHEDULE)
+  await until('dana has the schedule', () => JSON.stringify(settingsOf(dana).businessSchedule) === JSON.stringify(SCHEDULE))
+
+  ok(await lee.dispatch('settings.update', { businessSchedule: null }))
+  await until('lee confirmed again', () => status(lee).pending === 0)
+  expect((await stored()).businessSchedule).toBeNull()
+  await until('dana has none', () => settingsOf(dana).businessSchedule === null)
+})
