@@ -226,7 +226,7 @@ describe('settings', () => {
     const reasons = [...DEFAULT_SETTINGS.escalationReasons, { code: 'vip', label: 'VIP customer' }]
     const r = call<Results['settings.update']>('settings.update', { sla: { ...DEFAULT_SETTINGS.sla, dueSoonMinutes: 45 }, escalationReasons: reasons })
     expect(r.settings.sla.dueSoonMinutes).toBe(45)
-    expect(call<WorkspaceSettings>('settings.get', {})).toEqual({ sla: { ...DEFAULT_SETTINGS.sla, dueSoonMinutes: 45 }, escalationReasons: reasons })
+    expect(call<WorkspaceSettings>('settings.get', {})).toEqual({ sla: { ...DEFAULT_SETTINGS.sla, dueSoonMinutes: 45 }, escalationReasons: reasons, businessSchedule: null })
     expect(call<SavedView[]>('views.list', {}).find((v) => v.id === 'builtin:due-soon')?.filter.dueWithinMinutes).toBe(45)
     expect(row("SELECT name FROM outbox WHERE name = 'settings.update'")).toEqual({ name: 'settings.update' })
     // A new reason can be used at once.

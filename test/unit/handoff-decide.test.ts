@@ -131,7 +131,7 @@ describe('settings.update decide()', () => {
 
   it('lets a supervisor change the policy and keeps what is not given', () => {
     const d = run('grace', { sla: { ...DEFAULT_SETTINGS.sla, dueSoonMinutes: 30 } })
-    expect(changes(d)).toEqual([{ op: 'setSettings', settings: { sla: { ...DEFAULT_SETTINGS.sla, dueSoonMinutes: 30 }, escalationReasons: DEFAULT_SETTINGS.escalationReasons } }])
+    expect(changes(d)).toEqual([{ op: 'setSettings', settings: { sla: { ...DEFAULT_SETTINGS.sla, dueSoonMinutes: 30 }, escalationReasons: DEFAULT_SETTINGS.escalationReasons, businessSchedule: null } }])
   })
 
   it('refuses everyone else, and invalid settings at the schema', () => {
