@@ -2,7 +2,7 @@ import Database from 'better-sqlite3'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { Core, ImmediateOperationName } from '../../src/main/core/core'
 import { openDatabase } from '../../src/main/core/database'
-import { createPersonalFigures } from '../../src/main/core/figures-personal'
+import { archiveBeforePurge, createPersonalFigures } from '../../src/main/core/figures-personal'
 import type { PersonalFigures, Results, SessionInfo } from '../../src/shared/contract'
 import { openCore, ok } from './helpers/workspace'
 
@@ -344,6 +344,43 @@ describe('figures.personal over real mutations', () => {
       const after = service.compute(maya, 'today', clock)
       expect(after.current.firstResponse.p90Ms).not.toEqual(before.current.firstResponse.p90Ms)
       expect(after.current).toEqual(createPersonalFigures(db).compute(maya, 'today', clock).current)
+    } finally {
+      db.close()
+      ;({ core } = openCore({ file, now: () => clock }))
+    }
+  })
+
+  it('facts archived before a purge keep counting for the agent; a live copy of the item wins over them; items without an act of the agent are not kept', () => {
+    const { c, e } = workedExample()
+    core.close()
+    const db = openDatabase(file)
+    try {
+      const service = createPersonalFigures(db)
+      const before = service.compute(maya, 'today', clock)
+      const rid = (id: string) => db.prepare('SELECT rid FROM items WHERE id = ?').pluck().get(id) as number
+      // C: answered and escalated by Maya (kept). E: only assigned to her, no act of hers (not kept).
+      expect(archiveBeforePurge(db, [rid(c), rid(e)], maya, clock)).toBe(1)
+      expect(db.prepare('SELECT item_id FROM personal_figures_archive').pluck().all()).toEqual([c])
+      // C is still here too: counted once, from the live item.
+      expect(service.compute(maya, 'today', clock).current).toEqual(before.current)
+      expect(createPersonalFigures(db).compute(maya, 'today', clock).current).toEqual(before.current)
+      // The purge a pull does (sync/apply-pull.ts): C's rows go; its archived facts stand in.
+      const gone = rid(c)
+      db.transaction(() => {
+        db.prepare('INSERT INTO sync_purge (id) VALUES (1)').run()
+        for (const table of ['messages', 'item_events', 'ratings']) db.prepare(`DELETE FROM ${table} WHERE item_rid = ?`).run(gone)
+        db.prepare('DELETE FROM items WHERE rid = ?').run(gone)
+        db.prepare('DELETE FROM sync_purge').run()
+      })()
+      const after = service.compute(maya, 'today', clock)
+      expect(after.current).toEqual(before.current)
+      expect(after.current.escalationRate).toMatchObject({ count: 1 })
+      expect(createPersonalFigures(db).compute(maya, 'today', clock).current).toEqual(before.current)
+      // Without the archive, C's escalation and first response would be gone.
+      db.prepare('DELETE FROM personal_figures_archive').run()
+      const without = service.compute(maya, 'today', clock)
+      expect(without.current.escalationRate.count).toBe(0)
+      expect(without.current.firstResponse.count).toBe(before.current.firstResponse.count - 1)
     } finally {
       db.close()
       ;({ core } = openCore({ file, now: () => clock }))

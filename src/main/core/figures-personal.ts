@@ -185,7 +185,8 @@ function groupByItem<T extends { itemRid: number }>(rows: T[]): Map<number, T[]>
 
 /**
  * The facts of the given items (absent from the map: the item no longer exists). Negative keys
- * (below ALL) name archived items: their kept facts are read as they are.
+ * (below ALL) name archived items: their kept facts are read as they are, unless the item is live
+ * here again (the live item wins, also should its archive row outlive its return).
  */
 export function loadFacts(db: Database, keys: readonly number[], policy: SlaPolicy): Map<number, ItemFacts> {
   const out = new Map<number, ItemFacts>()
@@ -193,7 +194,8 @@ export function loadFacts(db: Database, keys: readonly number[], policy: SlaPoli
   if (archived.length > 0) {
     const rows = prepared<[string], { key: number; facts: string }>(
       db,
-      `SELECT ${ARCHIVE_KEY_SQL('rowid')} AS key, facts FROM personal_figures_archive WHERE rowid IN (SELECT ${ARCHIVE_KEY_SQL('value')} FROM json_each(?))`
+      `SELECT ${ARCHIVE_KEY_SQL('rowid')} AS key, facts FROM personal_figures_archive
+        WHERE rowid IN (SELECT ${ARCHIVE_KEY_SQL('value')} FROM json_each(?)) AND NOT EXISTS (SELECT 1 FROM items WHERE items.id = item_id)`
     ).all(JSON.stringify(archived))
     for (const r of rows) out.set(r.key, JSON.parse(r.facts) as ItemFacts)
   }
@@ -270,8 +272,9 @@ export function candidateItems(db: Database, agentId: string, lo: string, hi: st
   )
     .pluck()
     .all({ a: agentId, k: key, lo, hi, back })
-  // Archived facts that can touch the window: open at the purge, or with a fact time since lo.
-  const archived = prepared<[number], number>(db, `SELECT ${ARCHIVE_KEY_SQL('rowid')} FROM personal_figures_archive WHERE active = 1 OR last_at >= ?`)
+  // Archived facts with a fact time since lo (an archived item left the agent's scope: it is never
+  // in their backlog, so being open does not make it count).
+  const archived = prepared<[number], number>(db, `SELECT ${ARCHIVE_KEY_SQL('rowid')} FROM personal_figures_archive WHERE last_at >= ?`)
     .pluck()
     .all(Date.parse(lo))
   return archived.length === 0 ? live : live.concat(archived)
@@ -280,18 +283,34 @@ export function candidateItems(db: Database, agentId: string, lo: string, hi: st
 // ---------- Items a pull purges ----------
 
 /**
+ * An item's facts as archived at `nowMs` for the agent whose scope it left: it is not theirs from
+ * then on, whatever the local rows (a pull that says an item left does not send the change that
+ * moved it) still say. So a local assignee that is the agent is cleared (not in their backlog),
+ * and so is the agent as the one answering for an SLA target due after the purge (whoever holds
+ * the item then does).
+ */
+export function archivedFacts(f: ItemFacts, agentId: string, nowMs: number): ItemFacts {
+  const mine = (who: string | null | undefined, due: number | null) => who === agentId && due !== null && due > nowMs
+  if (f.assigneeId !== agentId && !mine(f.firstResponseDueAgentId, f.firstResponseDueAt) && !mine(f.resolutionDueAgentId, f.resolutionDueAt)) return f
+  return {
+    ...f,
+    assigneeId: f.assigneeId === agentId ? null : f.assigneeId,
+    firstResponseDueAgentId: mine(f.firstResponseDueAgentId, f.firstResponseDueAt) ? null : f.firstResponseDueAgentId,
+    resolutionDueAgentId: mine(f.resolutionDueAgentId, f.resolutionDueAt) ? null : f.resolutionDueAgentId
+  }
+}
+
+/**
  * Called by the pull (sync/apply-pull.ts) just before it deletes items that left the agent's
- * scope: keeps the facts of those on which `agentId` (the signed-in agent) acted, so their
- * figures keep them (see the file comment). The item is not theirs any more (it left their
- * scope), so a stale local assignee that is theirs is cleared: it must not count in their backlog.
- * Returns how many were archived.
+ * scope: keeps the facts (archivedFacts) of those on which `agentId` (the signed-in agent) acted,
+ * so their figures keep them (see the file comment). Returns how many were archived.
  */
 export function archiveBeforePurge(db: Database, rids: readonly number[], agentId: string, now: Date): number {
   if (rids.length === 0) return 0
   let kept = 0
-  for (const f of loadFacts(db, rids, loadSettings(db).sla).values()) {
-    if (!actsOfAgent(f, agentId)) continue
-    const facts: ItemFacts = f.assigneeId === agentId ? { ...f, assigneeId: null } : f
+  for (const live of loadFacts(db, rids, loadSettings(db).sla).values()) {
+    const facts = archivedFacts(live, agentId, now.getTime())
+    if (!actsOfAgent(facts, agentId)) continue
     prepared(
       db,
       `INSERT INTO personal_figures_archive (item_id, facts, last_at, active, archived_at) VALUES (?, ?, ?, ?, ?)
@@ -416,6 +435,8 @@ const DIRTY_TRIGGERS: [table: string, when: 'INSERT' | 'UPDATE' | 'DELETE', rids
   ['settings', 'UPDATE', [String(ALL)]],
   ['settings', 'DELETE', [String(ALL)]]
 ]
+/** An item coming or going also changes whether its archived facts count (the live item wins): its archive key is noted too. */
+const ARCHIVE_OF_ITEM: Partial<Record<string, string>> = { 'items INSERT': 'new.id', 'items DELETE': 'old.id' }
 
 /**
  * Temporary (connection-only) triggers that note the items whose rows change. Idempotent.
@@ -427,9 +448,15 @@ const DIRTY_TRIGGERS: [table: string, when: 'INSERT' | 'UPDATE' | 'DELETE', rids
 function installDirtyTracking(db: Database): void {
   db.exec('CREATE TEMP TABLE IF NOT EXISTS personal_figures_dirty (rid INTEGER PRIMARY KEY)')
   for (const [table, when, rids] of DIRTY_TRIGGERS) {
-    const inserts = rids
+    let inserts = rids
       .map((r) => `INSERT INTO personal_figures_dirty (rid) SELECT ${r} WHERE NOT EXISTS (SELECT 1 FROM personal_figures_dirty WHERE rid = ${r});`)
       .join(' ')
+    const itemId = ARCHIVE_OF_ITEM[`${table} ${when}`]
+    if (itemId !== undefined) {
+      const key = ARCHIVE_KEY_SQL('a.rowid')
+      inserts += ` INSERT INTO personal_figures_dirty (rid) SELECT ${key} FROM main.personal_figures_archive a
+        WHERE a.item_id = ${itemId} AND NOT EXISTS (SELECT 1 FROM personal_figures_dirty WHERE rid = ${key});`
+    }
     db.exec(`CREATE TEMP TRIGGER IF NOT EXISTS personal_figures_${table}_${when.toLowerCase()} AFTER ${when} ON main.${table} BEGIN ${inserts} END`)
   }
 }

@@ -8,9 +8,10 @@ import type { Database } from 'better-sqlite3'
  *   agent's scope (sync/apply-pull.ts). Before it does, the facts of those the signed-in agent
  *   acted on (first response, a resolution held, a reopen, an escalation, a hand-back, a rating,
  *   an SLA target due while theirs) are kept here, as itemFacts() JSON, so the agent's figures
- *   keep them offline. `last_at` (epoch ms: the item's latest fact time) and `active` (open at
- *   the purge) let the panel read only the rows that can touch a window. A pulled item that
- *   comes back into scope drops its row: the live item wins.
+ *   keep them offline. `last_at` (epoch ms: the item's latest fact time) lets the panel read
+ *   only the rows that can touch a window; `active` records whether the item was open at the
+ *   purge (no reason to read it: an item out of the agent's scope is never in their backlog).
+ *   A pulled item that comes back into scope drops its row: the live item wins.
  * - item_events_assigned_from: hand-overs away from an agent, by time. An item the agent held
  *   when it was resolved, or when an SLA target fell due, and that was assigned away since, is
  *   found through the hand-over (which came after that instant).
