@@ -61,7 +61,9 @@ import { prepared } from './statements'
  * panel's candidates are the live items plus the archived facts that can touch the window; an
  * archived item is keyed in memory by -1 - its archive rowid (live items by their positive rid).
  * A pulled item that comes back into scope drops its archive row (apply-pull's upsert): the live
- * item wins, so it is counted once. Archived facts are frozen at the purge: what others do to the
+ * item wins, so it is counted once (the read also skips an archive row whose item is live). The
+ * item is not the agent's after the purge: archivedFacts() clears them as its assignee and as the
+ * one answering for SLA targets due later. Archived facts are frozen at the purge: what others do to the
  * item afterwards is not seen here (it is no longer the agent's), and a later SLA policy change
  * does not re-derive them. The server's figures (supervisor view, cli report) read every item and
  * are the authoritative ones.
