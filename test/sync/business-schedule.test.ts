@@ -5,6 +5,7 @@
  * it off travels the same way.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest'
+import { z } from 'zod'
 import { createCore, type Core } from '../../src/main/core/core'
 import { memoryVault } from '../../src/main/core/sync/credentials'
 import { settingsFromValue } from '../../src/server/store/rows'
@@ -13,6 +14,8 @@ import type { BusinessSchedule } from '../../src/shared/domain/figures/types'
 import type { WorkspaceSettings } from '../../src/shared/domain/settings'
 import { ok, tempFile } from '../unit/helpers/workspace'
 import { TEAM, addAgents, startTestServer, type TestServer } from './support/servers'
+import { call, newClientId } from './support/http'
+import { settingsWire } from '../../src/shared/sync/protocol'
 
 const SCHEDULE: BusinessSchedule = { timeZone: 'America/New_York', days: { 1: [{ start: 540, end: 1020 }], 3: [{ start: 480, end: 720 }, { start: 780, end: 1020 }] }, holidays: ['2026-11-26'] }
 
@@ -61,4 +64,28 @@ it("a supervisor's schedule reaches the server and another agent's console; null
   await until('lee confirmed again', () => status(lee).pending === 0)
   expect((await stored()).businessSchedule).toBeNull()
   await until('dana has none', () => settingsOf(dana).businessSchedule === null)
+})
+
+it('sends settings without businessSchedule while none is set, so an older console (strict settings schema) keeps syncing', async () => {
+  const firstSettings = async (agentId: string) => {
+    const res = await call<{ settings: Record<string, unknown> | null }>(server.url, '/v1/pull', { method: 'POST', credential: cred[agentId]!, body: { clientId: newClientId(), cursor: null } })
+    expect(res.status).toBe(200)
+    return res.body.settings!
+  }
+  // The settings schema of consoles before business hours: exactly these two fields.
+  const olderConsoleSettings = z.object({ sla: z.unknown(), escalationReasons: z.unknown() }).strict()
+  const none = await firstSettings('dana')
+  expect(Object.keys(none).sort()).toEqual(['escalationReasons', 'sla'])
+  expect(olderConsoleSettings.safeParse(none).success).toBe(true)
+  expect(settingsWire.parse(none).businessSchedule).toBeNull()
+
+  const lee = await consoleFor('lee')
+  await until('lee online', () => ok<SyncStatus>(lee.dispatch('sync.status', {})).state === 'online')
+  ok(await lee.dispatch('settings.update', { businessSchedule: SCHEDULE }))
+  await until('lee confirmed', () => ok<SyncStatus>(lee.dispatch('sync.status', {})).pending === 0)
+  const set = await firstSettings('dana')
+  expect(set.businessSchedule).toEqual(SCHEDULE)
+  ok(await lee.dispatch('settings.update', { businessSchedule: null }))
+  await until('lee confirmed again', () => ok<SyncStatus>(lee.dispatch('sync.status', {})).pending === 0)
+  expect('businessSchedule' in (await firstSettings('dana'))).toBe(false)
 })

@@ -224,7 +224,10 @@ async function directory(tx: SqlClient): Promise<PullResponse['agents']> {
 
 async function settings(tx: SqlClient): Promise<PullResponse['settings']> {
   const { rows } = await tx.query<{ value: unknown }>('SELECT value FROM settings WHERE id = 1')
-  return settingsFromValue(rows[0]?.value)
+  // businessSchedule came later, and an older console's strict schema refuses a field it does
+  // not know: it travels only when set (a console that knows it reads its absence as null).
+  const { businessSchedule, ...rest } = settingsFromValue(rows[0]?.value)
+  return businessSchedule === null ? (rest as PullResponse['settings']) : { ...rest, businessSchedule }
 }
 
 async function rejections(tx: SqlClient, clientId: string, after: number): Promise<RejectionWire[]> {
