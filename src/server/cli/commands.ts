@@ -24,7 +24,7 @@ export const USAGE = `Usage: npm run cli -- <command> [--database-url URL | --da
   agent disable ID
   agent enable ID
   import FILE --mapping MAPPING.json [--recorded-by AGENT_ID]   load a helpdesk export (CSV; see docs/import.md)
-  report --from DATE --to DATE [--by agent|team|kind|channel|tier] [--kind K] [--channel C] [--tier 1|2|3|none] [--team NAME] [--format json|csv]
+  report --from DATE --to DATE [--by agent|team|kind|channel|tier] [--kind K] [--channel C] [--tier 1|2|3|none] [--team NAME] [--tz ZONE] [--format json|csv]
                                         figures from the store (DATE: YYYY-MM-DD, a UTC day, --to included; or ISO)`
 
 export class UsageError extends Error {

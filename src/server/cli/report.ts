@@ -5,15 +5,18 @@
  * Prints the figures from the server's store: the very function behind POST /v1/figures/report
  * (figuresReport in store/figures.ts), so the numbers are the supervisor view's.
  *
- * DATE is YYYY-MM-DD (a UTC day) or a full ISO time (2026-11-02T09:00:00Z, or with an offset).
- * The range is [from, to): a day given to --from starts at its UTC midnight; a day given to --to
- * is included whole (the range ends at the next UTC midnight), so `--from 2026-11-01 --to
- * 2026-11-30` is all of November. A full ISO --to is the exclusive end as written.
+ * DATE is YYYY-MM-DD (a day in --tz, UTC unless given) or a full ISO time (2026-11-02T09:00:00Z,
+ * or with an offset). The range is [from, to): a day given to --from starts at its midnight; a
+ * day given to --to is included whole (the range ends at the next midnight), so `--from
+ * 2026-11-01 --to 2026-11-30` is all of November. A full ISO --to is the exclusive end as
+ * written. The supervisor view's custom range is whole days of the console's time zone: the
+ * same days with `--tz` set to that zone give the same numbers.
  * JSON is the route's response; CSV has one row per group, every figure as columns with the
  * counts beside them, durations in minutes, percentages as given, and "no data" as an empty
  * cell (never 0).
  */
 import { parseArgs } from 'node:util'
+import { TZDate } from '@date-fns/tz'
 import { stringify } from 'csv-stringify/sync'
 import { csvText } from '../../shared/csv-cell'
 import { CUTS, type Cut, type FigureSet } from '../../shared/domain/figures/types'
@@ -24,26 +27,35 @@ import { figuresReport } from '../store/figures'
 import { UsageError, type CliIo } from './commands'
 
 export const REPORT_USAGE = `  report --from DATE --to DATE [--by agent|team|kind|channel|tier] [--kind service|support] [--channel CHANNEL]
-         [--tier 1|2|3|none] [--team NAME] [--format json|csv]   figures from the server's store
-         (DATE: YYYY-MM-DD, a UTC day, --to included whole; or an ISO time such as 2026-11-02T09:00:00Z)`
+         [--tier 1|2|3|none] [--team NAME] [--tz ZONE] [--format json|csv]   figures from the server's store
+         (DATE: YYYY-MM-DD, a day in --tz (UTC unless given, e.g. Europe/Berlin), --to included whole;
+          or an ISO time such as 2026-11-02T09:00:00Z)`
 
-const DAY = 86_400_000
 const DATE_ONLY = /^(\d{4})-(\d{2})-(\d{2})$/
 const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/
 
-/** A --from/--to value as epoch ms; a date-only --to means the end of that UTC day. */
-export function parseReportDate(flag: '--from' | '--to', text: string): number {
+/** A --from/--to value as epoch ms; a date-only --to means the end of that day in `timeZone`. */
+export function parseReportDate(flag: '--from' | '--to', text: string, timeZone = 'UTC'): number {
   const day = DATE_ONLY.exec(text)
   if (day) {
     const [y, m, d] = [Number(day[1]), Number(day[2]), Number(day[3])]
-    const ms = Date.UTC(y, m - 1, d)
-    const back = new Date(ms)
+    const back = new Date(Date.UTC(y, m - 1, d))
     if (back.getUTCFullYear() !== y || back.getUTCMonth() !== m - 1 || back.getUTCDate() !== d) throw new UsageError(`${flag} ${text} is not a date on the calendar.`)
-    return flag === '--to' ? ms + DAY : ms
+    // Local midnights (a day of a DST change is 23 or 25 hours long).
+    return flag === '--to' ? new TZDate(y, m - 1, d + 1, timeZone).getTime() : new TZDate(y, m - 1, d, timeZone).getTime()
   }
   const ms = ISO_TIME.test(text) ? Date.parse(text) : NaN
-  if (Number.isNaN(ms)) throw new UsageError(`${flag} "${text}" is not a date: use YYYY-MM-DD (a UTC day) or an ISO time such as 2026-11-02T09:00:00Z.`)
+  if (Number.isNaN(ms)) throw new UsageError(`${flag} "${text}" is not a date: use YYYY-MM-DD or an ISO time such as 2026-11-02T09:00:00Z.`)
   return ms
+}
+
+function timeZoneOf(text: string | undefined): string {
+  if (text === undefined) return 'UTC'
+  try {
+    return new Intl.DateTimeFormat('en', { timeZone: text }).resolvedOptions().timeZone
+  } catch {
+    throw new UsageError(`--tz "${text}" is not a time zone: use an IANA name such as Europe/Berlin or America/New_York.`)
+  }
 }
 
 export interface ReportCommand {
@@ -63,6 +75,7 @@ export function parseReportArgs(args: string[], json = false): ReportCommand {
       channel: { type: 'string' },
       tier: { type: 'string' },
       team: { type: 'string' },
+      tz: { type: 'string' },
       format: { type: 'string' }
     },
     allowPositionals: true,
@@ -70,8 +83,9 @@ export function parseReportArgs(args: string[], json = false): ReportCommand {
   })
   if (positionals.length > 0) throw new UsageError(`report takes no "${positionals[0]}".\n${REPORT_USAGE}`)
   if (values.from === undefined || values.to === undefined) throw new UsageError(`report needs --from and --to.\n${REPORT_USAGE}`)
-  const from = parseReportDate('--from', values.from)
-  const to = parseReportDate('--to', values.to)
+  const timeZone = timeZoneOf(values.tz)
+  const from = parseReportDate('--from', values.from, timeZone)
+  const to = parseReportDate('--to', values.to, timeZone)
   if (!(from < to)) throw new UsageError(`--from ${values.from} is not before --to ${values.to}: the range would be empty.`)
   const by = values.by ?? 'agent'
   if (!(CUTS as readonly string[]).includes(by)) throw new UsageError(`--by is one of ${CUTS.join(', ')} (got "${by}").`)
