@@ -1,5 +1,6 @@
 /**
  * npm run bench:report [-- --items 1000000] [--only postgres|pglite] [--pglite-items N] [--out FILE]
+ *                      [--database-url URL] [--pglite-dir DIR]
  *
  * The server's figures report (store/figures.ts: the function behind POST /v1/figures/report and
  * `cli report`) over a big store, on PostgreSQL (a throwaway cluster) and on PGlite (a temporary
@@ -11,6 +12,10 @@
  *   warm   the same again, 30 days, and the whole year (366 days), each 3 times (median);
  *   after  a report after 1,000 items changed through the real push path (the cache catches up).
  * Prints one JSON document to stdout and writes it to bench/results/. Asserts nothing.
+ *
+ * To iterate without refilling: --database-url names a PostgreSQL database to use and keep, and
+ * --pglite-dir a PGlite folder to use and keep; a store that already holds items is not filled
+ * again (nor its cache rebuilt, so "cold" is then warm). Each run's push step resolves 500 more items.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os'
@@ -27,7 +32,9 @@ const { values } = parseArgs({
     items: { type: 'string', default: '1000000' },
     'pglite-items': { type: 'string' },
     only: { type: 'string' },
-    out: { type: 'string' }
+    out: { type: 'string' },
+    'database-url': { type: 'string' },
+    'pglite-dir': { type: 'string' }
   }
 })
 const ITEMS = Number(values.items)
@@ -179,13 +186,23 @@ async function pushChanges(store: ServerStore): Promise<number> {
 async function benchBackend(backend: Backend, cluster: () => Promise<PostgresCluster>) {
   const n = backend === 'pglite' ? PGLITE_ITEMS : ITEMS
   let dir: string | null = null
+  const kept = backend === 'postgres' ? values['database-url'] : values['pglite-dir']
   const location =
-    backend === 'postgres' ? { databaseUrl: await (await cluster()).createDatabase(`bench_report_${Date.now()}`) } : { dataDir: join((dir = mkdtempSync(join(tmpdir(), 'handoff-bench-report-'))), 'pgdata') }
+    backend === 'postgres'
+      ? { databaseUrl: kept ?? (await (await cluster()).createDatabase(`bench_report_${Date.now()}`)) }
+      : { dataDir: kept ?? join((dir = mkdtempSync(join(tmpdir(), 'handoff-bench-report-'))), 'pgdata') }
   const store = await openStore(location)
   try {
-    log(`${backend}: filling ${n.toLocaleString()} items by bulk SQL`)
-    const filled = await fill(store, n)
-    log(`${backend}: filled in ${filled.seconds} s: ${JSON.stringify(filled.rows)}`)
+    const present = Number((await store.sql.query<{ n: number }>('SELECT count(*)::int AS n FROM items')).rows[0]!.n)
+    let filled: Awaited<ReturnType<typeof fill>> | { reused: number }
+    if (present > 0) {
+      log(`${backend}: reusing a kept store of ${present.toLocaleString()} items`)
+      filled = { reused: present }
+    } else {
+      log(`${backend}: filling ${n.toLocaleString()} items by bulk SQL`)
+      filled = await fill(store, n)
+      log(`${backend}: filled in ${filled.seconds} s: ${JSON.stringify(filled.rows)}`)
+    }
     const days = (d: number) => ({ from: new Date(NOW + DAY - d * DAY).toISOString(), to: new Date(NOW + DAY).toISOString(), by: 'agent' as const })
     const last30 = days(30)
     const whole = days(366)

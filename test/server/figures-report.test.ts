@@ -17,7 +17,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { randomUUID } from 'node:crypto'
 import { openStore, type AgentRecord, type ServerStore } from '../../src/server/store'
 import { figuresDrill, figuresReport } from '../../src/server/store/figures'
-import { refreshFacts } from '../../src/server/store/figures-facts'
+import { refreshFacts, relevantFacts } from '../../src/server/store/figures-facts'
 import { DEFAULT_SLA_POLICY } from '../../src/shared/domain/sla'
 import { figuresReportResponse, type FiguresReportRequest, type FiguresReportResponse } from '../../src/shared/sync/figures-protocol'
 import type { PushedMutation } from '../../src/shared/sync/protocol'
@@ -262,6 +262,18 @@ describe.each(backends)('server figures on $name', ({ open }) => {
     expect(await refreshFacts(store.sql, changed)).toEqual({ refreshed: 6, rebuilt: true })
   })
 
+  it('the facts a process holds in memory follow a rebuild: after the SLA policy changes, the held deadlines are the new ones', async () => {
+    await report()
+    const period = { from: Date.parse(FROM), to: Date.parse(TO) }
+    const before = (await relevantFacts(store.sql, period)).find((f) => f.id === ids.A)!
+    expect(before.firstResponseDueAt).not.toBe(Date.parse('2026-11-02T09:30:00.000Z'))
+    const changed = { ...DEFAULT_SLA_POLICY, service: { ...DEFAULT_SLA_POLICY.service, normal: { firstResponseMinutes: 30, resolutionMinutes: 60 } } }
+    expect(await refreshFacts(store.sql, changed)).toMatchObject({ rebuilt: true })
+    const after = await relevantFacts(store.sql, period)
+    expect(after.find((f) => f.id === ids.A)!.firstResponseDueAt).toBe(Date.parse('2026-11-02T09:30:00.000Z'))
+    expect(after.filter((f) => f.id === ids.A)).toHaveLength(1)
+  })
+
   it('drills down to the items behind a number, newest first, with the total', async () => {
     const q = { from: FROM, to: TO, by: 'agent' as const }
     const volume = await figuresDrill(store.sql, { ...q, key: 'ann', figure: 'volume' }, { now: NOW })
@@ -273,5 +285,30 @@ describe.each(backends)('server figures on $name', ({ open }) => {
     const backlog = await figuresDrill(store.sql, { ...q, key: 'no agent', figure: 'backlog' }, { now: NOW })
     expect(backlog).toMatchObject({ total: 1, items: [{ id: ids.E, subject: 'E' }] })
     expect(await figuresDrill(store.sql, { ...q, key: 'nobody', figure: 'csat' }, { now: NOW })).toEqual({ total: 0, items: [] })
+  })
+})
+
+describe('server figures held in memory by two server processes on one PostgreSQL database', () => {
+  it('the report of each process sees what the other pushed (it re-reads only the rows written since it last read)', async () => {
+    const url = await freshDatabase('figures-two')
+    const one = await openStore({ databaseUrl: url })
+    const two = await openStore({ databaseUrl: url })
+    try {
+      const agent = (await one.addAgent({ id: 'ann', name: 'Ann Archer', email: 'ann@example.com', role: 'service', tiers: [], admin: false })).agent
+      const ann = new Agent(one, agent)
+      const q = { from: new Date(Date.now() - 86_400_000).toISOString(), to: new Date(Date.now() + 86_400_000).toISOString(), by: 'agent' as const }
+      const backlog = async (s: ServerStore) => byKey(figuresReportResponse.parse(await figuresReport(s.sql, q))).ann?.figures.backlog.count ?? 0
+      await ann.at(new Date().toISOString(), 'item.create', create('first'))
+      expect(await backlog(two)).toBe(1)
+      expect(await backlog(one)).toBe(1)
+      await new Agent(two, agent).at(new Date().toISOString(), 'item.create', create('second'))
+      expect(await backlog(one)).toBe(2)
+      await ann.at(new Date().toISOString(), 'item.create', create('third'))
+      expect(await backlog(two)).toBe(3)
+      expect(await backlog(one)).toBe(3)
+    } finally {
+      await one.close()
+      await two.close()
+    }
   })
 })

@@ -191,6 +191,16 @@ const V3 = `
 ALTER TABLE figures_state ADD COLUMN agents jsonb NOT NULL DEFAULT '[]';
 `
 
+/**
+ * Figures: each cached facts row remembers the transaction that last wrote it, so a server process
+ * that keeps the decoded facts in memory re-reads only the rows written since it last looked
+ * (figures-facts.ts), with the same xid8-watermark rule as pull.
+ */
+const V4 = `
+ALTER TABLE item_facts ADD COLUMN tx xid8 NOT NULL DEFAULT pg_current_xact_id();
+CREATE INDEX item_facts_by_tx ON item_facts (tx);
+`
+
 /** Migrations in order: MIGRATIONS[i] brings the schema from version i to i + 1. */
-export const MIGRATIONS: readonly string[] = [V1, V2, V3]
+export const MIGRATIONS: readonly string[] = [V1, V2, V3, V4]
 export const SCHEMA_VERSION = MIGRATIONS.length
