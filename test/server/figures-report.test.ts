@@ -64,7 +64,7 @@ const create = (subject: string, channel = 'email', assignToMe = true) => ({
 type Row = FiguresReportResponse['rows'][number]
 const byKey = (res: FiguresReportResponse): Record<string, Row> => Object.fromEntries(res.rows.map((r) => [r.key ?? 'null', r]))
 
-describe.each(backends)('server figures on $name', ({ open }) => {
+describe.each(backends)('server figures on $name', ({ name, open }) => {
   let store: ServerStore
   let ann: Agent, bob: Agent, tia: Agent, sue: Agent
   const ids: Record<string, string> = {}
@@ -272,6 +272,25 @@ describe.each(backends)('server figures on $name', ({ open }) => {
     const after = await relevantFacts(store.sql, period)
     expect(after.find((f) => f.id === ids.A)!.firstResponseDueAt).toBe(Date.parse('2026-11-02T09:30:00.000Z'))
     expect(after.filter((f) => f.id === ids.A)).toHaveLength(1)
+  })
+
+  it('rebuilds in short transactions: a push made while a rebuild runs is not held up by it (PGlite: completes first), and the report then has both', async () => {
+    await report()
+    const changed = { ...DEFAULT_SLA_POLICY, service: { ...DEFAULT_SLA_POLICY.service, normal: { firstResponseMinutes: 30, resolutionMinutes: 60 } } }
+    const order: string[] = []
+    const rebuild = refreshFacts(store.sql, changed, { rebuildChunk: 1 }).then((r) => (order.push('rebuild'), r))
+    vi.useFakeTimers({ toFake: ['Date'] })
+    const pushed = tia.at('2026-11-05T14:00:00.000Z', 'item.recordRating', { itemId: ids.C!, kind: 'csat', score: 4 }).then(() => order.push('push'))
+    const [outcome] = await Promise.all([rebuild, pushed])
+    vi.useRealTimers()
+    // PGlite has one connection: the push waits for one step only, so finishes first. PostgreSQL runs both side by side.
+    if (name === 'pglite') expect(order).toEqual(['push', 'rebuild'])
+    expect(outcome.rebuilt).toBe(true)
+    expect(outcome.refreshed).toBeGreaterThanOrEqual(5)
+    const period = { from: Date.parse(FROM), to: Date.parse(TO) }
+    expect((await relevantFacts(store.sql, period)).find((f) => f.id === ids.A)!.firstResponseDueAt).toBe(Date.parse('2026-11-02T09:30:00.000Z'))
+    // The report rebuilds back to the stored policy, and sees the rating pushed during the rebuild.
+    expect(byKey(await report()).tia!.figures.csat).toEqual({ count: 1, of: 1, pct: 100 })
   })
 
   it('drills down to the items behind a number, newest first, with the total', async () => {

@@ -11,7 +11,9 @@
  *   both write them): found when the items outnumber the facts rows, as items are never deleted.
  *   Counting a big store's two tables costs a few hundred ms, so a process looks at most once
  *   a minute (MISSING_CHECK_MS): such items may be missing from the figures for up to a minute;
- * - everything, when the SLA policy or the facts' format (FACTS_VERSION) changed.
+ * - everything, when the SLA policy or the facts' format (FACTS_VERSION) changed: in transactions
+ *   of REBUILD_CHUNK items (so pushes interleave; on PGlite they share its one connection), then
+ *   the feed from where the rebuild began; a report waits for the whole rebuild.
  * One refresher at a time (a transaction-scoped advisory lock); a refresh is idempotent.
  */
 import { itemFacts } from '../../shared/domain/figures'
@@ -60,12 +62,19 @@ export function factSpan(f: ItemFacts): { first: Ms; last: Ms } {
 const ACTIVE = new Set<string>(ACTIVE_STATUSES)
 
 /** Derives the facts of the items a WHERE clause on `i` selects (params $1..), and upserts them. */
-async function deriveAndStore(tx: SqlClient, where: string, params: unknown[], policy: SlaPolicy, agents: AgentDictionary): Promise<string | null> {
+async function deriveAndStore(
+  tx: SqlClient,
+  where: string,
+  params: unknown[],
+  policy: SlaPolicy,
+  agents: AgentDictionary,
+  limit = BATCH
+): Promise<{ derived: number; next: string | null }> {
   const items = await tx.query<ItemSourceRow>(
-    `SELECT i.id, i.kind, i.channel, i.priority, i.status, i.queue, i.tier, i.assignee_id, i.created_at FROM items i WHERE ${where} ORDER BY i.id LIMIT ${BATCH}`,
+    `SELECT i.id, i.kind, i.channel, i.priority, i.status, i.queue, i.tier, i.assignee_id, i.created_at FROM items i WHERE ${where} ORDER BY i.id LIMIT ${limit}`,
     params
   )
-  if (items.rows.length === 0) return null
+  if (items.rows.length === 0) return { derived: 0, next: null }
   const ids = items.rows.map((r) => r.id)
   const messages = await tx.query<{ item_id: string; kind: MessageKind; author_id: string | null; created_at: string }>(
     `SELECT item_id, kind, author_id, created_at FROM messages WHERE item_id = ANY($1::text[]) ORDER BY created_at, id`,
@@ -119,7 +128,7 @@ async function deriveAndStore(tx: SqlClient, where: string, params: unknown[], p
      ON CONFLICT (item_id) DO UPDATE SET open = excluded.open, first_at = excluded.first_at, last_at = excluded.last_at, facts = excluded.facts, tx = pg_current_xact_id()`,
     [cols.id, cols.open, cols.first, cols.last, cols.facts]
   )
-  return items.rows.length < BATCH ? null : ids[ids.length - 1]!
+  return { derived: items.rows.length, next: items.rows.length < limit ? null : ids[ids.length - 1]! }
 }
 
 /** Re-derives the facts of these items (any number). */
@@ -142,50 +151,87 @@ const lastMissingCheck = new WeakMap<SqlClient, number>()
 /** How often a refresh looks for items written without a feed row (a count of both tables). */
 export const MISSING_CHECK_MS = 60_000
 
-export async function refreshFacts(sql: SqlClient, policy: SlaPolicy, opts: { checkMissing?: boolean } = {}): Promise<RefreshOutcome> {
+export async function refreshFacts(sql: SqlClient, policy: SlaPolicy, opts: { checkMissing?: boolean; rebuildChunk?: number } = {}): Promise<RefreshOutcome> {
   const now = Date.now()
   const checkMissing = opts.checkMissing ?? now - (lastMissingCheck.get(sql) ?? -Infinity) >= MISSING_CHECK_MS
   if (checkMissing) lastMissingCheck.set(sql, now)
   const basis = JSON.stringify({ v: FACTS_VERSION, sla: policy })
+  // A rebuild runs in transactions of REBUILD_CHUNK items, so others (pushes: on PGlite, the only connection) interleave.
+  let rebuilt = false
+  let refreshed = 0
+  for (;;) {
+    const step = await sql.transaction((tx) => rebuildStep(tx, basis, policy, opts.rebuildChunk ?? REBUILD_CHUNK))
+    if (step === null) break
+    rebuilt = true
+    refreshed += step
+  }
   return sql.transaction(async (tx) => {
     await tx.query('SELECT pg_advisory_xact_lock($1)', [REFRESH_LOCK])
-    const { rows } = await tx.query<{ hi: string; fed_to: string | null; basis: string | null; agents: string[] | string | null }>(
-      `SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS hi,
-              (SELECT fed_to::text FROM figures_state WHERE id = 1) AS fed_to,
-              (SELECT basis FROM figures_state WHERE id = 1) AS basis,
-              (SELECT agents FROM figures_state WHERE id = 1) AS agents`
+    const { rows } = await tx.query<{ hi: string; fed_to: string | null; basis: string | null; agents: string[] | string | null; rebuild_after: string | null }>(
+      `SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS hi, s.fed_to::text AS fed_to, s.basis, s.agents, s.rebuild_after
+         FROM (SELECT 1) one LEFT JOIN figures_state s ON s.id = 1`
     )
     const { hi, fed_to: fedTo, basis: storedBasis } = rows[0]!
-    let agents = new AgentDictionary(parseJsonb<string[]>(rows[0]!.agents) ?? [])
-    let refreshed: number
-    let rebuilt = false
-    if (fedTo === null || storedBasis !== basis) {
-      rebuilt = true
-      agents = new AgentDictionary()
-      await tx.query('TRUNCATE item_facts')
-      let after: string | null = ''
-      while (after !== null) after = await deriveAndStore(tx, 'i.id > $1', [after], policy, agents)
-      refreshed = Number((await tx.query<{ n: number }>('SELECT count(*)::int AS n FROM item_facts')).rows[0]!.n)
-    } else {
-      const changed = await tx.query<{ id: string }>(`SELECT DISTINCT entity_id AS id FROM changes WHERE entity = 'item' AND tx >= $1::xid8 AND tx < $2::xid8`, [fedTo, hi])
-      const ids = new Set(changed.rows.map((r) => r.id))
-      const counts = checkMissing
-        ? await tx.query<{ items: number; facts: number }>('SELECT (SELECT count(*) FROM items)::int AS items, (SELECT count(*) FROM item_facts)::int AS facts')
-        : { rows: [{ items: 0, facts: 0 }] }
-      if (Number(counts.rows[0]!.items) > Number(counts.rows[0]!.facts)) {
-        const missing = await tx.query<{ id: string }>('SELECT i.id FROM items i WHERE NOT EXISTS (SELECT 1 FROM item_facts f WHERE f.item_id = i.id)')
-        for (const r of missing.rows) ids.add(r.id)
-      }
-      await refreshIds(tx, [...ids], policy, agents)
-      refreshed = ids.size
+    // Another process changed the policy (or started a rebuild) since the steps above: the next report rebuilds.
+    if (fedTo === null || storedBasis !== basis || rows[0]!.rebuild_after !== null) return { refreshed, rebuilt }
+    const agents = new AgentDictionary(parseJsonb<string[]>(rows[0]!.agents) ?? [])
+    const changed = await tx.query<{ id: string }>(`SELECT DISTINCT entity_id AS id FROM changes WHERE entity = 'item' AND tx >= $1::xid8 AND tx < $2::xid8`, [fedTo, hi])
+    const ids = new Set(changed.rows.map((r) => r.id))
+    const counts = checkMissing
+      ? await tx.query<{ items: number; facts: number }>('SELECT (SELECT count(*) FROM items)::int AS items, (SELECT count(*) FROM item_facts)::int AS facts')
+      : { rows: [{ items: 0, facts: 0 }] }
+    if (Number(counts.rows[0]!.items) > Number(counts.rows[0]!.facts)) {
+      const missing = await tx.query<{ id: string }>('SELECT i.id FROM items i WHERE NOT EXISTS (SELECT 1 FROM item_facts f WHERE f.item_id = i.id)')
+      for (const r of missing.rows) ids.add(r.id)
     }
-    await tx.query(
-      `INSERT INTO figures_state (id, fed_to, basis, agents) VALUES (1, $1::xid8, $2, $3::jsonb)
-       ON CONFLICT (id) DO UPDATE SET fed_to = excluded.fed_to, basis = excluded.basis, agents = excluded.agents`,
-      [hi, basis, JSON.stringify(agents.ids)]
-    )
-    return { refreshed, rebuilt }
+    await refreshIds(tx, [...ids], policy, agents)
+    await tx.query('UPDATE figures_state SET fed_to = $1::xid8, agents = $2::jsonb WHERE id = 1', [hi, JSON.stringify(agents.ids)])
+    return { refreshed: refreshed + ids.size, rebuilt }
   })
+}
+
+/** Items a rebuild derives per transaction. */
+export const REBUILD_CHUNK = 20_000
+
+/**
+ * One step of a rebuild, in its own transaction: starts one when there is no cache yet or it was
+ * derived under another policy or facts version (the feed is then folded in from the start's
+ * watermark, so an item changed during the rebuild is derived again at the end), or derives the
+ * next `chunk` items of one under way (figures_state.rebuild_after: the last item id done;
+ * any process may continue it). Returns the items derived, or null when no rebuild is needed.
+ */
+async function rebuildStep(tx: SqlClient, basis: string, policy: SlaPolicy, chunk: number): Promise<number | null> {
+  await tx.query('SELECT pg_advisory_xact_lock($1)', [REFRESH_LOCK])
+  const { rows } = await tx.query<{ hi: string; fed_to: string | null; basis: string | null; agents: unknown; rebuild_after: string | null }>(
+    `SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS hi, s.fed_to::text AS fed_to, s.basis, s.agents, s.rebuild_after
+       FROM (SELECT 1) one LEFT JOIN figures_state s ON s.id = 1`
+  )
+  const state = rows[0]!
+  let after = state.rebuild_after
+  if (after === null) {
+    if (state.fed_to !== null && state.basis === basis) return null
+    // Start: rows derived under the old basis stay until replaced (every item is), reports wait for the end.
+    after = ''
+    await tx.query(
+      `INSERT INTO figures_state (id, fed_to, basis, agents, rebuild_after) VALUES (1, $1::xid8, $2, '[]'::jsonb, '')
+       ON CONFLICT (id) DO UPDATE SET fed_to = excluded.fed_to, basis = excluded.basis, rebuild_after = excluded.rebuild_after`,
+      [state.hi, basis]
+    )
+  } else if (state.basis !== basis) {
+    // The policy changed again during a rebuild: start over under the new one.
+    await tx.query("UPDATE figures_state SET fed_to = $1::xid8, basis = $2, rebuild_after = '' WHERE id = 1", [state.hi, basis])
+    after = ''
+  }
+  const agents = new AgentDictionary(parseJsonb<string[]>(state.agents) ?? [])
+  let derived = 0
+  let next: string | null = after
+  while (next !== null && derived < chunk) {
+    const batch = await deriveAndStore(tx, 'i.id > $1', [next], policy, agents, Math.min(BATCH, chunk - derived))
+    derived += batch.derived
+    next = batch.next
+  }
+  await tx.query('UPDATE figures_state SET rebuild_after = $1, agents = $2::jsonb WHERE id = 1', [next, JSON.stringify(agents.ids)])
+  return derived
 }
 
 const parseJsonb = <T>(v: unknown): T | null => (v === null || v === undefined ? null : ((typeof v === 'string' ? JSON.parse(v) : v) as T))

@@ -201,6 +201,14 @@ ALTER TABLE item_facts ADD COLUMN tx xid8 NOT NULL DEFAULT pg_current_xact_id();
 CREATE INDEX item_facts_by_tx ON item_facts (tx);
 `
 
+/**
+ * Figures: a rebuild of the facts cache runs in many short transactions (so pushes interleave);
+ * rebuild_after is the last item id derived by the rebuild under way (null: none under way).
+ */
+const V5 = `
+ALTER TABLE figures_state ADD COLUMN rebuild_after text;
+`
+
 /** Migrations in order: MIGRATIONS[i] brings the schema from version i to i + 1. */
-export const MIGRATIONS: readonly string[] = [V1, V2, V3, V4]
+export const MIGRATIONS: readonly string[] = [V1, V2, V3, V4, V5]
 export const SCHEMA_VERSION = MIGRATIONS.length
