@@ -15,7 +15,11 @@
  *
  * To iterate without refilling: --database-url names a PostgreSQL database to use and keep, and
  * --pglite-dir a PGlite folder to use and keep; a store that already holds items is not filled
- * again (nor its cache rebuilt, so "cold" is then warm). Each run's push step resolves 500 more items.
+ * again (nor its cache rebuilt, so "cold" is then only the process's first read, unless --rebuild
+ * marks the cache stale first). Each run's push step resolves 500 more items.
+ *
+ * While the cold report runs, one reply is pushed after another through the real push path
+ * (pushes_during_cold: how many, and the slowest): a rebuild must not hold them up.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os'
@@ -34,7 +38,8 @@ const { values } = parseArgs({
     only: { type: 'string' },
     out: { type: 'string' },
     'database-url': { type: 'string' },
-    'pglite-dir': { type: 'string' }
+    'pglite-dir': { type: 'string' },
+    rebuild: { type: 'boolean', default: false }
   }
 })
 const ITEMS = Number(values.items)
@@ -207,9 +212,24 @@ async function benchBackend(backend: Backend, cluster: () => Promise<PostgresClu
     const last30 = days(30)
     const whole = days(366)
 
+    if (values.rebuild) await store.sql.query("UPDATE figures_state SET basis = 'stale'")
     log(`${backend}: cold report (every item's facts derived), 30 days`)
-    const cold = await run(store, `${backend} cold 30 days`, last30)
-    log(`${backend}: cold ${cold.ms} ms`)
+    let coldDone = false
+    const during: number[] = []
+    const pushing = (async () => {
+      const agent = (await store.agentById('a0'))!
+      const clientId = randomUUID()
+      const { rows } = await store.sql.query<{ id: string }>(`SELECT id FROM items WHERE queue = 'service' AND status = 'open' ORDER BY id DESC LIMIT 1`)
+      let seq = 0
+      while (!coldDone && rows[0]) {
+        const m = { seq: ++seq, mutationId: randomUUID(), name: 'item.reply', args: { itemId: rows[0].id, body: 'Still on it.' }, actorId: 'a0', clientTime: new Date().toISOString() }
+        during.push((await timed(() => store.push(agent, { clientId, mutations: [m] }))).ms)
+        await new Promise((resolve) => setTimeout(resolve, 500))
+      }
+    })()
+    const cold = await run(store, `${backend} cold 30 days`, last30).finally(() => (coldDone = true))
+    await pushing
+    log(`${backend}: cold ${cold.ms} ms; ${during.length} pushes meanwhile, slowest ${Math.max(0, ...during)} ms`)
     const warm30: number[] = []
     const warmWhole: number[] = []
     let wholeRows = 0
@@ -240,6 +260,7 @@ async function benchBackend(backend: Backend, cluster: () => Promise<PostgresClu
         warm_whole_year_by_team: byTeam.ms,
         after_push_30_days: after.ms
       },
+      pushes_during_cold: { count: during.length, median_ms: during.length ? median(during) : null, max_ms: during.length ? Math.max(...during) : null },
       facts_read: { last_30_days: relevant30, whole_year: n },
       rows: { by_agent: wholeRows },
       changed_by_push: changed

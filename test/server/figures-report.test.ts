@@ -293,6 +293,17 @@ describe.each(backends)('server figures on $name', ({ name, open }) => {
     expect(byKey(await report()).tia!.figures.csat).toEqual({ count: 1, of: 1, pct: 100 })
   })
 
+  it('a one-off report (hold: false, as cli report) reads only its period and gives the same numbers as a held one', async () => {
+    const q = { from: FROM, to: TO, by: 'agent' as const }
+    const once = await figuresReport(store.sql, q, { now: NOW, hold: false, timings: {} })
+    const timings: { facts?: number } = {}
+    const held = await figuresReport(store.sql, q, { now: NOW, timings })
+    expect(once).toEqual(held)
+    expect(byKey(once).ann!.figures.firstResponse.count).toBe(1)
+    // The held facts are every item's; the one-off read took the period's (here: all 5 too).
+    expect(timings.facts).toBe(5)
+  })
+
   it('drills down to the items behind a number, newest first, with the total', async () => {
     const q = { from: FROM, to: TO, by: 'agent' as const }
     const volume = await figuresDrill(store.sql, { ...q, key: 'ann', figure: 'volume' }, { now: NOW })

@@ -1,7 +1,9 @@
 /**
  * The server's cache of item facts (table item_facts, schema V2): the shared `itemFacts()` of
- * every item, as JSON, with the span of its times (first_at .. last_at) and whether it is open,
- * so a report reads only the items relevant to its period plus those open now.
+ * every item, in a compact text form (figures-codec.ts), with the span of its times (first_at ..
+ * last_at) and whether it is open. A process keeps the decoded facts in memory and re-reads only
+ * the rows written since it last looked (item_facts.tx); a report takes the items relevant to its
+ * period (anything of theirs within it) plus those open now.
  *
  * The cache is brought up to date at report time, so neither push nor import needs to know it
  * exists:
@@ -268,7 +270,9 @@ const held = new WeakMap<SqlClient, Held>()
  * rule of figures/types.ts: anything of the item's within the period, or open now). The facts
  * always carry their item ids; they are shared between reports and must not be changed.
  */
-export async function relevantFacts(sql: SqlClient, period: Period): Promise<ItemFacts[]> {
+export async function relevantFacts(sql: SqlClient, period: Period, opts: { hold?: boolean } = {}): Promise<ItemFacts[]> {
+  // A one-off report (cli report) reads only its period's rows, unless this process holds them all already.
+  if (opts.hold === false && !held.has(sql)) return periodFacts(sql, period)
   let h = held.get(sql)
   if (!h) held.set(sql, (h = { entries: new Map(), since: null, queue: Promise.resolve() }))
   const mine = h
@@ -279,6 +283,23 @@ export async function relevantFacts(sql: SqlClient, period: Period): Promise<Ite
   const { from, to } = period
   for (const e of mine.entries.values()) if (e.open || (e.last >= from && e.first < to)) out.push(e.facts)
   return out
+}
+
+/** The cached facts relevant to the period, read and decoded for one report (nothing held). */
+async function periodFacts(sql: SqlClient, period: Period): Promise<ItemFacts[]> {
+  return sql.transaction(async (tx) => {
+    await tx.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY')
+    const state = await tx.query<{ agents: unknown }>('SELECT agents FROM figures_state WHERE id = 1')
+    const agents = new AgentDictionary(parseJsonb<string[]>(state.rows[0]?.agents) ?? [])
+    const { rows } = await tx.query<{ ids: string; facts: string }>(
+      `SELECT '[' || string_agg(to_json(item_id)::text, ',') || ']' AS ids, '[' || string_agg(facts, ',') || ']' AS facts
+         FROM item_facts WHERE open OR (last_at >= $1 AND first_at < $2) GROUP BY hashtext(item_id) & ${READ_GROUPS - 1}`,
+      [String(period.from), String(period.to)]
+    )
+    const out: ItemFacts[] = []
+    for (const r of rows) for (const f of decodeMany(r.facts, JSON.parse(r.ids) as string[], agents)) out.push(f)
+    return out
+  })
 }
 
 /** Reads (in one snapshot: a refresh committing in between may add agents) the rows written since the last read. */

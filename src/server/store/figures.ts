@@ -18,6 +18,12 @@ export interface FiguresContext {
   now?: number
   /** Only this agent's row (an agent who is not a supervisor asking about themself). */
   onlyAgent?: string
+  /**
+   * Whether this process keeps every item's decoded facts in memory for later reports (default:
+   * yes, as a server does; its first report reads them all). A one-off report (cli report) passes
+   * false and reads only its period's rows.
+   */
+  hold?: boolean
   /** Filled with where the time went, in ms (the bench reads it). */
   timings?: { refreshMs?: number; readMs?: number; computeMs?: number; refreshed?: number; facts?: number }
 }
@@ -28,7 +34,8 @@ interface Basis {
 }
 
 /** Settings (SLA policy, optional business-hours schedule), teams and names, and fresh facts. */
-async function prepare(sql: SqlClient, req: FiguresReportRequest, now: number, timings: FiguresContext['timings']) {
+async function prepare(sql: SqlClient, req: FiguresReportRequest, now: number, ctx: FiguresContext) {
+  const timings = ctx.timings
   const { rows } = await sql.query<{ value: unknown }>('SELECT value FROM settings WHERE id = 1')
   const settings = settingsFromValue(rows[0]?.value ?? null)
   const schedule = settings.businessSchedule
@@ -46,7 +53,7 @@ async function prepare(sql: SqlClient, req: FiguresReportRequest, now: number, t
   const options: FigureOptions = { period, by: req.by, teams, now, schedule, ...(req.filter ? { filter: req.filter } : {}) }
   // A superset of the relevant items (SQL on each item's time span, and open items): extra items are harmless.
   t = performance.now()
-  const facts = await relevantFacts(sql, period)
+  const facts = await relevantFacts(sql, period, ctx.hold === undefined ? {} : { hold: ctx.hold })
   if (timings) Object.assign(timings, { readMs: performance.now() - t, facts: facts.length })
   return { basis: { options, names } satisfies Basis, facts }
 }
@@ -74,7 +81,7 @@ const iso = (ms: number) => new Date(ms).toISOString()
 /** The report: one row per group, every figure, over the server's store. */
 export async function figuresReport(sql: SqlClient, req: FiguresReportRequest, ctx: FiguresContext = {}): Promise<FiguresReportResponse> {
   const now = ctx.now ?? Date.now()
-  const { basis, facts } = await prepare(sql, req, now, ctx.timings)
+  const { basis, facts } = await prepare(sql, req, now, ctx)
   const t = performance.now()
   let rows: FigureRow[] = computeFigures(facts, basis.options)
   if (ctx.timings) ctx.timings.computeMs = performance.now() - t
@@ -97,7 +104,7 @@ interface DrillRow {
 /** The items behind one number of the report (newest first, at most MAX_DRILL_ITEMS) and how many there are. */
 export async function figuresDrill(sql: SqlClient, req: FiguresItemsRequest, ctx: FiguresContext = {}): Promise<FiguresItemsResponse> {
   const now = ctx.now ?? Date.now()
-  const { basis, facts } = await prepare(sql, req, now, ctx.timings)
+  const { basis, facts } = await prepare(sql, req, now, ctx)
   const ids = [...new Set(figureItems(facts, basis.options, req.key, req.figure))]
   if (ids.length === 0) return { total: 0, items: [] }
   const { rows } = await sql.query<DrillRow>(
