@@ -65,7 +65,7 @@ test('a supervisor sets business hours with inline errors, and the personal pane
   // The demo's service agent: their duration cards now carry business hours.
   await page.getByRole('combobox', { name: 'Signed in as' }).selectOption({ label: 'Maya Okafor' })
   // The switch ends by opening her first view, which closes a panel opened before it: wait for it.
-  await expect(page.getByText('Signed in as Maya Okafor')).toBeVisible()
+  await expect(page.getByRole('status').getByText('Signed in as Maya Okafor')).toBeVisible()
   await page.getByRole('navigation', { name: 'Views' }).getByRole('button', { name: 'My figures' }).click()
   const panel = page.getByRole('region', { name: 'My figures' })
   await panel.getByRole('button', { name: '30 days' }).click()
