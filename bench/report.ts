@@ -220,6 +220,7 @@ async function benchBackend(backend: Backend, cluster: () => Promise<PostgresClu
       const agent = (await store.agentById('a0'))!
       const clientId = randomUUID()
       const { rows } = await store.sql.query<{ id: string }>(`SELECT id FROM items WHERE queue = 'service' AND status = 'open' ORDER BY id DESC LIMIT 1`)
+      log(`${backend}: pushing during the cold report from now on`)
       let seq = 0
       while (!coldDone && rows[0]) {
         const m = { seq: ++seq, mutationId: randomUUID(), name: 'item.reply', args: { itemId: rows[0].id, body: 'Still on it.' }, actorId: 'a0', clientTime: new Date().toISOString() }
