@@ -175,7 +175,7 @@ export function reportCsv(report: FiguresReportResponse): string {
 /** Runs `report ...` against an open store; prints JSON (the route's payload) or CSV. */
 export async function runReportCommand(store: ServerStore, args: string[], io: CliIo, json: boolean): Promise<FiguresReportResponse> {
   const { request, format } = parseReportArgs(args, json)
-  const report = await figuresReport(store.sql, request)
+  const report = await figuresReport(store.sql, request, { hold: false }) // a one-off process: read only the period's facts
   if (format === 'json') io.out(JSON.stringify(report, null, 2))
   else io.out(reportCsv(report).replace(/\r?\n$/, ''))
   return report
