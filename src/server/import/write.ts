@@ -9,7 +9,7 @@ import { v5 as uuidv5 } from 'uuid'
 import type { Item } from '../../shared/domain/entities'
 import { queueOfTier } from '../../shared/domain/escalation'
 import { slaDueAt, type SlaPolicy } from '../../shared/domain/sla'
-import { insertFeedRows, type FeedRow } from '../store/apply'
+import { insertFeedRows, itemRecord, type FeedRow } from '../store/apply'
 import type { SqlClient } from '../store/sql'
 import type { Draft } from './convert'
 
@@ -141,29 +141,6 @@ export function itemRows(source: string, d: Draft, policy: SlaPolicy, recorder: 
   return { item: itemRecord(item), messages, events, ratings }
 }
 
-const itemRecord = (i: Item) => ({
-  id: i.id,
-  kind: i.kind,
-  category: i.category,
-  channel: i.channel,
-  customer_id: i.customerId,
-  subject: i.subject,
-  status: i.status,
-  priority: i.priority,
-  assignee_id: i.assigneeId,
-  tier: i.tier,
-  queue: i.queue,
-  handoff_summary: i.handoffSummary,
-  queue_changed_by: i.queueChangedBy,
-  queue_changed_at: i.queueChangedAt,
-  sla_started_at: i.slaStartedAt,
-  sla_responded_at: i.slaRespondedAt,
-  created_at: i.createdAt,
-  updated_at: i.updatedAt,
-  first_response_at: i.firstResponseAt,
-  resolved_at: i.resolvedAt,
-  sla_due_at: i.slaDueAt
-})
 
 export interface WriteResult {
   newItems: number

@@ -39,7 +39,8 @@ export const feedRowsSelect = (param: string) =>
 const FEED_ROWS_SELECT = feedRowsSelect('$1')
 
 
-const itemRecord = (i: Item) => ({
+/** An item as a row of the items table (column names), for jsonb_populate_record(set). */
+export const itemRecord = (i: Item) => ({
   id: i.id,
   kind: i.kind,
   category: i.category,

@@ -62,41 +62,58 @@ const REQUEST_TIMEOUT_MS = 60_000
 /** `serverUrl` without trailing slashes, so paths join cleanly. */
 export const normalizeServerUrl = (url: string): string => url.trim().replace(/\/+$/, '')
 
+/** Where and how a request goes: the server's base URL (normalized), its credential, the fetch. */
+export interface ServerEndpoint {
+  base: string
+  credential: string
+  fetchImpl: typeof fetch
+  timeoutMs?: number
+}
+
+/**
+ * One JSON request to the server, its answer validated with `schema`. Every failure is a
+ * SyncTransportError: 'network' (unreachable, timed out, cut mid-body), 'http' (an error status,
+ * with the server's code and message when it sent them) or 'invalid' (not a Handoff server's
+ * answer). Used by the sync transport and by the figures client.
+ */
+export async function requestJson<S extends z.ZodType>(endpoint: ServerEndpoint, method: 'GET' | 'POST', path: string, body: unknown, schema: S): Promise<z.output<S>> {
+  const { base } = endpoint
+  let response: Response
+  try {
+    response = await endpoint.fetchImpl(`${base}${path}`, {
+      method,
+      headers: { Authorization: `Bearer ${endpoint.credential}`, Accept: 'application/json', ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      signal: AbortSignal.timeout(endpoint.timeoutMs ?? REQUEST_TIMEOUT_MS)
+    })
+  } catch (e) {
+    throw new SyncTransportError('network', `Could not reach ${base}: ${describeNetworkError(e)}`)
+  }
+  let json: unknown
+  try {
+    json = await response.json()
+  } catch (e) {
+    if (!response.ok) throw new SyncTransportError('http', `The server answered ${response.status}.`, { status: response.status })
+    // A connection cut mid-body is a network failure; a body that is not JSON is not our server.
+    if (e instanceof SyntaxError) throw new SyncTransportError('invalid', `${base} did not answer like a Handoff server.`, { status: response.status })
+    throw new SyncTransportError('network', `The connection to ${base} broke: ${describeNetworkError(e)}`)
+  }
+  if (!response.ok) {
+    const error = syncErrorBody.safeParse(json)
+    if (!error.success) throw new SyncTransportError('http', `The server answered ${response.status}.`, { status: response.status })
+    const { code, message, expectedSeq } = error.data.error
+    throw new SyncTransportError('http', message, { status: response.status, code, ...(expectedSeq === undefined ? {} : { expectedSeq }) })
+  }
+  const parsed = schema.safeParse(json)
+  if (!parsed.success) throw new SyncTransportError('invalid', `${base} did not answer like a Handoff server (protocol mismatch at ${path}).`, { status: response.status })
+  return parsed.data
+}
+
 export function httpTransport(baseUrl: string, credential: string, fetchImpl: typeof fetch = fetch): SyncTransport {
   const base = normalizeServerUrl(baseUrl)
   const authorization = `Bearer ${credential}`
-
-  async function request<S extends z.ZodType>(method: 'GET' | 'POST', path: string, body: unknown, schema: S): Promise<z.output<S>> {
-    let response: Response
-    try {
-      response = await fetchImpl(`${base}${path}`, {
-        method,
-        headers: { Authorization: authorization, Accept: 'application/json', ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-        signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS)
-      })
-    } catch (e) {
-      throw new SyncTransportError('network', `Could not reach ${base}: ${describeNetworkError(e)}`)
-    }
-    let json: unknown
-    try {
-      json = await response.json()
-    } catch (e) {
-      if (!response.ok) throw new SyncTransportError('http', `The server answered ${response.status}.`, { status: response.status })
-      // A connection cut mid-body is a network failure; a body that is not JSON is not our server.
-      if (e instanceof SyntaxError) throw new SyncTransportError('invalid', `${base} did not answer like a Handoff server.`, { status: response.status })
-      throw new SyncTransportError('network', `The connection to ${base} broke: ${describeNetworkError(e)}`)
-    }
-    if (!response.ok) {
-      const error = syncErrorBody.safeParse(json)
-      if (!error.success) throw new SyncTransportError('http', `The server answered ${response.status}.`, { status: response.status })
-      const { code, message, expectedSeq } = error.data.error
-      throw new SyncTransportError('http', message, { status: response.status, code, ...(expectedSeq === undefined ? {} : { expectedSeq }) })
-    }
-    const parsed = schema.safeParse(json)
-    if (!parsed.success) throw new SyncTransportError('invalid', `${base} did not answer like a Handoff server (protocol mismatch at ${path}).`, { status: response.status })
-    return parsed.data
-  }
+  const endpoint: ServerEndpoint = { base, credential, fetchImpl }
+  const request = <S extends z.ZodType>(method: 'GET' | 'POST', path: string, body: unknown, schema: S) => requestJson(endpoint, method, path, body, schema)
 
   return {
     me: () => request('GET', '/v1/me', undefined, meResponse),
