@@ -12,6 +12,7 @@ import { importFile, importedItemId, readMapping } from '../../src/server/import
 import type { ItemDetail, SyncStatus } from '../../src/shared/contract'
 import { ok, tempFile } from '../unit/helpers/workspace'
 import { TEAM, addAgents, startTestServer, type TestServer } from '../sync/support/servers'
+import { until as waitUntil } from '../support/until'
 
 const TICKETS = '/work/shared/datasets/customer_support_tickets.csv'
 
@@ -28,13 +29,7 @@ afterAll(async () => {
   await server?.stop()
 })
 
-async function until(what: string, check: () => boolean, ms = 120_000): Promise<void> {
-  const end = Date.now() + ms
-  while (!check()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((r) => setTimeout(r, 50))
-  }
-}
+const until = (what: string, check: () => boolean | Promise<boolean>, ms = 120_000) => waitUntil(what, check, ms, 50)
 
 it.runIf(existsSync(TICKETS))('a console online during the import receives every imported item, thread and rating', { timeout: 300_000 }, async () => {
   const status = () => ok<SyncStatus>(lee.dispatch('sync.status', {}))

@@ -16,6 +16,7 @@ import { ok, tempFile } from '../unit/helpers/workspace'
 import { TEAM, addAgents, startTestServer, type TestServer } from './support/servers'
 import { call, newClientId } from './support/http'
 import { settingsWire } from '../../src/shared/sync/protocol'
+import { until as waitUntil } from '../support/until'
 
 const SCHEDULE: BusinessSchedule = { timeZone: 'America/New_York', days: { 1: [{ start: 540, end: 1020 }], 3: [{ start: 480, end: 720 }, { start: 780, end: 1020 }] }, holidays: ['2026-11-26'] }
 
@@ -38,13 +39,7 @@ async function consoleFor(agentId: string): Promise<Core> {
   return core
 }
 
-async function until(what: string, check: () => boolean | Promise<boolean>, ms = 15_000): Promise<void> {
-  const end = Date.now() + ms
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((r) => setTimeout(r, 25))
-  }
-}
+const until = (what: string, check: () => boolean | Promise<boolean>, ms = 15_000) => waitUntil(what, check, ms, 25)
 
 it("a supervisor's schedule reaches the server and another agent's console; null turns it off everywhere", async () => {
   const lee = await consoleFor('lee')

@@ -8,6 +8,7 @@ import { memoryVault } from '../../src/main/core/sync/credentials'
 import type { InboxRow, ItemDetail, SyncStatus } from '../../src/shared/contract'
 import { ok, tempFile } from '../unit/helpers/workspace'
 import { TEAM, addAgents, startTestServer, type TestServer } from './support/servers'
+import { until as waitUntil } from '../support/until'
 
 let server: TestServer
 let cred: Record<string, string>
@@ -28,13 +29,7 @@ async function consoleFor(agentId: string): Promise<Core> {
   return core
 }
 
-async function until(what: string, check: () => boolean, ms = 15_000): Promise<void> {
-  const end = Date.now() + ms
-  while (!check()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((r) => setTimeout(r, 25))
-  }
-}
+const until = (what: string, check: () => boolean | Promise<boolean>, ms = 15_000) => waitUntil(what, check, ms, 25)
 
 it('a change made on one console reaches another, and both end with empty outboxes', async () => {
   const dana = await consoleFor('dana')

@@ -21,16 +21,10 @@ import { freshDatabase } from '../support/pg-database'
 import { ok, tempDir, tempFile } from '../unit/helpers/workspace'
 import { call, createItemArgs, mutation, newClientId } from './support/http'
 import { TEAM, addAgents, startTestServer, type TestServer } from './support/servers'
+import { until as waitUntil } from '../support/until'
 
 const root = fileURLToPath(new URL('../..', import.meta.url))
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
-async function until(what: string, check: () => boolean | Promise<boolean>, ms = 30_000): Promise<void> {
-  const end = Date.now() + ms
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`)
-    await sleep(50)
-  }
-}
+const until = (what: string, check: () => boolean | Promise<boolean>, ms = 30_000) => waitUntil(what, check, ms, 50)
 const status = (core: Core) => ok<SyncStatus>(core.dispatch('sync.status', {}))
 const replies = (core: Core, itemId: string) =>
   ok<ItemDetail>(core.dispatch('item.get', { itemId }))

@@ -16,16 +16,11 @@ import { memoryVault } from '../../src/main/core/sync/credentials'
 import type { Envelope, ItemDetail, PersonalFigures, SyncStatus } from '../../src/shared/contract'
 import { ok, tempFile } from '../unit/helpers/workspace'
 import { BACKENDS, TEAM, addAgents, startTestServer, type TestServer } from './support/servers'
+import { until as waitUntil } from '../support/until'
 
 const status = (c: Core) => ok<SyncStatus>(c.dispatch('sync.status', {}))
 
-async function until(what: string, check: () => boolean, ms = 20_000): Promise<void> {
-  const end = Date.now() + ms
-  while (!check()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((r) => setTimeout(r, 25))
-  }
-}
+const until = (what: string, check: () => boolean | Promise<boolean>, ms = 20_000) => waitUntil(what, check, ms, 25)
 
 const has = (c: Core, itemId: string): boolean => (c.dispatch('item.get', { itemId }) as Envelope<ItemDetail>).ok
 const panel = (c: Core): PersonalFigures => ok<PersonalFigures>(c.dispatch('figures.personal', { range: '30d' }))

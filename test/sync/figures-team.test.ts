@@ -16,6 +16,7 @@ import Database from 'better-sqlite3'
 import { ok, tempFile } from '../unit/helpers/workspace'
 import { call } from './support/http'
 import { TEAM, addAgents, startTestServer, type TestServer } from './support/servers'
+import { until as waitUntil } from '../support/until'
 
 let server: TestServer
 let cred: Record<string, string>
@@ -32,13 +33,7 @@ const failure = (e: Envelope<unknown>): HandoffErrorData => {
   return e.error
 }
 
-async function until(what: string, check: () => boolean, ms = 20_000): Promise<void> {
-  const end = Date.now() + ms
-  while (!check()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((r) => setTimeout(r, 25))
-  }
-}
+const until = (what: string, check: () => boolean | Promise<boolean>, ms = 20_000) => waitUntil(what, check, ms, 25)
 
 const files = new Map<Core, string>()
 async function consoleFor(agentId: string): Promise<Core> {

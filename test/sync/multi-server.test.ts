@@ -14,15 +14,9 @@ import type { PushResponse } from '../../src/shared/sync/protocol'
 import { ok, tempFile } from '../unit/helpers/workspace'
 import { call, createItemArgs, mutation, newClientId } from './support/http'
 import { TEAM, addAgents, startTestServer, type TestServer } from './support/servers'
+import { until as waitUntil } from '../support/until'
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
-async function until(what: string, check: () => boolean | Promise<boolean>, ms = 20_000): Promise<void> {
-  const end = Date.now() + ms
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`)
-    await sleep(25)
-  }
-}
+const until = (what: string, check: () => boolean | Promise<boolean>, ms = 20_000) => waitUntil(what, check, ms, 25)
 
 describe('two server processes over one PostgreSQL', () => {
   let a: TestServer

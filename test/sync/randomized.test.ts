@@ -24,6 +24,7 @@ import { ok, tempFile } from '../unit/helpers/workspace'
 import { faultyFetch, NO_FAULTS, type FaultyFetch, type Faults } from './support/faulty-fetch'
 import { call, newClientId } from './support/http'
 import { BACKENDS, TEAM, addAgents, startTestServer, type NewAgent, type TestServer } from './support/servers'
+import { until as waitUntil } from '../support/until'
 
 const SEED = Number(process.env.HANDOFF_SYNC_SEED ?? 20261123)
 const STEPS = Number(process.env.HANDOFF_SYNC_STEPS ?? 160)
@@ -40,13 +41,7 @@ interface Console {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
-async function until(what: string, check: () => boolean | Promise<boolean>, ms = 90_000): Promise<void> {
-  const end = Date.now() + ms
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`)
-    await sleep(50)
-  }
-}
+const until = (what: string, check: () => boolean | Promise<boolean>, ms = 90_000) => waitUntil(what, check, ms, 50)
 
 /** Fails with its name rather than letting a hang run into the test's timeout. */
 async function within<T>(what: string, ms: number, work: Promise<T>): Promise<T> {

@@ -51,49 +51,25 @@ function business(kind: 'medianMs' | 'p90Ms', pick: (f: FigureSet) => FigureSet[
   }
 }
 
+/** A duration figure's two columns: its median and its p90, each with the business-hours detail. */
+function durationColumns(prefix: string, header: string, figure: 'firstResponse' | 'resolution', countHeader: string): FigureColumn[] {
+  return (['medianMs', 'p90Ms'] as const).map((stat) => ({
+    id: `${prefix}${stat === 'medianMs' ? 'Median' : 'P90'}`,
+    header: `${header} (${stat === 'medianMs' ? 'median' : 'p90'})`,
+    figure,
+    value: (f: FigureSet) => f[figure][stat],
+    count: (f: FigureSet) => f[figure].count,
+    countHeader,
+    format: formatDuration,
+    detail: business(stat, (f) => f[figure])
+  }))
+}
+
 export const FIGURE_COLUMNS: readonly FigureColumn[] = [
   { id: 'csat', header: 'CSAT %', figure: 'csat', value: (f) => f.csat.pct, count: (f) => f.csat.of, countHeader: 'CSAT responses', format: formatPct },
   { id: 'nps', header: 'NPS', figure: 'nps', value: (f) => f.nps.score, count: (f) => f.nps.count, countHeader: 'NPS answers', format: signed },
-  {
-    id: 'frtMedian',
-    header: 'First response (median)',
-    figure: 'firstResponse',
-    value: (f) => f.firstResponse.medianMs,
-    count: (f) => f.firstResponse.count,
-    countHeader: 'First responses',
-    format: formatDuration,
-    detail: business('medianMs', (f) => f.firstResponse)
-  },
-  {
-    id: 'frtP90',
-    header: 'First response (p90)',
-    figure: 'firstResponse',
-    value: (f) => f.firstResponse.p90Ms,
-    count: (f) => f.firstResponse.count,
-    countHeader: 'First responses',
-    format: formatDuration,
-    detail: business('p90Ms', (f) => f.firstResponse)
-  },
-  {
-    id: 'ttrMedian',
-    header: 'Time to resolution (median)',
-    figure: 'resolution',
-    value: (f) => f.resolution.medianMs,
-    count: (f) => f.resolution.count,
-    countHeader: 'Resolutions',
-    format: formatDuration,
-    detail: business('medianMs', (f) => f.resolution)
-  },
-  {
-    id: 'ttrP90',
-    header: 'Time to resolution (p90)',
-    figure: 'resolution',
-    value: (f) => f.resolution.p90Ms,
-    count: (f) => f.resolution.count,
-    countHeader: 'Resolutions',
-    format: formatDuration,
-    detail: business('p90Ms', (f) => f.resolution)
-  },
+  ...durationColumns('frt', 'First response', 'firstResponse', 'First responses'),
+  ...durationColumns('ttr', 'Time to resolution', 'resolution', 'Resolutions'),
   {
     id: 'fcr',
     header: 'FCR %',
