@@ -60,6 +60,8 @@ function run(program: string, args: string[]): void {
 export interface StartOptions {
   /** Durable commits (fsync) as in production: on for benchmarks, off by default for tests. */
   durable?: boolean
+  /** More server settings (`name=value`, as for `postgres -c`), e.g. for a benchmark's diagnostics. */
+  settings?: readonly string[]
 }
 
 export async function startPostgres(options: StartOptions = {}): Promise<PostgresCluster> {
@@ -78,7 +80,8 @@ export async function startPostgres(options: StartOptions = {}): Promise<Postgre
     `-c port=${port}`,
     `-c unix_socket_directories=${dir}`,
     `-c max_connections=300`,
-    ...(options.durable ? [] : ['-c fsync=off', '-c synchronous_commit=off', '-c full_page_writes=off'])
+    ...(options.durable ? [] : ['-c fsync=off', '-c synchronous_commit=off', '-c full_page_writes=off']),
+    ...(options.settings ?? []).map((s) => `-c ${s}`)
   ].join(' ')
   run('pg_ctl', ['-D', data, '-l', join(dir, 'log'), '-o', settings, '-w', '-t', '60', 'start'])
   const adminUrl = `postgres://postgres@127.0.0.1:${port}/postgres`

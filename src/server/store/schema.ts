@@ -210,5 +210,19 @@ ALTER TABLE figures_state ADD COLUMN rebuild_after text;
 `
 
 /** Migrations in order: MIGRATIONS[i] brings the schema from version i to i + 1. */
-export const MIGRATIONS: readonly string[] = [V1, V2, V3, V4, V5]
+/**
+ * Push (issue 4): less work for each mutation's record. The duplicate check finds an applied id
+ * through mutations_applied_once and a rejected one through a partial index of rejected rows
+ * (rare), so the full index on mutation_id, one more index entry per mutation, goes. The
+ * foreign key from mutations to clients goes too: the statement that records a mutation locks
+ * its client row and checks its last seq first (push.ts), and clients are never deleted; the key
+ * re-read and re-locked that row for every mutation.
+ */
+const V6 = `
+CREATE INDEX mutations_rejected_by_id ON mutations (mutation_id) WHERE status = 'rejected';
+DROP INDEX mutations_by_id;
+ALTER TABLE mutations DROP CONSTRAINT mutations_client_id_fkey;
+`
+
+export const MIGRATIONS: readonly string[] = [V1, V2, V3, V4, V5, V6]
 export const SCHEMA_VERSION = MIGRATIONS.length
