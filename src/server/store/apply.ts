@@ -123,9 +123,10 @@ export class MissingRowError extends Error {
  * on (items in it are locked): row writes become CTEs of `out` (run by the caller with the
  * mutation's record); the rare view and settings writes run at once. Returns the feed rows
  * to write with it: one 'item' row per item inserted, updated or given a child row (with its
- * queue and assignee before and after), one per view written or deleted, one for settings.
+ * queue and assignee before and after), one per view written or deleted, one for settings; and
+ * the new state of each of those items (`after`), exactly as written.
  */
-export async function applyChanges(tx: SqlClient, changes: readonly Change[], before: Snapshot, out: WriteStatement): Promise<FeedRow[]> {
+export async function applyChanges(tx: SqlClient, changes: readonly Change[], before: Snapshot, out: WriteStatement): Promise<{ feed: FeedRow[]; after: Map<string, Item> }> {
   const state = new Map<string, Item>(before.items)
   const inserted = new Map<string, Item>()
   const updated = new Set<string>()
@@ -234,8 +235,13 @@ export async function applyChanges(tx: SqlClient, changes: readonly Change[], be
     feed.push({ entity: 'settings', entity_id: 'settings', owner_id: null, queue_before: null, assignee_before: null, queue_after: null, assignee_after: null })
   }
 
-  for (const id of touched) feed.push(itemFeedRow(id, inserted.has(id) ? null : before.items.get(id), state.get(id)))
-  return feed
+  const after = new Map<string, Item>()
+  for (const id of touched) {
+    const now = state.get(id)
+    feed.push(itemFeedRow(id, inserted.has(id) ? null : before.items.get(id), now))
+    if (now) after.set(id, now)
+  }
+  return { feed, after }
 }
 
 const stripUndefined = (patch: ItemPatch): Partial<Item> => Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined)) as Partial<Item>

@@ -5,6 +5,7 @@ import type { PushRequest, PushResponse, PushedMutation } from '../../shared/syn
 import type { Change } from '../../shared/mutations/types'
 import { WriteStatement, applyChanges, feedRowsSelect, itemFeedRow, type FeedRow } from './apply'
 import { StoreError } from './errors'
+import { Prefetched } from './prefetch'
 import { lockAndLoad } from './snapshot'
 import { sqlState, type SqlClient } from './sql'
 
@@ -25,17 +26,30 @@ export async function bindClient(sql: SqlClient, agentId: string, clientId: stri
   return Number(row.last_seq)
 }
 
+/** Options of push(); tests compare the two ways. */
+export interface PushOptions {
+  /** Decide from a read-ahead of the next mutations' rows (default) or read each mutation's afresh. */
+  readAhead?: boolean
+}
+
 /**
  * Applies a client's mutations in order, each in its own transaction (so one failure or a gap
- * leaves the ones before it applied): lock the client, skip a seq already seen, stop at a gap
- * (StoreError 'sequence_gap' with expectedSeq), run the shared decide() on PostgreSQL state, write
- * its changes and feed rows or record its rejection, advance last_seq; commits are announced by NOTIFY (at least every NOTIFY_EVERY_MS).
+ * leaves the ones before it applied): skip a seq already seen, stop at a gap (StoreError
+ * 'sequence_gap' with expectedSeq), run the shared decide() on PostgreSQL state, write its
+ * changes and feed rows or record its rejection, advance last_seq; commits are announced by
+ * NOTIFY (at least every NOTIFY_EVERY_MS).
+ *
+ * The rows the decisions need are read ahead, for up to AHEAD_MAX mutations at a time
+ * (prefetch.ts): a mutation then costs the database one statement, its guarded write. When a
+ * write finds that something it decided on changed (another client wrote it), the push reads
+ * afresh, and reads ahead less far for a while.
  */
-export async function push(sql: SqlClient, agent: Agent, req: PushRequest): Promise<PushResponse> {
+export async function push(sql: SqlClient, agent: Agent, req: PushRequest, options: PushOptions = {}): Promise<PushResponse> {
   for (const m of req.mutations) {
     if (m.actorId !== agent.id) throw new StoreError('forbidden', `Mutation ${m.seq} is by ${m.actorId}: an agent can only push their own mutations.`)
   }
   let lastSeq = await bindClient(sql, agent.id, req.clientId)
+  const prepared = req.mutations.map((m) => prepare(agent, m))
   const results: Result[] = []
   // Within one push, a commit announces itself (NOTIFY in its own transaction) when it is the
   // push's last or when NOTIFY_EVERY_MS passed since the push last announced: every commit is
@@ -43,10 +57,35 @@ export async function push(sql: SqlClient, agent: Agent, req: PushRequest): Prom
   // wakes every listening process). What a failed push committed is announced on the way out.
   let announcedAt = -Infinity
   let unannounced = false
+  let ahead: { cache: Prefetched; end: number } | null = null
+  let aheadSize = AHEAD_MAX
   try {
-    for (const [i, m] of req.mutations.entries()) {
+    for (const [i, p] of prepared.entries()) {
+      const m = p.m
       const notify = i === req.mutations.length - 1 || performance.now() - announcedAt >= NOTIFY_EVERY_MS
-      const step = await pushOne(sql, agent, req.clientId, m, notify)
+      let step: Step | undefined
+      if (options.readAhead !== false) {
+        if (ahead && i >= ahead.end) {
+          ahead = null
+          aheadSize = Math.min(AHEAD_MAX, aheadSize * 2)
+        }
+        if (!ahead && req.mutations.length - i >= AHEAD_MIN) {
+          const end = Math.min(req.mutations.length, i + aheadSize)
+          const cache = await Prefetched.read(sql, req.clientId, prepared.slice(i, end).map((q) => ({ mutationId: q.m.mutationId, needs: q.needs, actorId: agent.id })))
+          ahead = cache ? { cache, end } : null
+        }
+        if (ahead) {
+          const got = await applyAhead(sql, agent, req.clientId, p, notify, ahead.cache)
+          if (typeof got === 'object') step = got
+          else {
+            // Someone else wrote what it decided on, or it needs what was not read ahead: the
+            // fresh way below writes what the cache does not know, so the cache goes.
+            ahead = null
+            if (got === 'changed') aheadSize = Math.max(AHEAD_MIN, aheadSize >> 2)
+          }
+        }
+      }
+      step ??= await pushOne(sql, agent, req.clientId, p, notify)
       if (step.gap !== undefined) throw new StoreError('sequence_gap', `Mutation ${m.seq} skips ahead: the server expects seq ${step.gap}.`, step.gap)
       results.push(step.result)
       lastSeq = step.lastSeq
@@ -63,6 +102,10 @@ export async function push(sql: SqlClient, agent: Agent, req: PushRequest): Prom
 
 /** The longest a commit of a push waits to be announced to listeners (see push()). */
 export const NOTIFY_EVERY_MS = 20
+/** The most mutations one read-ahead is for (a smaller batch sees others' writes sooner). */
+const AHEAD_MAX = 64
+/** Fewer mutations left than this are read one by one (a single mutation's read is cheaper). */
+const AHEAD_MIN = 4
 
 type Step = { result: Result; lastSeq: number; gap?: undefined } | { gap: number; result?: undefined; lastSeq?: undefined }
 
@@ -72,19 +115,35 @@ const OPTIMISTIC_ATTEMPTS = 4
 const RERUN = new Set(['23505', '40P01', '40001'])
 
 /**
- * One mutation, applied once. The usual way costs two round trips and no explicit transaction:
- * an unlocked read of what decide() needs (with each item's row version), then ONE statement
- * (so one transaction) that locks the client and the items, checks that nothing it read has
- * changed (the client's last seq, each item's xmin), and only then writes the changes, the
- * record, the seq and the feed rows: if anything changed, it writes nothing and the mutation is
- * read and decided again. The locking transaction (BEGIN, lock-and-load, write, COMMIT) is the
- * way for the rare mutations that write views or settings, and the fallback when a mutation
- * keeps losing races.
+ * One mutation decided from the read-ahead and written with one guarded statement. Returns
+ * 'changed' when the write found something changed (nothing written), 'unknown' when the
+ * mutation needs what was not read ahead or must be written another way.
  */
-async function pushOne(sql: SqlClient, agent: Agent, clientId: string, m: PushedMutation, notify: boolean): Promise<Step> {
+async function applyAhead(sql: SqlClient, agent: Agent, clientId: string, p: Prepared, notify: boolean, cache: Prefetched): Promise<Step | 'changed' | 'unknown'> {
+  try {
+    const step = await apply(sql, agent, clientId, p, 'optimistic', notify, cache)
+    return step === 'locking' ? 'unknown' : step
+  } catch (e) {
+    const code = sqlState(e)
+    if (code === undefined || !RERUN.has(code)) throw e
+    return 'changed'
+  }
+}
+
+/**
+ * One mutation, applied once, from a fresh read. The usual way costs two round trips and no
+ * explicit transaction: an unlocked read of what decide() needs (with each item's row version),
+ * then ONE statement (so one transaction) that locks the client and the items, checks that
+ * nothing it read has changed (the client's last seq, each item's xmin), and only then writes
+ * the changes, the record, the seq and the feed rows: if anything changed, it writes nothing and
+ * the mutation is read and decided again. The locking transaction (BEGIN, lock-and-load, write,
+ * COMMIT) is the way for the rare mutations that write views or settings, and the fallback when
+ * a mutation keeps losing races.
+ */
+async function pushOne(sql: SqlClient, agent: Agent, clientId: string, p: Prepared, notify: boolean): Promise<Step> {
   for (let attempt = 1; attempt <= OPTIMISTIC_ATTEMPTS; attempt++) {
     try {
-      const step = await apply(sql, agent, clientId, m, 'optimistic', notify)
+      const step = await apply(sql, agent, clientId, p, 'optimistic', notify, null)
       if (step === 'locking') break
       if (step !== 'changed') return step
     } catch (e) {
@@ -95,7 +154,7 @@ async function pushOne(sql: SqlClient, agent: Agent, clientId: string, m: Pushed
   for (let attempt = 1; ; attempt++) {
     try {
       return await sql.transaction(async (tx) => {
-        const step = await apply(tx, agent, clientId, m, 'locking', notify)
+        const step = await apply(tx, agent, clientId, p, 'locking', notify, null)
         if (step === 'changed' || step === 'locking') throw new Error('A locked read cannot go stale')
         return step
       })
@@ -114,43 +173,50 @@ type Def = {
   decide(...a: Parameters<(typeof mutations)['item.reply']['decide']>): ReturnType<(typeof mutations)['item.reply']['decide']>
 }
 
+/** A pushed mutation with what depends on nothing stored: its definition, parsed arguments and needs, or why it is refused. */
+interface Prepared {
+  m: PushedMutation
+  def: Def | null
+  args: unknown
+  needs: Needs
+  rejection: { code: string; message: string } | null
+  itemId: string | null
+}
+
+function prepare(agent: Agent, m: PushedMutation): Prepared {
+  if (!isMutationName(m.name)) return { m, def: null, args: undefined, needs: {}, rejection: { code: 'invalid_argument', message: `There is no mutation ${m.name}.` }, itemId: null }
+  const def = mutations[m.name] as unknown as Def
+  const parsed = def.args.safeParse(m.args)
+  if (!parsed.success) {
+    // The schema's own messages (they are written for people), each with where it applies.
+    const message = parsed.error.issues.map((i) => (i.path.length > 0 ? `${i.path.map(String).join('.')}: ${i.message}` : i.message)).join(' ')
+    return { m, def, args: undefined, needs: {}, rejection: { code: 'invalid_argument', message: message || 'The arguments are not valid.' }, itemId: itemIdOf(m.args) }
+  }
+  // needs() reads only the arguments and the actor.
+  const needs = def.needs(parsed.data, { mutationId: m.mutationId, actorId: agent.id, now: new Date().toISOString() })
+  return { m, def, args: parsed.data, needs, rejection: null, itemId: needs.items?.[0] ?? null }
+}
+
 /** Changes that apply() writes with statements of their own, so only inside a transaction. */
 const writesOutsideStatement = (changes: readonly Change[]) => changes.some((c) => c.op === 'upsertView' || c.op === 'deleteView' || c.op === 'setSettings')
 
 /**
- * Reads, decides and writes one mutation. 'locking': `db` is a transaction, and the read locks
- * the client row and the items. 'optimistic': `db` runs each statement in its own transaction;
- * returns 'changed' when the guarded write found the client or an item changed since the read
- * (nothing written), or 'locking' when the decision needs the locking way. `notify`: the write
- * also NOTIFYs listeners (on commit).
+ * Reads (or takes from the read-ahead `cache`), decides and writes one mutation. 'locking': `db`
+ * is a transaction, and the read locks the client row and the items. 'optimistic': `db` runs
+ * each statement in its own transaction; returns 'changed' when the guarded write found the
+ * client or an item changed since the read (nothing written), or 'locking' when the decision
+ * needs the locking way (or the cache lacks what it needs). `notify`: the write also NOTIFYs
+ * listeners (on commit).
  */
-async function apply(db: SqlClient, agent: Agent, clientId: string, m: PushedMutation, mode: 'locking' | 'optimistic', notify: boolean): Promise<Step | 'changed' | 'locking'> {
+async function apply(db: SqlClient, agent: Agent, clientId: string, p: Prepared, mode: 'locking' | 'optimistic', notify: boolean, cache: Prefetched | null): Promise<Step | 'changed' | 'locking'> {
+  const { m, def, args, needs } = p
+  let { rejection, itemId } = p
   const now = new Date().toISOString()
   const ctx: MutationContext = { mutationId: m.mutationId, actorId: agent.id, now }
-  // Arguments and needs depend on nothing stored: settled before the one read.
-  let rejection: { code: string; message: string } | null = null
-  let itemId: string | null = null
-  let def: Def | null = null
-  let args: unknown
-  let needs: Needs = {}
-  if (!isMutationName(m.name)) rejection = { code: 'invalid_argument', message: `There is no mutation ${m.name}.` }
-  else {
-    def = mutations[m.name] as unknown as Def
-    const parsed = def.args.safeParse(m.args)
-    if (!parsed.success) {
-      // The schema's own messages (they are written for people), each with where it applies.
-      const message = parsed.error.issues.map((i) => (i.path.length > 0 ? `${i.path.map(String).join('.')}: ${i.message}` : i.message)).join(' ')
-      rejection = { code: 'invalid_argument', message: message || 'The arguments are not valid.' }
-      itemId = itemIdOf(m.args)
-    } else {
-      args = parsed.data
-      needs = def.needs(args, ctx)
-      itemId = needs.items?.[0] ?? null
-    }
-  }
   if (mode === 'optimistic' && (needs.views?.length ?? 0) > 0) return 'locking'
 
-  const loaded = await lockAndLoad(db, clientId, m.mutationId, rejection ? {} : needs, mode === 'locking' ? 'lock' : 'read')
+  const loaded = cache ? cache.load(m.mutationId, needs) : await lockAndLoad(db, clientId, m.mutationId, needs, mode === 'locking' ? 'lock' : 'read')
+  if (!loaded) return 'locking'
   if (loaded.lastSeq === null) throw new StoreError('not_found', `There is no client ${clientId}.`)
   const lastSeq = loaded.lastSeq
   if (m.seq <= lastSeq) {
@@ -170,18 +236,22 @@ async function apply(db: SqlClient, agent: Agent, clientId: string, m: PushedMut
   const [client, seq] = [out.param(clientId), out.param(m.seq)]
   const lockedItems = [...loaded.versions.keys()].sort()
   if (mode === 'optimistic') {
-    // Lock what was read, in the locking way's order (client, then items by id), and see it unchanged.
+    // Lock what was read, in the locking way's order (client, then items by id), and see it
+    // unchanged: a row updated since the read no longer matches its xmin (FOR UPDATE re-checks
+    // the condition on the newest version), and an item that was missing is still missing. One
+    // parameter per value, so the statement's plan is cached (see readText in snapshot.ts).
     const itemsUnchanged =
       lockedItems.length === 0
-        ? 'TRUE'
-        : `(SELECT count(*) FROM (SELECT 1 FROM items WHERE id = ANY(${out.param(lockedItems)}::text[])
-              AND id || ' ' || xmin::text = ANY(${out.param(lockedItems.map((id) => `${id} ${loaded.versions.get(id)!}`))}::text[]) ORDER BY id FOR UPDATE) x) = ${out.param(lockedItems.length)}`
+        ? ''
+        : ` AND (SELECT count(*) FROM (SELECT 1 FROM items WHERE ${lockedItems.map((id) => `(id = ${out.param(id)} AND xmin = ${out.param(loaded.versions.get(id)!)}::xid)`).join(' OR ')}
+              ORDER BY id FOR UPDATE) x) = ${lockedItems.length}`
+    const stillMissing = loaded.missing.map((id) => ` AND NOT EXISTS (SELECT 1 FROM items WHERE id = ${out.param(id)})`).join('')
     out.guard(
-      `SELECT (SELECT count(*) FROM (SELECT 1 FROM clients WHERE id = ${client} AND last_seq = ${out.param(lastSeq)} FOR UPDATE) c) = 1 AND ${itemsUnchanged} AS ok`
+      `SELECT (SELECT count(*) FROM (SELECT 1 FROM clients WHERE id = ${client} AND last_seq = ${out.param(lastSeq)} FOR UPDATE) c) = 1${itemsUnchanged}${stillMissing} AS ok`
     )
   }
   let feed: FeedRow[] = []
-  let wrote = false
+  let applied: { after: Map<string, Item>; changes: readonly Change[] } | null = null
   if (loaded.dupSeq !== null) {
     rejection = { code: 'duplicate', message: `Mutation ${m.mutationId} was already pushed (seq ${loaded.dupSeq}).` }
   } else if (def && !rejection) {
@@ -194,8 +264,9 @@ async function apply(db: SqlClient, agent: Agent, clientId: string, m: PushedMut
       rejection = { code: 'forbidden', message: 'That item is not in your queues or assigned to you, so the change was not applied.' }
     } else if (decision.ok) {
       if (mode === 'optimistic' && writesOutsideStatement(decision.changes)) return 'locking'
-      feed = await applyChanges(db, decision.changes, loaded.snapshot, out)
-      wrote = true
+      const written = await applyChanges(db, decision.changes, loaded.snapshot, out)
+      feed = written.feed
+      applied = { after: written.after, changes: decision.changes }
       if (itemId === null) itemId = feed.find((f) => f.entity === 'item')?.entity_id ?? null
     } else {
       rejection = decision.rejection
@@ -203,11 +274,11 @@ async function apply(db: SqlClient, agent: Agent, clientId: string, m: PushedMut
       feed = [...loaded.snapshot.items.values()].map((item) => itemFeedRow(item.id, item, item))
     }
   }
-  if (mode === 'optimistic' && wrote) {
+  if (mode === 'optimistic' && applied) {
     // An applied change moves the row version of every item it read, even one it only added a
     // child row to (a rating, a note), so that a concurrent decision on the same item sees it.
     const untouched = lockedItems.filter((id) => !out.updatedItems.has(id))
-    if (untouched.length > 0) out.cte(`UPDATE items SET updated_at = updated_at WHERE id = ANY(${out.param(untouched)}::text[]) AND ${out.when}`)
+    if (untouched.length > 0) out.cte(`UPDATE items SET updated_at = updated_at WHERE id IN (${untouched.map((id) => out.param(id)).join(', ')}) AND ${out.when}`)
   }
 
   out.cte(
@@ -220,8 +291,11 @@ async function apply(db: SqlClient, agent: Agent, clientId: string, m: PushedMut
     out.cte(`INSERT INTO changes (entity, entity_id, owner_id, queue_before, assignee_before, queue_after, assignee_after) ${feedRowsSelect(out.param(JSON.stringify(feed)))} WHERE ${out.when}`)
   }
   const announce = notify ? `(SELECT 1 FROM (SELECT pg_notify('handoff_changes', '')) n WHERE ${out.when})` : 'NULL'
-  const [verdict] = await out.run<{ ok: boolean }>(db, `SELECT ${out.when} AS ok, ${announce} AS notified`)
+  // The writing transaction's id is the new row version (xmin) of every item row it wrote.
+  const version = cache ? `CASE WHEN ${out.when} THEN pg_current_xact_id()::xid::text END` : 'NULL'
+  const [verdict] = await out.run<{ ok: boolean; version: string | null }>(db, `SELECT ${out.when} AS ok, ${announce} AS notified, ${version} AS version`)
   if (verdict?.ok !== true) return 'changed'
+  if (cache) cache.recordedAs(m.mutationId, m.seq, applied && !rejection ? { loaded, ...applied, version: verdict.version! } : null)
   return { result: rejection ? { seq: m.seq, outcome: 'rejected', rejection } : { seq: m.seq, outcome: 'applied' }, lastSeq: m.seq }
 }
 
