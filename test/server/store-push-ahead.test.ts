@@ -10,6 +10,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { createRng, type Rng } from '../../src/main/core/prng'
 import { openStore, type AgentRecord, type ServerStore } from '../../src/server/store'
 import { push } from '../../src/server/store/push'
+import { DEFAULT_SLA_POLICY } from '../../src/shared/domain/sla'
 import type { SqlClient } from '../../src/server/store/sql'
 import type { PushResponse, PushedMutation } from '../../src/shared/sync/protocol'
 import { freshDatabase } from '../support/pg-database'
@@ -63,6 +64,9 @@ interface Planned {
 function plan(rng: Rng, steps: number): Planned[] {
   const seqs = new Map<string, number>()
   const items: string[] = []
+  /** Items the plan escalated (to support, then a tier up): where hand-backs and de-escalations aim. */
+  const escalated: string[] = []
+  const tieredUp: string[] = []
   const sent: Planned[] = []
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rng.next() * xs.length)]!
   const out: Planned[] = []
@@ -84,6 +88,16 @@ function plan(rng: Rng, steps: number): Planned[] {
       items.push(add(agent, 'item.create', newService(`Parcel ${i}`)).m.mutationId)
       continue
     }
+    if (roll < 0.13 && agent !== 'sam') {
+      // A contact logged for a customer already on file: an item from an existing customer row.
+      items.push(add(agent, 'item.logContact', { channel: 'phone', category: 'order', subject: `Call ${i}`, summary: 'Asked where the parcel is.', outcome: pick(['open', 'resolved']), customer: { type: 'existing', customerId: `${items[0]}.c` } }).m.mutationId)
+      continue
+    }
+    if (roll < 0.15 && agent === 'lee') {
+      // The reasons change under the pushes that follow (escalating for 'technical' comes and goes).
+      add(agent, 'settings.update', { escalationReasons: rng.next() < 0.5 ? [{ code: 'other', label: 'Other' }] : [{ code: 'technical', label: 'Technical' }, { code: 'resolved-technical', label: 'Back' }, { code: 'needs-expertise', label: 'Expertise' }, { code: 'other', label: 'Other' }] })
+      continue
+    }
     const itemId = rng.next() < 0.05 ? `missing-${i}` : pick(items)
     const who = pick([null, 'lee', 'dana', 'sam'])
     const r = rng.next()
@@ -91,20 +105,27 @@ function plan(rng: Rng, steps: number): Planned[] {
     else if (r < 0.3) add(agent, 'item.addNote', { itemId, body: `Note ${i}` })
     else if (r < 0.4) add(agent, 'item.setStatus', { itemId, status: pick(['open', 'pending', 'resolved', 'closed', 'open']) })
     else if (r < 0.47) add(agent, 'item.setPriority', { itemId, priority: pick(['low', 'normal', 'high', 'urgent']) })
-    else if (r < 0.6) add(agent, 'item.assign', { itemId, assigneeId: who, expectedAssigneeId: pick([null, 'lee', 'dana', 'sam']) })
+    else if (r < 0.56) add(agent, 'item.assign', { itemId, assigneeId: who, expectedAssigneeId: pick([null, 'lee', 'dana', 'sam']) })
+    else if (r < 0.6) add(agent, 'item.assign', { itemId, assigneeId: who, override: true })
     else if (r < 0.68) add(agent, 'item.recordRating', rng.next() < 0.5 ? { itemId, kind: 'csat', score: 1 + Math.floor(rng.next() * 5) } : { itemId, kind: 'nps', score: Math.floor(rng.next() * 11) })
-    else if (r < 0.76)
+    else if (r < 0.76) {
       add(agent, 'item.escalateToSupport', { itemId, reasonCode: 'technical', summary: `Needs a specialist (${i})`, assigneeId: pick([null, 'sam']), expectedQueue: 'service', expectedTier: null, category: 'troubleshooting' })
-    else if (r < 0.82) add(agent, 'item.handBack', { itemId, reasonCode: 'resolved-technical', summary: `Back to service (${i})`, assigneeId: null, expectedQueue: 'tier1', expectedTier: 1 })
-    else if (r < 0.86) add(agent, 'item.escalateTier', { itemId, reasonCode: 'needs-expertise', summary: `Tier up (${i})`, assigneeId: null, expectedQueue: 'tier1', expectedTier: 1 })
-    else if (r < 0.9) add(agent, 'view.save', { name: `View ${i}`, filter: {}, sort: [] })
+      escalated.push(itemId)
+    } else if (r < 0.82) add(agent, 'item.handBack', { itemId: escalated.length > 0 && rng.next() < 0.8 ? pick(escalated) : itemId, reasonCode: 'resolved-technical', summary: `Back to service (${i})`, assigneeId: null, expectedQueue: 'tier1', expectedTier: 1 })
+    else if (r < 0.85) {
+      const up = escalated.length > 0 && rng.next() < 0.8 ? pick(escalated) : itemId
+      add(agent, 'item.escalateTier', { itemId: up, reasonCode: 'needs-expertise', summary: `Tier up (${i})`, assigneeId: null, expectedQueue: 'tier1', expectedTier: 1 })
+      tieredUp.push(up)
+    } else if (r < 0.87) add(agent, 'item.deescalate', { itemId: tieredUp.length > 0 && rng.next() < 0.8 ? pick(tieredUp) : itemId, reasonCode: 'other', reasonText: 'Back down', summary: `Tier down (${i})`, assigneeId: null, expectedQueue: 'tier2', expectedTier: 2 })
+    else if (r < 0.9) add(agent, 'view.save', { name: `View ${i}`, filter: { statuses: ['open'] }, sort: { column: 'priority', direction: 'desc' } })
     else if (r < 0.94) add(agent, 'item.reply', { itemId, body: '' })
     else {
-      // The same mutation id again, under a new seq (a restored outbox): refused as a duplicate.
-      const earlier = sent.filter((s) => s.agent === agent)
+      // The same mutation id again, under a new seq (a restored outbox), often one just sent (in
+      // the same push) and in capitals half the time: refused as a duplicate of the first.
+      const earlier = sent.filter((s) => s.agent === agent).slice(rng.next() < 0.5 ? -3 : 0)
       if (earlier.length > 0) {
         const again = pick(earlier).m
-        add(agent, again.name, again.args, again.mutationId)
+        add(agent, again.name, again.args, rng.next() < 0.5 ? again.mutationId.toUpperCase() : again.mutationId)
       }
     }
   }
@@ -180,7 +201,10 @@ describe.each(backends)('read-ahead push on $name', ({ url }) => {
     // The mix reached what it was made for.
     const outcomes = withAhead.map((r) => (r.outcome === 'rejected' ? r.rejection!.code : r.outcome))
     expect(outcomes.filter((o) => o === 'applied').length).toBeGreaterThan(100)
-    for (const code of ['conflict', 'not_found', 'invalid_argument', 'duplicate']) expect(outcomes, code).toContain(code)
+    for (const code of ['conflict', 'not_found', 'invalid_argument', 'duplicate', 'forbidden']) expect(outcomes, code).toContain(code)
+    for (const name of ['item.logContact', 'settings.update', 'item.escalateToSupport', 'item.handBack', 'view.save']) {
+      expect(planned.some((p, k) => p.m.name === name && withAhead[k]!.outcome === 'applied'), name).toBe(true)
+    }
     // And the read-ahead did the reading: far fewer statements than one read per mutation.
     expect(aheadSql.readAheads()).toBeGreaterThan(5)
     expect(aloneSql.readAheads()).toBe(0)
@@ -188,6 +212,18 @@ describe.each(backends)('read-ahead push on $name', ({ url }) => {
     // Every decision from the read-ahead was made on the rows as they were: no write went stale.
     expect(aheadSql.stale()).toBe(0)
     expect(aloneSql.stale()).toBe(0)
+  })
+
+  it('names the first record of an id pushed three times in one push, as a fresh read does', async () => {
+    const { store, agents } = await fresh()
+    const lee = agents.get('lee')!
+    const create: PushedMutation = { seq: 1, mutationId: randomUUID(), name: 'item.create', args: newService('Thrice'), actorId: 'lee', clientTime: '2026-11-23T10:00:00.000Z' }
+    const again = (seq: number): PushedMutation => ({ ...create, seq, mutationId: seq === 3 ? create.mutationId.toUpperCase() : create.mutationId })
+    const counted = counting(store.sql)
+    const res = await push(counted.sql, lee, { clientId: randomUUID(), mutations: [create, again(2), again(3), again(4)] })
+    expect(counted.readAheads()).toBe(1)
+    expect(res.results.map((r) => r.outcome)).toEqual(['applied', 'rejected', 'rejected', 'rejected'])
+    for (const r of res.results.slice(1)) expect(r.rejection).toEqual({ code: 'duplicate', message: `Mutation ${r.seq === 3 ? create.mutationId.toUpperCase() : create.mutationId} was already pushed (seq 1).` })
   })
 })
 
@@ -202,9 +238,10 @@ describe('read-ahead push against another writer on postgres', () => {
     seqs.set(agent.id, seq)
     return { seq, mutationId: randomUUID(), name, args, actorId: agent.id, clientTime: new Date().toISOString() }
   }
+  let counted: ReturnType<typeof counting>
   const pushAll = (agent: AgentRecord, ms: PushedMutation[]) => {
     if (!clientIds.has(agent.id)) clientIds.set(agent.id, randomUUID())
-    return store.push(agent, { clientId: clientIds.get(agent.id)!, mutations: ms })
+    return push(counted.sql, agent, { clientId: clientIds.get(agent.id)!, mutations: ms })
   }
   /** Until a backend waits on a row lock: the push's guarded write behind the held row. */
   const lockWaiter = async () => {
@@ -224,6 +261,7 @@ describe('read-ahead push against another writer on postgres', () => {
   beforeEach(async () => {
     const databaseUrl = await freshDatabase('ahead_race')
     store = await openStore({ databaseUrl })
+    counted = counting(store.sql)
     lee = (await store.addAgent({ id: 'lee', name: 'LEE', email: 'lee@example.com', role: 'supervisor', tiers: [], admin: false })).agent
     dana = (await store.addAgent({ id: 'dana', name: 'DANA', email: 'dana@example.com', role: 'service', tiers: [], admin: false })).agent
     seqs.clear()
@@ -261,6 +299,9 @@ describe('read-ahead push against another writer on postgres', () => {
     expect(rows).toEqual([{ assignee_id: 'lee' }])
     const { rows: replies } = await store.sql.query<{ n: string }>("SELECT count(*)::text AS n FROM messages WHERE kind = 'reply' AND author_id = 'dana'")
     expect(replies[0]!.n).toBe('4')
+    // The claim was decided from the read-ahead, found X changed, and was decided afresh.
+    expect(counted.readAheads()).toBe(1)
+    expect(counted.stale()).toBe(1)
   })
 
   it('sees an item another client created after the read-ahead, instead of deciding it is missing', async () => {
@@ -284,5 +325,28 @@ describe('read-ahead push against another writer on postgres', () => {
     expect(res.results.map((r) => r.outcome)).toEqual(['applied', 'applied', 'applied', 'applied'])
     const { rows } = await store.sql.query<{ n: string }>("SELECT count(*)::text AS n FROM messages WHERE item_id = $1 AND kind = 'reply'", [later.mutationId])
     expect(rows[0]!.n).toBe('1')
+    expect(counted.readAheads()).toBe(1)
+    expect(counted.stale()).toBe(1)
+  })
+
+  it('decides afresh when the settings changed after the read-ahead: a new item gets the new SLA target', async () => {
+    const sue = (await store.addAgent({ id: 'sue', name: 'SUE', email: 'sue@example.com', role: 'supervisor', tiers: [], admin: false })).agent
+    const a = await create('A')
+    expect((await pushAll(lee, [mutation(lee, 'item.setStatus', { itemId: a, status: 'resolved' })])).results[0]!.outcome).toBe('applied')
+    // Hold A (resolved, so a new SLA policy leaves it alone) while the push reads ahead.
+    await raw.query('BEGIN')
+    await raw.query('SELECT 1 FROM items WHERE id = $1 FOR UPDATE', [a])
+    const batch = [mutation(lee, 'item.addNote', { itemId: a, body: 'One.' }), mutation(lee, 'item.addNote', { itemId: a, body: 'Two.' }), mutation(lee, 'item.create', newService('After the new policy')), mutation(lee, 'item.addNote', { itemId: a, body: 'Three.' })]
+    const creating = batch[2]!
+    const pushing = pushAll(lee, batch)
+    await lockWaiter()
+    const sla = { ...DEFAULT_SLA_POLICY, service: { ...DEFAULT_SLA_POLICY.service, normal: { firstResponseMinutes: 7, resolutionMinutes: 700 } } }
+    expect((await pushAll(sue, [mutation(sue, 'settings.update', { sla })])).results[0]!.outcome).toBe('applied')
+    await raw.query('COMMIT')
+    expect((await pushing).results.map((r) => r.outcome)).toEqual(['applied', 'applied', 'applied', 'applied'])
+
+    const { rows } = await store.sql.query<{ sla_started_at: string; sla_due_at: string }>('SELECT sla_started_at, sla_due_at FROM items WHERE id = $1', [creating.mutationId])
+    expect(Date.parse(rows[0]!.sla_due_at) - Date.parse(rows[0]!.sla_started_at)).toBe(7 * 60_000)
+    expect(counted.stale()).toBe(1)
   })
 })

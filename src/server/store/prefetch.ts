@@ -49,9 +49,10 @@ const READ_AHEAD = `WITH its AS MATERIALIZED (SELECT ${ITEM_COLUMNS}, xmin::text
   SELECT c.last_seq,
          (SELECT json_agg(json_build_array(k.id::text, COALESCE(
                    (SELECT mu.seq FROM mutations mu WHERE mu.mutation_id = k.id AND mu.status = 'applied'),
-                   (SELECT mu.seq FROM mutations mu WHERE mu.mutation_id = k.id AND mu.status = 'rejected' LIMIT 1))))
+                   (SELECT mu.seq FROM mutations mu WHERE mu.mutation_id = k.id AND mu.status = 'rejected' ORDER BY mu.seq LIMIT 1))))
             FROM unnest($2::uuid[]) AS k(id)) AS recorded,
          (SELECT s.value FROM settings s WHERE s.id = 1) AS settings,
+         (SELECT s.xmin::text FROM settings s WHERE s.id = 1) AS settings_version,
          (SELECT json_agg(i) FROM its i) AS items,
          (SELECT json_agg(a) FROM (SELECT ${AGENT_COLUMNS} FROM agents
             WHERE id = ANY($4::text[]) OR id IN (SELECT assignee_id FROM its) OR id IN (SELECT queue_changed_by FROM its)) a) AS agents,
@@ -74,6 +75,7 @@ export class Prefetched {
     /** The client's last applied seq, as the push's own writes advance it. */
     private lastSeq: number,
     private readonly settings: WorkspaceSettings,
+    private readonly settingsVersion: string | null,
     private readonly items: Known<{ item: Item; version: string }>,
     private readonly agents: Known<Agent>,
     private readonly customers: Known<Customer>,
@@ -88,7 +90,7 @@ export class Prefetched {
     const agentIds = unique([...batch.map((b) => b.needs.agents), batch.map((b) => b.actorId)])
     const customerIds = unique(batch.map((b) => b.needs.customers))
     const ratingsOf = unique(batch.map((b) => b.needs.ratingsOf))
-    const { rows } = await db.query<{ last_seq: string | number; recorded: unknown; settings: unknown; items: unknown; agents: unknown; customers: unknown; ratings: unknown }>(READ_AHEAD, [
+    const { rows } = await db.query<{ last_seq: string | number; recorded: unknown; settings: unknown; settings_version: string | null; items: unknown; agents: unknown; customers: unknown; ratings: unknown }>(READ_AHEAD, [
       clientId,
       batch.map((b) => b.mutationId),
       itemIds,
@@ -102,6 +104,10 @@ export class Prefetched {
     for (const r of parseJson<ItemRow & { row_version: string }>(row.items)) items.set(r.id, { item: itemFromRow(r), version: r.row_version })
     const agents: Known<Agent> = new Map(agentIds.map((id) => [id, null]))
     for (const r of parseJson<AgentRow>(row.agents)) agents.set(r.id, agentFromRow(r))
+    // The read took every agent an item names: one it did not find does not exist.
+    for (const { item } of [...items.values()].filter((x) => x !== null)) {
+      for (const id of [item.assigneeId, item.queueChangedBy]) if (id !== null && !agents.has(id)) agents.set(id, null)
+    }
     const customers: Known<Customer> = new Map(customerIds.map((id) => [id, null]))
     for (const r of parseJson<CustomerRow>(row.customers)) customers.set(r.id, customerFromRow(r))
     const ratings = new Map<string, Rating[]>(ratingsOf.map((id) => [id, []]))
@@ -110,7 +116,7 @@ export class Prefetched {
     // As the fresh read: the seq an id was applied under, else one it was rejected under.
     const recorded = new Map<string, number>()
     for (const [id, seq] of parseJson<[string, string | number | null]>(row.recorded)) if (seq !== null) recorded.set(id, Number(seq))
-    return new Prefetched(Number(row.last_seq), settingsFromValue(row.settings), items, agents, customers, ratings, recorded)
+    return new Prefetched(Number(row.last_seq), settingsFromValue(row.settings), row.settings_version ?? null, items, agents, customers, ratings, recorded)
   }
 
   /**
@@ -159,7 +165,8 @@ export class Prefetched {
       dupSeq: this.recorded.get(mutationId.toLowerCase()) ?? null,
       snapshot: { items, customers, agents, ratings, views: new Map(), settings: this.settings },
       versions,
-      missing
+      missing,
+      settingsVersion: this.settingsVersion
     }
   }
 
@@ -171,7 +178,10 @@ export class Prefetched {
    */
   recordedAs(mutationId: string, seq: number, applied: { loaded: Loaded; after: ReadonlyMap<string, Item>; changes: readonly Change[]; version: string } | null): void {
     this.lastSeq = seq
-    this.recorded.set(mutationId.toLowerCase(), seq)
+    // The first record of an id stays the one a duplicate names, as in the fresh read (an id
+    // pushed again is recorded again, rejected as a duplicate of the first).
+    const id = mutationId.toLowerCase()
+    if (!this.recorded.has(id)) this.recorded.set(id, seq)
     if (!applied) return
     const { loaded, after, changes, version } = applied
     for (const [id, item] of loaded.snapshot.items) this.items.set(id, { item: after.get(id) ?? item, version })

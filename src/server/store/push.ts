@@ -69,10 +69,14 @@ export async function push(sql: SqlClient, agent: Agent, req: PushRequest, optio
           ahead = null
           aheadSize = Math.min(AHEAD_MAX, aheadSize * 2)
         }
-        if (!ahead && req.mutations.length - i >= AHEAD_MIN) {
-          const end = Math.min(req.mutations.length, i + aheadSize)
-          const cache = await Prefetched.read(sql, req.clientId, prepared.slice(i, end).map((q) => ({ mutationId: q.m.mutationId, needs: q.needs, actorId: agent.id })))
-          ahead = cache ? { cache, end } : null
+        if (!ahead && !FRESH_ONLY.has(m.name)) {
+          // Up to aheadSize mutations, ending before the next that is always written the fresh way.
+          let end = i + 1
+          while (end < Math.min(req.mutations.length, i + aheadSize) && !FRESH_ONLY.has(prepared[end]!.m.name)) end++
+          if (end - i >= AHEAD_MIN) {
+            const cache = await Prefetched.read(sql, req.clientId, prepared.slice(i, end).map((q) => ({ mutationId: q.m.mutationId, needs: q.needs, actorId: agent.id })))
+            ahead = cache ? { cache, end } : null
+          }
         }
         if (ahead) {
           const got = await applyAhead(sql, agent, req.clientId, p, notify, ahead.cache)
@@ -106,6 +110,12 @@ export const NOTIFY_EVERY_MS = 20
 const AHEAD_MAX = 64
 /** Fewer mutations left than this are read one by one (a single mutation's read is cheaper). */
 const AHEAD_MIN = 4
+/**
+ * Mutations whose changes are written by statements of their own (views, settings), so always
+ * the fresh way: a read-ahead ends before them. (Another that turns out to write so is handed to
+ * the fresh way too, only later.)
+ */
+const FRESH_ONLY = new Set(['view.save', 'view.delete', 'settings.update'])
 
 type Step = { result: Result; lastSeq: number; gap?: undefined } | { gap: number; result?: undefined; lastSeq?: undefined }
 
@@ -230,7 +240,8 @@ async function apply(db: SqlClient, agent: Agent, clientId: string, p: Prepared,
     }
     return { result: { seq: m.seq, outcome: 'duplicate' }, lastSeq }
   }
-  if (m.seq > lastSeq + 1) return { gap: lastSeq + 1 }
+  // A gap seen in the read-ahead may only be another push of this client moving on: confirmed afresh.
+  if (m.seq > lastSeq + 1) return cache ? 'locking' : { gap: lastSeq + 1 }
 
   const out = new WriteStatement()
   const [client, seq] = [out.param(clientId), out.param(m.seq)]
@@ -246,8 +257,10 @@ async function apply(db: SqlClient, agent: Agent, clientId: string, p: Prepared,
         : ` AND (SELECT count(*) FROM (SELECT 1 FROM items WHERE ${lockedItems.map((id) => `(id = ${out.param(id)} AND xmin = ${out.param(loaded.versions.get(id)!)}::xid)`).join(' OR ')}
               ORDER BY id FOR UPDATE) x) = ${lockedItems.length}`
     const stillMissing = loaded.missing.map((id) => ` AND NOT EXISTS (SELECT 1 FROM items WHERE id = ${out.param(id)})`).join('')
+    // The settings as decided on (SLA targets, reasons): a change since means deciding again.
+    const settingsUnchanged = ` AND (SELECT xmin::text FROM settings WHERE id = 1) IS NOT DISTINCT FROM ${out.param(loaded.settingsVersion)}::text`
     out.guard(
-      `SELECT (SELECT count(*) FROM (SELECT 1 FROM clients WHERE id = ${client} AND last_seq = ${out.param(lastSeq)} FOR UPDATE) c) = 1${itemsUnchanged}${stillMissing} AS ok`
+      `SELECT (SELECT count(*) FROM (SELECT 1 FROM clients WHERE id = ${client} AND last_seq = ${out.param(lastSeq)} FOR UPDATE) c) = 1${itemsUnchanged}${stillMissing}${settingsUnchanged} AS ok`
     )
   }
   let feed: FeedRow[] = []
@@ -274,9 +287,10 @@ async function apply(db: SqlClient, agent: Agent, clientId: string, p: Prepared,
       feed = [...loaded.snapshot.items.values()].map((item) => itemFeedRow(item.id, item, item))
     }
   }
-  if (mode === 'optimistic' && applied) {
+  if (applied) {
     // An applied change moves the row version of every item it read, even one it only added a
-    // child row to (a rating, a note), so that a concurrent decision on the same item sees it.
+    // child row to (a rating, a note), so that a concurrent decision on the same item sees it
+    // (whichever way either was written).
     const untouched = lockedItems.filter((id) => !out.updatedItems.has(id))
     if (untouched.length > 0) out.cte(`UPDATE items SET updated_at = updated_at WHERE id IN (${untouched.map((id) => out.param(id)).join(', ')}) AND ${out.when}`)
   }

@@ -209,7 +209,6 @@ const V5 = `
 ALTER TABLE figures_state ADD COLUMN rebuild_after text;
 `
 
-/** Migrations in order: MIGRATIONS[i] brings the schema from version i to i + 1. */
 /**
  * Push (issue 4): less work for each mutation's record. The duplicate check finds an applied id
  * through mutations_applied_once and a rejected one through a partial index of rejected rows
@@ -224,5 +223,6 @@ DROP INDEX mutations_by_id;
 ALTER TABLE mutations DROP CONSTRAINT mutations_client_id_fkey;
 `
 
+/** Migrations in order: MIGRATIONS[i] brings the schema from version i to i + 1. */
 export const MIGRATIONS: readonly string[] = [V1, V2, V3, V4, V5, V6]
 export const SCHEMA_VERSION = MIGRATIONS.length

@@ -32,6 +32,8 @@ export interface Loaded {
   versions: Map<string, string>
   /** Items the mutation needs that do not exist: what an optimistic write checks still do not. */
   missing: string[]
+  /** The settings row's version (null: no row, the defaults): what an optimistic write checks is unchanged. */
+  settingsVersion: string | null
 }
 
 const parseJson = <T>(v: unknown): T[] => (v === null || v === undefined ? [] : ((typeof v === 'string' ? JSON.parse(v) : v) as T[]))
@@ -59,8 +61,9 @@ function readText(shape: Shape, lock: boolean): string {
   const agentsWhere = [...(agents ? [`id IN (${agents})`] : []), ...(items ? ['id IN (SELECT assignee_id FROM locked)', 'id IN (SELECT queue_changed_by FROM locked)'] : [])]
   return `${ctes.length > 0 ? `WITH ${ctes.join(',\n')}\n` : ''}SELECT c.last_seq,
             COALESCE((SELECT mu.seq FROM mutations mu WHERE mu.mutation_id = $2 AND mu.status = 'applied'),
-                     (SELECT mu.seq FROM mutations mu WHERE mu.mutation_id = $2 AND mu.status = 'rejected' LIMIT 1)) AS dup_seq,
+                     (SELECT mu.seq FROM mutations mu WHERE mu.mutation_id = $2 AND mu.status = 'rejected' ORDER BY mu.seq LIMIT 1)) AS dup_seq,
             (SELECT s.value FROM settings s WHERE s.id = 1) AS settings,
+            (SELECT s.xmin::text FROM settings s WHERE s.id = 1) AS settings_version,
             ${items ? '(SELECT json_agg(l ORDER BY l.id) FROM locked l)' : 'NULL'} AS items,
             ${agentsWhere.length > 0 ? `(SELECT json_agg(a) FROM (SELECT ${AGENT_COLUMNS} FROM agents WHERE ${agentsWhere.join(' OR ')}) a)` : 'NULL'} AS agents,
             ${customers ? `(SELECT json_agg(cu) FROM (SELECT ${CUSTOMER_COLUMNS} FROM customers WHERE id IN (${customers})) cu)` : 'NULL'} AS customers,
@@ -92,7 +95,7 @@ function readStatement(shape: Shape, lock: boolean): string {
 export async function lockAndLoad(tx: SqlClient, clientId: string, mutationId: string, needs: Needs, mode: 'lock' | 'read' = 'lock'): Promise<Loaded> {
   const ids = { items: uniqueSorted(needs.items), agents: uniqueSorted(needs.agents), customers: uniqueSorted(needs.customers), ratingsOf: uniqueSorted(needs.ratingsOf), views: uniqueSorted(needs.views) }
   const shape = { items: ids.items.length, agents: ids.agents.length, customers: ids.customers.length, ratingsOf: ids.ratingsOf.length, views: ids.views.length }
-  const { rows } = await tx.query<{ last_seq: string | number; dup_seq: string | number | null; settings: unknown; items: unknown; agents: unknown; customers: unknown; ratings: unknown; views: unknown }>(
+  const { rows } = await tx.query<{ last_seq: string | number; dup_seq: string | number | null; settings: unknown; settings_version: string | null; items: unknown; agents: unknown; customers: unknown; ratings: unknown; views: unknown }>(
     readStatement(shape, mode === 'lock'),
     [clientId, mutationId, ...ids.items, ...ids.agents, ...ids.customers, ...ids.ratingsOf, ...ids.views]
   )
@@ -117,6 +120,7 @@ export async function lockAndLoad(tx: SqlClient, clientId: string, mutationId: s
     dupSeq: row?.dup_seq === null || row?.dup_seq === undefined ? null : Number(row.dup_seq),
     snapshot: { items, customers, agents, ratings, views, settings: settingsFromValue(row?.settings) },
     versions,
-    missing: ids.items.filter((id) => !items.has(id))
+    missing: ids.items.filter((id) => !items.has(id)),
+    settingsVersion: row?.settings_version ?? null
   }
 }
