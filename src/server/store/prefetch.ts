@@ -7,12 +7,13 @@
  * A decision made from the cache sees exactly what a fresh read would (lockAndLoad), as long as
  * nobody else wrote in between: the push's own writes are known row for row (the items written
  * whole from their new state, with the writing transaction's id as their new row version). The
- * guarded write (push.ts) checks exactly that: the client's last seq and each item's version
- * unchanged, each missing item still missing. When it finds otherwise, it writes nothing, and
- * the push drops the cache and reads afresh.
+ * guarded write (push.ts) checks exactly that: the client's last seq, each item's version and
+ * the settings' version unchanged, each missing item still missing. When it finds otherwise, it
+ * writes nothing, and the push drops the cache and reads afresh.
  *
  * What is not guarded is what a fresh read does not guard either: agents (changed only by an
- * administrator), customers (never changed once created) and the settings.
+ * administrator with the CLI; a push in flight sees such a change at its next read, at most
+ * AHEAD_MAX mutations later) and customers (never changed once created).
  */
 import type { Agent, Customer, Item, Rating } from '../../shared/domain/entities'
 import type { WorkspaceSettings } from '../../shared/domain/settings'
