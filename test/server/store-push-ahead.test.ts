@@ -14,6 +14,7 @@ import { DEFAULT_SLA_POLICY } from '../../src/shared/domain/sla'
 import type { SqlClient } from '../../src/server/store/sql'
 import type { PushResponse, PushedMutation } from '../../src/shared/sync/protocol'
 import { freshDatabase } from '../support/pg-database'
+import { rowLockWaiter } from '../support/row-lock-waiter'
 
 const AGENTS = [
   { id: 'lee', name: 'Lee Park', role: 'supervisor', tiers: [] },
@@ -243,15 +244,7 @@ describe('read-ahead push against another writer on postgres', () => {
     if (!clientIds.has(agent.id)) clientIds.set(agent.id, randomUUID())
     return push(counted.sql, agent, { clientId: clientIds.get(agent.id)!, mutations: ms })
   }
-  /** Until a backend waits on a row lock: the push's guarded write behind the held row. */
-  const lockWaiter = async () => {
-    for (let i = 0; i < 400; i++) {
-      const { rows } = await store.sql.query<{ n: string }>("SELECT count(*)::text AS n FROM pg_locks WHERE NOT granted AND locktype = 'transactionid'")
-      if (Number(rows[0]!.n) > 0) return
-      await new Promise((r) => setTimeout(r, 10))
-    }
-    throw new Error('the push never waited on the held row')
-  }
+  const lockWaiter = () => rowLockWaiter(store.sql, 'the push to wait on the held row')
   const create = async (subject: string) => {
     const m = mutation(lee, 'item.create', newService(subject))
     expect((await pushAll(lee, [m])).results[0]!.outcome).toBe('applied')

@@ -10,6 +10,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { openStore, type AgentRecord, type ServerStore } from '../../src/server/store'
 import type { PushedMutation } from '../../src/shared/sync/protocol'
 import { freshDatabase } from '../support/pg-database'
+import { rowLockWaiter } from '../support/row-lock-waiter'
 
 const newService = (subject: string) => ({
   kind: 'service',
@@ -32,15 +33,7 @@ describe('optimistic push on postgres', () => {
     return { seq: ++c.seq, mutationId: randomUUID(), name, args, actorId: agent.id, clientTime: new Date().toISOString() }
   }
   const push = (agent: AgentRecord, m: PushedMutation) => store.push(agent, { clientId: clients.get(agent.id)!.id, mutations: [m] })
-  /** Until some backend waits on a row lock (the push's guarded write behind the held writer). */
-  const lockWaiter = async () => {
-    for (let i = 0; i < 400; i++) {
-      const { rows } = await store.sql.query<{ n: string }>("SELECT count(*)::text AS n FROM pg_locks WHERE NOT granted AND locktype = 'transactionid'")
-      if (Number(rows[0]!.n) > 0) return
-      await new Promise((r) => setTimeout(r, 10))
-    }
-    throw new Error('the push never waited on the held row')
-  }
+  const lockWaiter = () => rowLockWaiter(store.sql, 'the push to wait on the held row')
 
   beforeEach(async () => {
     databaseUrl = await freshDatabase('race')
