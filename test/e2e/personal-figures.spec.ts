@@ -90,6 +90,8 @@ test('a custom range is checked before it is asked for, and then shown with its 
   await expect(page.getByRole('grid', { name: 'Inbox' })).toBeVisible()
   await page.keyboard.press('f')
   await expect(panel(page)).toBeVisible()
+  // Computed: the range the custom dates start from is on screen.
+  await expect(panel(page)).toHaveAttribute('aria-busy', 'false')
   await panel(page).getByRole('button', { name: 'Custom' }).click()
   const from = panel(page).getByLabel('From', { exact: true })
   const to = panel(page).getByLabel('To', { exact: true })
