@@ -52,14 +52,14 @@ const READ_AHEAD = `WITH its AS MATERIALIZED (SELECT ${ITEM_COLUMNS}, xmin::text
                    (SELECT mu.seq FROM mutations mu WHERE mu.mutation_id = k.id AND mu.status = 'applied'),
                    (SELECT mu.seq FROM mutations mu WHERE mu.mutation_id = k.id AND mu.status = 'rejected' ORDER BY mu.seq LIMIT 1))))
             FROM unnest($2::uuid[]) AS k(id)) AS recorded,
-         (SELECT s.value FROM settings s WHERE s.id = 1) AS settings,
-         (SELECT s.xmin::text FROM settings s WHERE s.id = 1) AS settings_version,
+         s.value AS settings,
+         s.xmin::text AS settings_version,
          (SELECT json_agg(i) FROM its i) AS items,
          (SELECT json_agg(a) FROM (SELECT ${AGENT_COLUMNS} FROM agents
             WHERE id = ANY($4::text[]) OR id IN (SELECT assignee_id FROM its) OR id IN (SELECT queue_changed_by FROM its)) a) AS agents,
          (SELECT json_agg(cu) FROM (SELECT ${CUSTOMER_COLUMNS} FROM customers WHERE id = ANY($5::text[])) cu) AS customers,
          (SELECT json_agg(r) FROM (SELECT ${RATING_COLUMNS} FROM ratings WHERE item_id = ANY($6::text[])) r) AS ratings
-    FROM clients c WHERE c.id = $1`
+    FROM clients c LEFT JOIN settings s ON s.id = 1 WHERE c.id = $1`
 
 /** The mutations a read-ahead is for: each one's id and needs (views are never read ahead). */
 export interface AheadOf {

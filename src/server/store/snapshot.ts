@@ -62,14 +62,14 @@ function readText(shape: Shape, lock: boolean): string {
   return `${ctes.length > 0 ? `WITH ${ctes.join(',\n')}\n` : ''}SELECT c.last_seq,
             COALESCE((SELECT mu.seq FROM mutations mu WHERE mu.mutation_id = $2 AND mu.status = 'applied'),
                      (SELECT mu.seq FROM mutations mu WHERE mu.mutation_id = $2 AND mu.status = 'rejected' ORDER BY mu.seq LIMIT 1)) AS dup_seq,
-            (SELECT s.value FROM settings s WHERE s.id = 1) AS settings,
-            (SELECT s.xmin::text FROM settings s WHERE s.id = 1) AS settings_version,
+            s.value AS settings,
+            s.xmin::text AS settings_version,
             ${items ? '(SELECT json_agg(l ORDER BY l.id) FROM locked l)' : 'NULL'} AS items,
             ${agentsWhere.length > 0 ? `(SELECT json_agg(a) FROM (SELECT ${AGENT_COLUMNS} FROM agents WHERE ${agentsWhere.join(' OR ')}) a)` : 'NULL'} AS agents,
             ${customers ? `(SELECT json_agg(cu) FROM (SELECT ${CUSTOMER_COLUMNS} FROM customers WHERE id IN (${customers})) cu)` : 'NULL'} AS customers,
             ${ratingsOf ? `(SELECT json_agg(r ORDER BY r.created_at, r.id) FROM (SELECT ${RATING_COLUMNS} FROM ratings WHERE item_id IN (${ratingsOf})) r)` : 'NULL'} AS ratings,
             ${views ? '(SELECT json_agg(v) FROM locked_views v)' : 'NULL'} AS views
-       FROM clients c WHERE c.id = $1 ${lock ? 'FOR UPDATE OF c' : ''}`
+       FROM clients c LEFT JOIN settings s ON s.id = 1 WHERE c.id = $1 ${lock ? 'FOR UPDATE OF c' : ''}`
 }
 const readTexts = new Map<string, string>()
 /** The read's text for a shape, built once per shape and lock mode. */
