@@ -8,7 +8,8 @@
  * Targets (issue 2): page p95 < 5 ms at 1M; search p95 < 20 ms at 1M; >= 10,000 mutations/s;
  * first rows < 1 s; keystroke-to-rows p95 < 50 ms. This script reports; it asserts nothing.
  */
-import { mkdtempSync, rmSync, writeFileSync, mkdirSync, statSync } from 'node:fs'
+import { publish } from './output'
+import { mkdtempSync, rmSync, statSync } from 'node:fs'
 import { tmpdir, cpus } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
@@ -159,9 +160,4 @@ if (!values['no-browser'] && kept.length > 0) {
 }
 if (!values.keep) for (const k of kept) rmSync(k.dir, { recursive: true, force: true })
 
-const json = JSON.stringify(report, null, 2)
-process.stdout.write(json + '\n')
-const out = values.out ?? join('bench', 'results', `bench-${report.when as string}.json`.replace(/:/g, '-'))
-mkdirSync(join(out, '..'), { recursive: true })
-writeFileSync(out, json)
-log(`written to ${out}`)
+log(`written to ${publish(report, 'bench', report.when as string, values.out)}`)

@@ -14,7 +14,8 @@
  * writes it to bench/results/. Asserts nothing. With --data DIR an existing DIR/handoff.sqlite is
  * reused (seeded there first when missing), which saves the seeding on a second run.
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { publish } from './output'
+import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs'
 import { cpus, loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
@@ -160,9 +161,4 @@ const report = {
 }
 if (!values.keep && !values.data) rmSync(dir, { recursive: true, force: true })
 
-const json = JSON.stringify(report, null, 2)
-process.stdout.write(json + '\n')
-const out = values.out ?? join('bench', 'results', `figures-personal-${report.when}.json`.replace(/:/g, '-'))
-mkdirSync(join(out, '..'), { recursive: true })
-writeFileSync(out, json)
-log(`written to ${out}`)
+log(`written to ${publish(report, 'figures-personal', report.when, values.out)}`)

@@ -8,7 +8,8 @@
  * durable PostgreSQL cluster, and prints JSON {rows, items, seconds, rowsPerSecond} per store and
  * shape; also written to bench/results/. The target: 100,000 rows in under 30 s on each store.
  */
-import { createWriteStream, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { publish } from './output'
+import { createWriteStream, mkdtempSync, rmSync } from 'node:fs'
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os'
 import { join } from 'node:path'
 import { once } from 'node:events'
@@ -196,10 +197,5 @@ try {
   for (const c of cleanups.reverse()) await c()
 }
 
-const json = JSON.stringify(report, null, 2)
-process.stdout.write(json + '\n')
-const out = values.out ?? join('bench', 'results', `import-${report.when as string}.json`.replace(/:/g, '-'))
-mkdirSync(join(out, '..'), { recursive: true })
-writeFileSync(out, json)
-log(`written to ${out}`)
+log(`written to ${publish(report, 'import', report.when as string, values.out)}`)
 process.exit(failed ? 1 : 0)

@@ -21,7 +21,8 @@
  * While the cold report runs, one reply is pushed after another through the real push path
  * (pushes_during_cold: how many, and the slowest): a rebuild must not hold them up.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { publish } from './output'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
@@ -289,12 +290,7 @@ async function main(): Promise<void> {
     results,
     phases_ms: phases
   }
-  const json = JSON.stringify(doc, null, 2)
-  console.log(json)
-  const out = values.out ?? join('bench', 'results', `report-${doc.at.replace(/:/g, '-')}.json`)
-  mkdirSync(join(out, '..'), { recursive: true })
-  writeFileSync(out, json + '\n')
-  log(`written to ${out}`)
+  log(`written to ${publish(doc, 'report', doc.at, values.out)}`)
 }
 
 if (process.argv[1]?.endsWith('report.ts')) {

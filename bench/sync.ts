@@ -17,7 +17,8 @@
  * Each part runs on its own fresh database (PostgreSQL) or folder (PGlite). It reports; it
  * asserts nothing.
  */
-import { mkdtempSync, rmSync, writeFileSync, mkdirSync, readdirSync, readFileSync } from 'node:fs'
+import { publish } from './output'
+import { mkdtempSync, rmSync, readdirSync, readFileSync } from 'node:fs'
 import { tmpdir, cpus, totalmem, loadavg } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
@@ -580,10 +581,5 @@ try {
   await cleanup()
 }
 
-const json = JSON.stringify(report, null, 2)
-process.stdout.write(json + '\n')
-const out = values.out ?? join('bench', 'results', `sync-${report.when as string}.json`.replace(/:/g, '-'))
-mkdirSync(join(out, '..'), { recursive: true })
-writeFileSync(out, json)
-log(`written to ${out}`)
+log(`written to ${publish(report, 'sync', report.when as string, values.out)}`)
 process.exit(failed ? 1 : 0)

@@ -1,5 +1,6 @@
 import type { Page } from '@playwright/test'
 import { test, expect } from './fixtures'
+import { runCommand } from './palette'
 
 /**
  * Business hours end to end, through the harness over the real core: a supervisor turns them on
@@ -9,10 +10,7 @@ import { test, expect } from './fixtures'
  */
 
 async function openSettings(page: Page) {
-  await page.keyboard.press('Control+k')
-  const palette = page.getByRole('dialog', { name: 'Command palette' })
-  await palette.getByRole('combobox', { name: 'Type a command' }).fill('Workspace settings')
-  await page.keyboard.press('Enter')
+  await runCommand(page, 'Workspace settings')
   const dialog = page.getByRole('dialog', { name: 'Workspace settings' })
   await expect(dialog).toBeVisible()
   return dialog

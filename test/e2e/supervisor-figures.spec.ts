@@ -12,6 +12,7 @@ import { startHarness } from '../../scripts/harness/process'
 import { runCli, startServerProcess, type ServerProcess } from '../../scripts/harness/server-process'
 import { call, createItemArgs, mutation, newClientId } from '../sync/support/http'
 import { expect, test } from './fixtures'
+import { runCommand } from './palette'
 
 interface Added {
   agent: { id: string }
@@ -43,10 +44,7 @@ async function signIn(page: Page, url: string, serverUrl: string, credential: st
 }
 
 async function openTeamFigures(page: Page): Promise<Locator> {
-  await page.keyboard.press('Control+k')
-  const palette = page.getByRole('dialog', { name: 'Command palette' })
-  await palette.getByRole('combobox', { name: 'Type a command' }).fill('Team figures')
-  await page.keyboard.press('Enter')
+  await runCommand(page, 'Team figures')
   const view = page.getByRole('dialog', { name: 'Team figures' })
   await expect(view).toBeVisible()
   return view

@@ -14,6 +14,7 @@ import { DEFAULT_SLA_POLICY } from '../../src/shared/domain/sla'
 import type { SqlClient } from '../../src/server/store/sql'
 import type { PushResponse, PushedMutation } from '../../src/shared/sync/protocol'
 import { freshDatabase } from '../support/pg-database'
+import { newService } from './support/items'
 import { rowLockWaiter } from '../support/row-lock-waiter'
 
 const AGENTS = [
@@ -22,7 +23,6 @@ const AGENTS = [
   { id: 'sam', name: 'Sam Okafor', role: 'support', tiers: [1] }
 ] as const
 
-const newService = (subject: string) => ({ kind: 'service', category: 'order', channel: 'email', subject, body: 'It has not arrived.', customer: { type: 'new', name: 'Cleo Customer' } })
 
 /**
  * Counts the statements a store is sent outside transactions, the read-aheads among them, and

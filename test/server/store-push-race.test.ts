@@ -10,16 +10,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { openStore, type AgentRecord, type ServerStore } from '../../src/server/store'
 import type { PushedMutation } from '../../src/shared/sync/protocol'
 import { freshDatabase } from '../support/pg-database'
+import { newService } from './support/items'
 import { rowLockWaiter } from '../support/row-lock-waiter'
-
-const newService = (subject: string) => ({
-  kind: 'service',
-  category: 'order',
-  channel: 'email',
-  subject,
-  body: 'It has not arrived.',
-  customer: { type: 'new', name: 'Cleo Customer' }
-})
 
 describe('optimistic push on postgres', () => {
   let databaseUrl: string

@@ -4,6 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { pullResponse, pushResponse, type PullResponse, type PushedMutation } from '../../src/shared/sync/protocol'
 import { StoreError, openStore, type AgentRecord, type ServerStore } from '../../src/server/store'
 import { freshDatabase } from '../support/pg-database'
+import { newService, newSupport } from './support/items'
 import { DEFAULT_SLA_POLICY, slaDueAt } from '../../src/shared/domain/sla'
 import type { Queue } from '../../src/shared/domain/escalation'
 import type { Priority, Status } from '../../src/shared/domain/vocabulary'
@@ -12,16 +13,6 @@ const backends = [
   { name: 'postgres', open: async () => openStore({ databaseUrl: await freshDatabase('sync') }) },
   { name: 'pglite', open: () => openStore() }
 ] as const
-
-const newService = (subject = 'Where is my order?') => ({
-  kind: 'service',
-  category: 'order',
-  channel: 'email',
-  subject,
-  body: 'It has not arrived.',
-  customer: { type: 'new', name: 'Cleo Customer' }
-})
-const newSupport = (subject = 'Cannot log in') => ({ ...newService(subject), kind: 'support', category: 'access' })
 
 /** One console: an agent, a client id and its next seq. */
 class Console {

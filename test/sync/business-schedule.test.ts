@@ -4,40 +4,23 @@
  * shows its report using it) and another agent's console receives it with the settings; turning
  * it off travels the same way.
  */
-import { afterAll, beforeAll, expect, it } from 'vitest'
+import { expect, it } from 'vitest'
 import { z } from 'zod'
-import { createCore, type Core } from '../../src/main/core/core'
-import { memoryVault } from '../../src/main/core/sync/credentials'
+import type { Core } from '../../src/main/core/core'
 import { settingsFromValue } from '../../src/server/store/rows'
 import type { SyncStatus } from '../../src/shared/contract'
 import type { BusinessSchedule } from '../../src/shared/domain/figures/types'
 import type { WorkspaceSettings } from '../../src/shared/domain/settings'
-import { ok, tempFile } from '../unit/helpers/workspace'
-import { TEAM, addAgents, startTestServer, type TestServer } from './support/servers'
+import { ok } from '../unit/helpers/workspace'
+import { teamServer } from './support/team'
 import { call, newClientId } from './support/http'
 import { settingsWire } from '../../src/shared/sync/protocol'
 import { until as waitUntil } from '../support/until'
 
 const SCHEDULE: BusinessSchedule = { timeZone: 'America/New_York', days: { 1: [{ start: 540, end: 1020 }], 3: [{ start: 480, end: 720 }, { start: 780, end: 1020 }] }, holidays: ['2026-11-26'] }
 
-let server: TestServer
-let cred: Record<string, string>
-const cores: Core[] = []
-beforeAll(async () => {
-  server = await startTestServer('pglite')
-  cred = await addAgents(server.store, TEAM)
-})
-afterAll(async () => {
-  for (const c of cores) c.close()
-  await server?.stop()
-})
-
-async function consoleFor(agentId: string): Promise<Core> {
-  const core = createCore({ file: tempFile(), vault: memoryVault(), sync: { pollMs: 1000 } })
-  cores.push(core)
-  ok(await core.dispatch('sync.signIn', { serverUrl: server.url, credential: cred[agentId]! }))
-  return core
-}
+const team = teamServer()
+const { consoleFor } = team
 
 const until = (what: string, check: () => boolean | Promise<boolean>, ms = 15_000) => waitUntil(what, check, ms, 25)
 
@@ -46,7 +29,7 @@ it("a supervisor's schedule reaches the server and another agent's console; null
   const dana = await consoleFor('dana')
   const status = (c: Core) => ok<SyncStatus>(c.dispatch('sync.status', {}))
   const settingsOf = (c: Core) => ok<WorkspaceSettings>(c.dispatch('settings.get', {}))
-  const stored = async () => settingsFromValue((await server.store.sql.query<{ value: unknown }>('SELECT value FROM settings WHERE id = 1')).rows[0]?.value)
+  const stored = async () => settingsFromValue((await team.server.store.sql.query<{ value: unknown }>('SELECT value FROM settings WHERE id = 1')).rows[0]?.value)
   await until('both online', () => status(lee).state === 'online' && status(dana).state === 'online')
   expect(settingsOf(dana).businessSchedule).toBeNull()
 
@@ -63,7 +46,7 @@ it("a supervisor's schedule reaches the server and another agent's console; null
 
 it('sends settings without businessSchedule while none is set, so an older console (strict settings schema) keeps syncing', async () => {
   const firstSettings = async (agentId: string) => {
-    const res = await call<{ settings: Record<string, unknown> | null }>(server.url, '/v1/pull', { method: 'POST', credential: cred[agentId]!, body: { clientId: newClientId(), cursor: null } })
+    const res = await call<{ settings: Record<string, unknown> | null }>(team.server.url, '/v1/pull', { method: 'POST', credential: team.cred[agentId]!, body: { clientId: newClientId(), cursor: null } })
     expect(res.status).toBe(200)
     return res.body.settings!
   }

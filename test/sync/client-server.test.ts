@@ -2,32 +2,15 @@
  * Smoke test of the console's sync client against the real server (PGlite backend) over HTTP:
  * two consoles, real timers, real event stream. The full integration suite lives elsewhere.
  */
-import { afterAll, beforeAll, expect, it } from 'vitest'
-import { createCore, type Core } from '../../src/main/core/core'
-import { memoryVault } from '../../src/main/core/sync/credentials'
+import { expect, it } from 'vitest'
+import type { Core } from '../../src/main/core/core'
 import type { InboxRow, ItemDetail, SyncStatus } from '../../src/shared/contract'
-import { ok, tempFile } from '../unit/helpers/workspace'
-import { TEAM, addAgents, startTestServer, type TestServer } from './support/servers'
+import { ok } from '../unit/helpers/workspace'
+import { teamServer } from './support/team'
 import { until as waitUntil } from '../support/until'
 
-let server: TestServer
-let cred: Record<string, string>
-const cores: Core[] = []
-beforeAll(async () => {
-  server = await startTestServer('pglite')
-  cred = await addAgents(server.store, TEAM)
-})
-afterAll(async () => {
-  for (const c of cores) c.close()
-  await server?.stop()
-})
-
-async function consoleFor(agentId: string): Promise<Core> {
-  const core = createCore({ file: tempFile(), vault: memoryVault(), sync: { pollMs: 1000 } })
-  cores.push(core)
-  ok(await core.dispatch('sync.signIn', { serverUrl: server.url, credential: cred[agentId]! }))
-  return core
-}
+const team = teamServer()
+const { consoleFor } = team
 
 const until = (what: string, check: () => boolean | Promise<boolean>, ms = 15_000) => waitUntil(what, check, ms, 25)
 

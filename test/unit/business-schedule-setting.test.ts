@@ -7,8 +7,8 @@ import type { WorkspaceSettings } from '../../src/shared/domain/settings'
 import { DEFAULT_SLA_POLICY } from '../../src/shared/domain/sla'
 import { settingsUpdate } from '../../src/shared/mutations/settings'
 import { settingsWire } from '../../src/shared/sync/protocol'
-import type { PersonalFigures, Results, SessionInfo } from '../../src/shared/contract'
-import { openCore, ok } from './helpers/workspace'
+import type { PersonalFigures, Results } from '../../src/shared/contract'
+import { LOCAL_TEAM, ok, openCore, teamWorkspace } from './helpers/workspace'
 
 /**
  * The business-hours schedule as a workspace setting: its schema, settings.update through a real
@@ -91,8 +91,7 @@ describe('settings on the wire and in settings.update', () => {
 
 // ---- Through a real core ----
 
-const TOMAS = '019a0000-0000-7000-8000-0000000000a1'
-const GRACE = '019a0000-0000-7000-8000-0000000000a4'
+const GRACE = LOCAL_TEAM.grace.id
 
 let core: Core
 let file: string
@@ -107,15 +106,7 @@ const settings = () => call<WorkspaceSettings>('settings.get', {})
 
 beforeEach(() => {
   process.env.TZ = 'UTC'
-  ;({ core, file } = openCore({ now: () => clock }))
-  maya = call<SessionInfo>('workspace.startEmpty', { name: 'Maya Okafor', email: 'maya@example.com' }).agent?.id ?? ''
-  core.close()
-  const db = new Database(file)
-  const add = db.prepare('INSERT INTO agents (id, name, email, role, tiers) VALUES (?, ?, ?, ?, ?)')
-  add.run(TOMAS, 'Tomás Alvarez', 'tomas@example.com', 'support', '[1]')
-  add.run(GRACE, 'Grace Mitchell', 'grace@example.com', 'supervisor', '[]')
-  db.close()
-  ;({ core } = openCore({ file, now: () => clock }))
+  ;({ core, file, maya } = teamWorkspace([LOCAL_TEAM.tomas, LOCAL_TEAM.grace], { now: () => clock }))
 })
 afterEach(() => {
   core.close()

@@ -1,19 +1,15 @@
-import Database from 'better-sqlite3'
 import { beforeEach, describe, expect, it } from 'vitest'
 import type { Core, ImmediateOperationName } from '../../src/main/core/core'
 import type { InboxRow, Results, SessionInfo } from '../../src/shared/contract'
 import type { SavedView } from '../../src/shared/domain/entities'
 import { DEFAULT_SETTINGS, type WorkspaceSettings } from '../../src/shared/domain/settings'
-import { FIXED_NOW, dump, ok, openCore, peek } from './helpers/workspace'
+import { FIXED_NOW, LOCAL_TEAM, dump, ok, peek, teamWorkspace } from './helpers/workspace'
 
 /** The handoff protocol (domain.md) through the core's door: real SQLite files, every rule. */
 let core: Core
 let file: string
 let maya: string
-const TOMAS = '019a0000-0000-7000-8000-0000000000a1'
-const HANNAH = '019a0000-0000-7000-8000-0000000000a2'
-const KENJI = '019a0000-0000-7000-8000-0000000000a3'
-const GRACE = '019a0000-0000-7000-8000-0000000000a4'
+const [TOMAS, HANNAH, KENJI, GRACE] = [LOCAL_TEAM.tomas.id, LOCAL_TEAM.hannah.id, LOCAL_TEAM.kenji.id, LOCAL_TEAM.grace.id]
 const NOW = FIXED_NOW.toISOString()
 const plusMinutes = (iso: string, m: number) => new Date(Date.parse(iso) + m * 60_000).toISOString()
 
@@ -53,17 +49,7 @@ const toSupport = (itemId: string, extra: Record<string, unknown> = {}) => ({ it
 const item = (id: string) => row('SELECT kind, queue, tier, assignee_id, handoff_summary, queue_changed_by, queue_changed_at, sla_started_at, sla_responded_at, sla_due_at, created_at FROM items WHERE id = ?', id) ?? {}
 
 beforeEach(() => {
-  ;({ core, file } = openCore())
-  maya = call<SessionInfo>('workspace.startEmpty', { name: 'Maya Okafor', email: 'maya@example.com' }).agent?.id ?? ''
-  core.close()
-  const db = new Database(file)
-  const add = db.prepare('INSERT INTO agents (id, name, email, role, tiers) VALUES (?, ?, ?, ?, ?)')
-  add.run(TOMAS, 'Tomás Alvarez', 'tomas@example.com', 'support', '[1]')
-  add.run(HANNAH, 'Hannah Schultz', 'hannah@example.com', 'support', '[2]')
-  add.run(KENJI, 'Kenji Watanabe', 'kenji@example.com', 'support', '[3]')
-  add.run(GRACE, 'Grace Mitchell', 'grace@example.com', 'supervisor', '[]')
-  db.close()
-  ;({ core } = openCore({ file }))
+  ;({ core, file, maya } = teamWorkspace([LOCAL_TEAM.tomas, LOCAL_TEAM.hannah, LOCAL_TEAM.kenji, LOCAL_TEAM.grace]))
 })
 
 describe('escalate to support', () => {

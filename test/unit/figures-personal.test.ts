@@ -3,8 +3,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { Core, ImmediateOperationName } from '../../src/main/core/core'
 import { openDatabase } from '../../src/main/core/database'
 import { archiveBeforePurge, createPersonalFigures } from '../../src/main/core/figures-personal'
-import type { PersonalFigures, Results, SessionInfo } from '../../src/shared/contract'
-import { openCore, ok } from './helpers/workspace'
+import type { PersonalFigures, Results } from '../../src/shared/contract'
+import { LOCAL_TEAM, ok, openCore, teamWorkspace } from './helpers/workspace'
 
 /**
  * The personal figures panel's operation (figures.personal) on a real SQLite core: real mutations
@@ -13,8 +13,7 @@ import { openCore, ok } from './helpers/workspace'
  */
 process.env.TZ = 'UTC'
 
-const TOMAS = '019a0000-0000-7000-8000-0000000000a1'
-const GRACE = '019a0000-0000-7000-8000-0000000000a4'
+const [TOMAS, GRACE] = [LOCAL_TEAM.tomas.id, LOCAL_TEAM.grace.id]
 const MIN = 60_000
 
 let core: Core
@@ -69,15 +68,7 @@ const escalate = (itemId: string, when: string) => {
 
 beforeEach(() => {
   process.env.TZ = 'UTC'
-  ;({ core, file } = openCore({ now: () => clock }))
-  maya = call<SessionInfo>('workspace.startEmpty', { name: 'Maya Okafor', email: 'maya@example.com' }).agent?.id ?? ''
-  core.close()
-  const db = new Database(file)
-  const add = db.prepare('INSERT INTO agents (id, name, email, role, tiers) VALUES (?, ?, ?, ?, ?)')
-  add.run(TOMAS, 'Tomás Alvarez', 'tomas@example.com', 'support', '[1]')
-  add.run(GRACE, 'Grace Mitchell', 'grace@example.com', 'supervisor', '[]')
-  db.close()
-  ;({ core } = openCore({ file, now: () => clock }))
+  ;({ core, file, maya } = teamWorkspace([LOCAL_TEAM.tomas, LOCAL_TEAM.grace], { now: () => clock }))
 })
 afterEach(() => {
   core.close()

@@ -30,6 +30,40 @@ export function openCore(opts: { file?: string; seedDemo?: boolean; now?: () => 
   return { core, file }
 }
 
+/** An agent put straight into a workspace's file, as a sync would bring it. */
+export interface LocalAgent {
+  id: string
+  name: string
+  email: string
+  role: 'service' | 'support' | 'supervisor'
+  /** JSON list of tiers, e.g. '[1]'. */
+  tiers: string
+}
+
+/** The colleagues the core tests add beside Maya: a specialist per tier and a supervisor. */
+export const LOCAL_TEAM = {
+  tomas: { id: '019a0000-0000-7000-8000-0000000000a1', name: 'Tomás Alvarez', email: 'tomas@example.com', role: 'support', tiers: '[1]' },
+  hannah: { id: '019a0000-0000-7000-8000-0000000000a2', name: 'Hannah Schultz', email: 'hannah@example.com', role: 'support', tiers: '[2]' },
+  kenji: { id: '019a0000-0000-7000-8000-0000000000a3', name: 'Kenji Watanabe', email: 'kenji@example.com', role: 'support', tiers: '[3]' },
+  grace: { id: '019a0000-0000-7000-8000-0000000000a4', name: 'Grace Mitchell', email: 'grace@example.com', role: 'supervisor', tiers: '[]' }
+} as const satisfies Record<string, LocalAgent>
+
+/**
+ * A workspace Maya Okafor started empty (she is signed in), with `agents` added to its file, on a
+ * core reopened over it (pinned clock, or `now`).
+ */
+export function teamWorkspace(agents: readonly LocalAgent[], opts: { now?: () => Date } = {}): { core: Core; file: string; maya: string } {
+  const first = openCore(opts)
+  const started = first.core.dispatch('workspace.startEmpty', { name: 'Maya Okafor', email: 'maya@example.com' })
+  const maya = ok<{ agent: { id: string } | null }>(started).agent?.id ?? ''
+  first.core.close()
+  const db = new Database(first.file)
+  const add = db.prepare('INSERT INTO agents (id, name, email, role, tiers) VALUES (?, ?, ?, ?, ?)')
+  for (const a of agents) add.run(a.id, a.name, a.email, a.role, a.tiers)
+  db.close()
+  return { core: openCore({ ...opts, file: first.file }).core, file: first.file, maya }
+}
+
 /** The value of a successful Envelope; fails the test with the error otherwise. */
 export function ok<T = unknown>(envelope: Envelope<unknown>): T {
   if (!envelope.ok) throw new Error(`Expected ok, got ${JSON.stringify(envelope.error)}`)

@@ -1,3 +1,4 @@
+import { FormAlert } from '../../components/fields'
 import { useEffect, useState } from 'react'
 import type { Results } from '../../../../shared/contract'
 import { api, errorMessage } from '../../api/client'
@@ -69,11 +70,7 @@ export function FiguresDialog() {
         </label>
         <p className="hint">Escalation rate = escalations (to support or up a tier) / items the agent resolved or escalated. Hand-backs are counted apart.</p>
       </div>
-      {error ? (
-        <p role="alert" className="form-alert">
-          {error}
-        </p>
-      ) : null}
+      <FormAlert message={error} />
       <table className="figures-table" aria-label="Escalations by agent" aria-busy={rows === null && !error}>
         <thead>
           <tr>

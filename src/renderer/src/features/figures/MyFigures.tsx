@@ -1,3 +1,4 @@
+import { FormAlert } from '../../components/fields'
 import { useEffect, useId, useRef } from 'react'
 import { Bar, BarChart, Line, LineChart, Tooltip, XAxis, YAxis } from 'recharts'
 import type { PersonalFigures, PersonalPeriod } from '../../../../shared/contract'
@@ -126,11 +127,7 @@ export function MyFigures() {
         ) : null}
       </div>
 
-      {error !== null ? (
-        <p role="alert" className="form-alert">
-          Your figures could not be computed: {error}
-        </p>
-      ) : null}
+      <FormAlert message={error === null ? null : `Your figures could not be computed: ${error}`} />
       {empty ? (
         <p className="my-figures-empty" role="status">
           Nothing to count for this period yet. Your figures appear here as you answer, resolve and escalate items.

@@ -1,3 +1,4 @@
+import { FormAlert } from '../../components/fields'
 import type { Drill } from '../../state/team-figures'
 import { closeDrill } from '../../state/team-figures'
 import { openItem } from '../../state/item'
@@ -27,11 +28,7 @@ export function DrillDialog({ drill }: { drill: Drill }) {
           Asking the server for the items…
         </p>
       ) : null}
-      {drill.status === 'error' ? (
-        <p role="alert" className="form-alert">
-          {drill.error}
-        </p>
-      ) : null}
+      <FormAlert message={drill.status === 'error' ? drill.error : null} />
       {result ? (
         <>
           <p className="hint" role="status">

@@ -1,3 +1,4 @@
+import { FormAlert } from '../../components/fields'
 import { useEffect, useId, type HTMLAttributes, type SyntheticEvent } from 'react'
 import { CHANNELS, CHANNEL_LABEL, ITEM_KINDS, KIND_LABEL, TIERS, type Channel, type ItemKind } from '../../../../shared/domain/vocabulary'
 import { CUTS, type Cut } from '../../../../shared/domain/figures/types'
@@ -56,11 +57,7 @@ export function SupervisorView() {
         {status === 'loading' ? <span className="muted">Asking the server…</span> : null}
         {answer ? <AsOf /> : null}
       </div>
-      {error ? (
-        <p role="alert" className="form-alert">
-          {error}
-        </p>
-      ) : null}
+      <FormAlert message={error} />
       {answer ? (
         <TeamTable answer={answer} />
       ) : status === 'loading' || status === 'idle' ? (

@@ -1,5 +1,8 @@
 import type { TeamFiguresRow } from '../../../../shared/contract'
 import type { Cut, FigureName, FigureSet } from '../../../../shared/domain/figures/types'
+import { NO_DATA, formatNps, formatPct } from '../figures/format'
+
+export { NO_DATA, formatPct }
 
 /**
  * The supervisor table's figure columns, as data (no React): the table, its sorting and the CSV
@@ -22,11 +25,7 @@ export interface FigureColumn {
   detail?(f: FigureSet): string | null
 }
 
-export function formatPct(pct: number): string {
-  return `${Math.round(pct * 10) / 10}%`
-}
-
-/** A duration as "45s", "12m", "3h 05m", "2d 4h". */
+/** A duration as "45s", "12m", "3h 05m", "2d 4h": the table's compact form (the personal panel words it out). */
 export function formatDuration(ms: number): string {
   const s = Math.round(ms / 1000)
   if (s < 60) return `${s}s`
@@ -39,7 +38,6 @@ export function formatDuration(ms: number): string {
 }
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`
-const signed = (n: number) => (n > 0 ? `+${Math.round(n)}` : String(Math.round(n)))
 const plain = (n: number) => String(n)
 
 function business(kind: 'medianMs' | 'p90Ms', pick: (f: FigureSet) => FigureSet['firstResponse']) {
@@ -65,49 +63,23 @@ function durationColumns(prefix: string, header: string, figure: 'firstResponse'
   }))
 }
 
+/** The figures that are a percentage of a count (`pct` of `of`). */
+type RateFigure = 'csat' | 'firstContactResolution' | 'escalationRate' | 'reopenRate' | 'slaFirstResponse' | 'slaResolution'
+
+function rateColumn(id: string, header: string, figure: RateFigure, countHeader: string, detail?: (f: FigureSet) => string): FigureColumn {
+  return { id, header, figure, value: (f) => f[figure].pct, count: (f) => f[figure].of, countHeader, format: formatPct, ...(detail ? { detail } : {}) }
+}
+
 export const FIGURE_COLUMNS: readonly FigureColumn[] = [
-  { id: 'csat', header: 'CSAT %', figure: 'csat', value: (f) => f.csat.pct, count: (f) => f.csat.of, countHeader: 'CSAT responses', format: formatPct },
-  { id: 'nps', header: 'NPS', figure: 'nps', value: (f) => f.nps.score, count: (f) => f.nps.count, countHeader: 'NPS answers', format: signed },
+  rateColumn('csat', 'CSAT %', 'csat', 'CSAT responses'),
+  { id: 'nps', header: 'NPS', figure: 'nps', value: (f) => f.nps.score, count: (f) => f.nps.count, countHeader: 'NPS answers', format: formatNps },
   ...durationColumns('frt', 'First response', 'firstResponse', 'First responses'),
   ...durationColumns('ttr', 'Time to resolution', 'resolution', 'Resolutions'),
-  {
-    id: 'fcr',
-    header: 'FCR %',
-    figure: 'firstContactResolution',
-    value: (f) => f.firstContactResolution.pct,
-    count: (f) => f.firstContactResolution.of,
-    countHeader: 'Resolved items',
-    format: formatPct
-  },
-  {
-    id: 'escalation',
-    header: 'Escalation rate %',
-    figure: 'escalationRate',
-    value: (f) => f.escalationRate.pct,
-    count: (f) => f.escalationRate.of,
-    countHeader: 'Items worked',
-    format: formatPct,
-    detail: (f) => `${plural(f.escalationRate.count, 'escalation')}, ${plural(f.escalationRate.handBacks, 'hand-back')}`
-  },
-  { id: 'reopen', header: 'Reopen rate %', figure: 'reopenRate', value: (f) => f.reopenRate.pct, count: (f) => f.reopenRate.of, countHeader: 'Resolutions', format: formatPct },
-  {
-    id: 'slaFirst',
-    header: 'SLA first response %',
-    figure: 'slaFirstResponse',
-    value: (f) => f.slaFirstResponse.pct,
-    count: (f) => f.slaFirstResponse.of,
-    countHeader: 'First-response targets due',
-    format: formatPct
-  },
-  {
-    id: 'slaResolution',
-    header: 'SLA resolution %',
-    figure: 'slaResolution',
-    value: (f) => f.slaResolution.pct,
-    count: (f) => f.slaResolution.of,
-    countHeader: 'Resolution targets due',
-    format: formatPct
-  },
+  rateColumn('fcr', 'FCR %', 'firstContactResolution', 'Resolved items'),
+  rateColumn('escalation', 'Escalation rate %', 'escalationRate', 'Items worked', (f) => `${plural(f.escalationRate.count, 'escalation')}, ${plural(f.escalationRate.handBacks, 'hand-back')}`),
+  rateColumn('reopen', 'Reopen rate %', 'reopenRate', 'Resolutions'),
+  rateColumn('slaFirst', 'SLA first response %', 'slaFirstResponse', 'First-response targets due'),
+  rateColumn('slaResolution', 'SLA resolution %', 'slaResolution', 'Resolution targets due'),
   { id: 'volume', header: 'Volume', figure: 'volume', value: (f) => f.volume, count: (f) => f.volume, countHeader: 'Items', format: plain },
   {
     id: 'backlog',
@@ -126,8 +98,6 @@ export const FIGURE_COLUMNS: readonly FigureColumn[] = [
 
 /** Volume and backlog are counts: their number is the count, shown once. */
 export const isCountColumn = (c: FigureColumn): boolean => c.figure === 'volume' || c.figure === 'backlog'
-
-export const NO_DATA = 'No data'
 
 export const CUT_LABEL: Record<Cut, string> = { agent: 'Agent', team: 'Team', kind: 'Kind', channel: 'Channel', tier: 'Tier' }
 
