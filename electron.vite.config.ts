@@ -14,7 +14,7 @@ export default defineConfig({
       rollupOptions: {
         input: {
           index: resolve(root, 'src/main/index.ts'),
-          'core-worker': resolve(root, 'src/main/core-worker.ts')
+          'core-worker': resolve(root, 'src/core/worker/entry.ts')
         }
       }
     }

@@ -17,8 +17,8 @@ const layers = [
   { files: ['src/shared/**'], forbid: [...node, 'electron', 'better-sqlite3', 'react', 'react-dom', '**/main/**', '**/renderer/**', '**/preload/**', '**/server/**'] },
   { files: ['src/renderer/**'], forbid: [...node, 'electron', 'better-sqlite3', '**/main/**', '**/preload/index*', '**/server/**'] },
   { files: ['src/preload/**'], forbid: [...node, 'better-sqlite3', 'react', '**/main/**', '**/renderer/**', '**/server/**'] },
-  { files: ['src/main/core/**'], forbid: ['electron', 'react', '**/renderer/**', '**/preload/**', '**/server/**'] },
-  { files: ['src/main/*.ts'], forbid: ['react', '**/renderer/**', '**/preload/**', '**/server/**'] },
+  { files: ['src/core/**'], forbid: ['electron', 'react', '**/main/**', '**/renderer/**', '**/preload/**', '**/server/**'] },
+  { files: ['src/main/**'], forbid: ['react', '**/renderer/**', '**/preload/**', '**/server/**'] },
   { files: ['src/server/**'], forbid: ['electron', 'react', '**/main/**', '**/renderer/**', '**/preload/**'] }
 ]
 

@@ -8,7 +8,7 @@
 import { randomUUID } from 'node:crypto'
 import { readFile, rename, rm, writeFile } from 'node:fs/promises'
 import type { SafeStorage } from 'electron'
-import type { CredentialVault } from './core/sync/credentials'
+import type { CredentialVault } from '../core/sync/credentials'
 
 /** The part of Electron's safeStorage the vault uses (tests pass a fake). */
 export type SafeStorageLike = Pick<SafeStorage, 'isEncryptionAvailable' | 'encryptString' | 'decryptString'> & {

@@ -1,7 +1,7 @@
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import type { Page } from '@playwright/test'
-import { createCore } from '../../src/main/core/core'
+import { createCore } from '../../src/core/core'
 import { test, expect } from './fixtures'
 
 /**

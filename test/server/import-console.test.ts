@@ -6,8 +6,8 @@
  */
 import { existsSync } from 'node:fs'
 import { afterAll, beforeAll, expect, it } from 'vitest'
-import { createCore, type Core } from '../../src/main/core/core'
-import { memoryVault } from '../../src/main/core/sync/credentials'
+import { createCore, type Core } from '../../src/core/core'
+import { memoryVault } from '../../src/core/sync/credentials'
 import { importFile, importedItemId, readMapping } from '../../src/server/import'
 import type { ItemDetail, SyncStatus } from '../../src/shared/contract'
 import { ok, tempFile } from '../unit/helpers/workspace'

@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto'
 import pg from 'pg'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { createRng, type Rng } from '../../src/main/core/prng'
+import { createRng, type Rng } from '../../src/core/demo/prng'
 import { openStore, type AgentRecord, type ServerStore } from '../../src/server/store'
 import { push } from '../../src/server/store/push'
 import { DEFAULT_SLA_POLICY } from '../../src/shared/domain/sla'

@@ -6,7 +6,7 @@
  */
 import { expect, it } from 'vitest'
 import { z } from 'zod'
-import type { Core } from '../../src/main/core/core'
+import type { Core } from '../../src/core/core'
 import { settingsFromValue } from '../../src/server/store/rows'
 import type { SyncStatus } from '../../src/shared/contract'
 import type { BusinessSchedule } from '../../src/shared/domain/figures/types'

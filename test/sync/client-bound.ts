@@ -1,7 +1,7 @@
 /** A core bound to a FakeServer, with hand-driven timers. */
-import { createCore, type Core, type ImmediateOperationName } from '../../src/main/core/core'
-import { memoryVault, type CredentialVault } from '../../src/main/core/sync/credentials'
-import type { SyncEngine } from '../../src/main/core/sync/engine'
+import { createCore, type Core, type ImmediateOperationName } from '../../src/core/core'
+import { memoryVault, type CredentialVault } from '../../src/core/sync/credentials'
+import type { SyncEngine } from '../../src/core/sync/engine'
 import type { InboxRow, SyncStatus } from '../../src/shared/contract'
 import type { PullResponse } from '../../src/shared/sync/protocol'
 import { FIXED_NOW, ok, tempFile } from '../unit/helpers/workspace'

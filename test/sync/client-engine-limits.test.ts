@@ -5,8 +5,8 @@
  */
 import { afterEach, describe, expect, it } from 'vitest'
 import type { SyncRejection } from '../../src/shared/contract'
-import { PUSH_BODY_BUDGET } from '../../src/main/core/sync/engine'
-import { SyncTransportError } from '../../src/main/core/sync/transport'
+import { PUSH_BODY_BUDGET } from '../../src/core/sync/engine'
+import { SyncTransportError } from '../../src/core/sync/transport'
 import { LIMITS } from '../../src/shared/mutations/fields'
 import { MAX_BODY_BYTES, type PullRequest, type PullResponse, type PushRequest, type PushResponse, type RejectionWire, type SyncErrorCode } from '../../src/shared/sync/protocol'
 import { boundCore, type Bound } from './client-bound'

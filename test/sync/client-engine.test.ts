@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import { BACKOFF_CAP_MS, backoffDelay } from '../../src/main/core/sync/backoff'
+import { BACKOFF_CAP_MS, backoffDelay } from '../../src/core/sync/backoff'
 import { MAX_PUSH_MUTATIONS } from '../../src/shared/sync/protocol'
 import type { SyncStatus } from '../../src/shared/contract'
 import { boundCore, type Bound } from './client-bound'

@@ -2,8 +2,8 @@
  * Test doubles for the sync client: timers the test advances by hand, and a transport over a tiny
  * in-memory model of the server (per-client sequence, lastAppliedSeq, scripted pull pages).
  */
-import type { Timers } from '../../src/main/core/sync/engine'
-import { SyncTransportError, type SyncTransport } from '../../src/main/core/sync/transport'
+import type { Timers } from '../../src/core/sync/engine'
+import { SyncTransportError, type SyncTransport } from '../../src/core/sync/transport'
 import type { Customer, Item, Message } from '../../src/shared/domain/entities'
 import type { MeResponse, PullRequest, PullResponse, PushRequest, PushResponse } from '../../src/shared/sync/protocol'
 

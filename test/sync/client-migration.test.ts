@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3'
 import { describe, expect, it } from 'vitest'
-import { openDatabase } from '../../src/main/core/database'
-import { MIGRATIONS, latestVersion } from '../../src/main/core/migrations'
+import { openDatabase } from '../../src/core/infra/database'
+import { MIGRATIONS, latestVersion } from '../../src/core/infra/migrations'
 import { tempFile } from '../unit/helpers/workspace'
 
 function v2WithData(): string {

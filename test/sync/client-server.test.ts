@@ -3,7 +3,7 @@
  * two consoles, real timers, real event stream. The full integration suite lives elsewhere.
  */
 import { expect, it } from 'vitest'
-import type { Core } from '../../src/main/core/core'
+import type { Core } from '../../src/core/core'
 import type { InboxRow, ItemDetail, SyncStatus } from '../../src/shared/contract'
 import { ok } from '../unit/helpers/workspace'
 import { teamServer } from './support/team'

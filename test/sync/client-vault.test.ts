@@ -3,8 +3,8 @@ import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startCoreWorker } from '../../src/main/core-host'
-import { memoryVault, type CredentialVault } from '../../src/main/core/sync/credentials'
+import { startCoreWorker } from '../../src/core/worker/host'
+import { memoryVault, type CredentialVault } from '../../src/core/sync/credentials'
 import { NO_SAFE_STORAGE_MESSAGE, safeStorageVault, type SafeStorageLike } from '../../src/main/credentials'
 import type { SyncStatus } from '../../src/shared/contract'
 import { tsWorkerUrl } from '../unit/support/ts-worker'
@@ -71,7 +71,7 @@ describe('the vault across the worker boundary', () => {
   })
 
   it('signs in from the worker, keeps the credential in the host vault, and resumes with it after a restart', async () => {
-    const workerFile = tsWorkerUrl(new URL('../../src/main/core-worker.ts', import.meta.url))
+    const workerFile = tsWorkerUrl(new URL('../../src/core/worker/entry.ts', import.meta.url))
     const file = join(tempDir(), 'handoff.sqlite')
     const saved: string[] = []
     const inner = memoryVault()
@@ -97,7 +97,7 @@ describe('the vault across the worker boundary', () => {
   })
 
   it('a host without a vault refuses to store a credential, and the workspace stays unbound', async () => {
-    const workerFile = tsWorkerUrl(new URL('../../src/main/core-worker.ts', import.meta.url))
+    const workerFile = tsWorkerUrl(new URL('../../src/core/worker/entry.ts', import.meta.url))
     const host = startCoreWorker(workerFile, { file: join(tempDir(), 'handoff.sqlite') })
     const answer = await host.call('sync.signIn', { serverUrl: base, credential: CREDENTIAL })
     expect(answer).toMatchObject({ ok: false, error: { code: 'internal', message: expect.stringMatching(/could not be stored safely/) } })

@@ -11,8 +11,8 @@
  */
 import Database from 'better-sqlite3'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createCore, type Core } from '../../src/main/core/core'
-import { memoryVault } from '../../src/main/core/sync/credentials'
+import { createCore, type Core } from '../../src/core/core'
+import { memoryVault } from '../../src/core/sync/credentials'
 import type { Envelope, ItemDetail, PersonalFigures, SyncStatus } from '../../src/shared/contract'
 import { ok, tempFile } from '../unit/helpers/workspace'
 import { BACKENDS, TEAM, addAgents, startTestServer, type TestServer } from './support/servers'

@@ -5,11 +5,11 @@
  * console answers from its cache with the server's "as of" time; the drill-down lists the items.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createCore, type Core } from '../../src/main/core/core'
-import { memoryVault } from '../../src/main/core/sync/credentials'
-import { createSyncController } from '../../src/main/core/sync/controller'
-import { openDatabase } from '../../src/main/core/database'
-import { teamFigureHandlers } from '../../src/main/core/figures-team'
+import { createCore, type Core } from '../../src/core/core'
+import { memoryVault } from '../../src/core/sync/credentials'
+import { createSyncController } from '../../src/core/sync/controller'
+import { openDatabase } from '../../src/core/infra/database'
+import { teamFigureHandlers } from '../../src/core/figures/team'
 import type { Envelope, HandoffErrorData, InboxRow, SyncStatus, TeamFigures, TeamItems } from '../../src/shared/contract'
 import type { FiguresReportResponse } from '../../src/shared/sync/figures-protocol'
 import Database from 'better-sqlite3'

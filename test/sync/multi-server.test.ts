@@ -7,8 +7,8 @@
  * winner; consoles connected to different processes converge.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createCore, type Core } from '../../src/main/core/core'
-import { memoryVault } from '../../src/main/core/sync/credentials'
+import { createCore, type Core } from '../../src/core/core'
+import { memoryVault } from '../../src/core/sync/credentials'
 import type { ItemDetail, SyncStatus } from '../../src/shared/contract'
 import type { PushResponse } from '../../src/shared/sync/protocol'
 import { ok, tempFile } from '../unit/helpers/workspace'

@@ -14,9 +14,9 @@
  * - every rejected one is shown to its console with the server's reason; every outbox is empty.
  */
 import { afterAll, describe, expect, it } from 'vitest'
-import { createCore, type Core } from '../../src/main/core/core'
-import { createRng, type Rng } from '../../src/main/core/prng'
-import { memoryVault } from '../../src/main/core/sync/credentials'
+import { createCore, type Core } from '../../src/core/core'
+import { createRng, type Rng } from '../../src/core/demo/prng'
+import { memoryVault } from '../../src/core/sync/credentials'
 import type { Envelope, InboxRow, ItemDetail, SyncRejection, SyncStatus } from '../../src/shared/contract'
 import type { Item, ItemEvent, Message, Rating } from '../../src/shared/domain/entities'
 import type { PullResponse } from '../../src/shared/sync/protocol'

@@ -2,7 +2,7 @@ import { fork } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import Database from 'better-sqlite3'
 import { describe, expect, it } from 'vitest'
-import { createCore } from '../../src/main/core/core'
+import { createCore } from '../../src/core/core'
 import { FIXED_NOW, ok, tempFile } from './helpers/workspace'
 
 /**

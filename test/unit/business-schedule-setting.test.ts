@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import type { Core, ImmediateOperationName } from '../../src/main/core/core'
+import type { Core, ImmediateOperationName } from '../../src/core/core'
 import { businessScheduleField, MAX_HOLIDAYS, storedBusinessSchedule } from '../../src/shared/domain/business-schedule'
 import type { BusinessSchedule } from '../../src/shared/domain/figures/types'
 import type { WorkspaceSettings } from '../../src/shared/domain/settings'

@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3'
 import { validate as isUuid, version as uuidVersion } from 'uuid'
 import { beforeEach, describe, expect, it } from 'vitest'
-import type { Core, ImmediateOperationName } from '../../src/main/core/core'
+import type { Core, ImmediateOperationName } from '../../src/core/core'
 import type { Results, SessionInfo } from '../../src/shared/contract'
 import { FIXED_NOW, dump, ok, openCore, peek, rowCounts } from './helpers/workspace'
 

@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest'
-import type { Core, ImmediateOperationName } from '../../src/main/core/core'
+import type { Core, ImmediateOperationName } from '../../src/core/core'
 import type { InboxRow, Results, SessionInfo } from '../../src/shared/contract'
 import type { SavedView } from '../../src/shared/domain/entities'
 import { DEFAULT_SETTINGS, type WorkspaceSettings } from '../../src/shared/domain/settings'

@@ -3,12 +3,12 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { tsWorkerUrl } from './support/ts-worker'
-import { startCoreWorker } from '../../src/main/core-host'
+import { startCoreWorker } from '../../src/core/worker/host'
 import { registerHandoffIpc, type IpcHandler } from '../../src/main/ipc'
 import { buildPreloadApi } from '../../src/preload/api'
 import type { FrameLike } from '../../src/main/security'
 
-const workerFile = tsWorkerUrl(new URL('../../src/main/core-worker.ts', import.meta.url))
+const workerFile = tsWorkerUrl(new URL('../../src/core/worker/entry.ts', import.meta.url))
 const dirs: string[] = []
 const tempDir = () => {
   const dir = mkdtempSync(join(tmpdir(), 'handoff-core-host-'))

@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3'
 import { describe, expect, it, vi } from 'vitest'
-import type { Core } from '../../src/main/core/core'
-import { createCoreOrRefusal } from '../../src/main/core/core'
+import type { Core } from '../../src/core/core'
+import { createCoreOrRefusal } from '../../src/core/core'
 import { MAX_ARGUMENT_BYTES, OPERATION_NAMES, type Envelope, type HandoffErrorData, type SessionInfo } from '../../src/shared/contract'
 import { dump, ok, openCore } from './helpers/workspace'
 

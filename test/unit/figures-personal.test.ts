@@ -1,8 +1,8 @@
 import Database from 'better-sqlite3'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import type { Core, ImmediateOperationName } from '../../src/main/core/core'
-import { openDatabase } from '../../src/main/core/database'
-import { archiveBeforePurge, createPersonalFigures } from '../../src/main/core/figures-personal'
+import type { Core, ImmediateOperationName } from '../../src/core/core'
+import { openDatabase } from '../../src/core/infra/database'
+import { archiveBeforePurge, createPersonalFigures } from '../../src/core/figures/personal'
 import type { PersonalFigures, Results } from '../../src/shared/contract'
 import { LOCAL_TEAM, ok, openCore, teamWorkspace } from './helpers/workspace'
 

@@ -5,11 +5,11 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { MAX_ARGUMENT_BYTES } from '../../src/shared/contract/names'
 import { tsWorkerUrl } from './support/ts-worker'
-import { startCoreWorker, type CoreHost } from '../../src/main/core-host'
+import { startCoreWorker, type CoreHost } from '../../src/core/worker/host'
 import { parseHarnessArgs } from '../../scripts/harness/cli'
 import { resolveStaticPath, startHarnessServer, tokenMatches, type HarnessServer } from '../../scripts/harness/server'
 
-const workerFile = tsWorkerUrl(new URL('../../src/main/core-worker.ts', import.meta.url))
+const workerFile = tsWorkerUrl(new URL('../../src/core/worker/entry.ts', import.meta.url))
 const token = 'test-token_0123456789abcdefABCDEF'
 
 interface Answer {

@@ -2,11 +2,12 @@ import { randomBytes } from 'node:crypto'
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import Database from 'better-sqlite3'
 import { describe, expect, it } from 'vitest'
-import { createCoreOrRefusal } from '../../src/main/core/core'
-import { openDatabase } from '../../src/main/core/database'
-import { DatabaseRefusedError } from '../../src/main/core/errors'
-import { HANDOFF_APPLICATION_ID, MIGRATIONS, assertMigrationList, latestVersion, migrate, type Migration } from '../../src/main/core/migrations'
+import { createCoreOrRefusal } from '../../src/core/core'
+import { openDatabase } from '../../src/core/infra/database'
+import { DatabaseRefusedError } from '../../src/core/infra/errors'
+import { HANDOFF_APPLICATION_ID, MIGRATIONS, assertMigrationList, latestVersion, migrate, type Migration } from '../../src/core/infra/migrations'
 import { peek, sha256, tempFile } from './helpers/workspace'
+import { FIGURE_EVENTS } from '../../src/core/figures/figure-events'
 
 const tablesOf = (db: Database.Database) =>
   db
@@ -54,6 +55,15 @@ describe('a fresh database', () => {
     const again = openDatabase(file)
     expect(again.pragma('user_version', { simple: true })).toBe(latestVersion())
     again.close()
+  })
+
+  it('has the figures index on exactly the expression the figures queries repeat (else SQLite would not use it)', () => {
+    const file = tempFile()
+    openDatabase(file).close()
+    const db = new Database(file, { readonly: true })
+    const sql = db.prepare<[], string>("SELECT sql FROM sqlite_master WHERE name = 'item_events_figures'").pluck().get()
+    db.close()
+    expect(sql).toBe(`CREATE INDEX item_events_figures ON item_events (created_at) WHERE ${FIGURE_EVENTS}`)
   })
 
   it('migrates an existing empty SQLite file at user_version 0', () => {
@@ -216,7 +226,7 @@ describe('read-only opening', () => {
 
 describe('version 1 -> 2 (the handoff protocol)', () => {
   it('keeps every row, backfills queues and the SLA clock, and search still finds the items', async () => {
-    const { inboxPage } = await import('../../src/main/core/inbox-query')
+    const { inboxPage } = await import('../../src/core/items/inbox-query')
     const file = tempFile()
     const v1 = openDatabase(file, { migrations: MIGRATIONS.slice(0, 1) })
     expect(v1.pragma('user_version', { simple: true })).toBe(1)
@@ -283,8 +293,8 @@ describe('version 1 -> 2 (the handoff protocol)', () => {
   })
 
   it('keeps FTS rows written before the migration', async () => {
-    const { inboxPage } = await import('../../src/main/core/inbox-query')
-    const { flushSearchIndex } = await import('../../src/main/core/search-index')
+    const { inboxPage } = await import('../../src/core/items/inbox-query')
+    const { flushSearchIndex } = await import('../../src/core/search/search-index')
     const file = tempFile()
     const v1 = openDatabase(file, { migrations: MIGRATIONS.slice(0, 1) })
     v1.exec(`

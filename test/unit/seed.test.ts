@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3'
 import { describe, expect, it } from 'vitest'
-import { openDatabase } from '../../src/main/core/database'
-import { WorkspaceNotEmptyError, seedWorkspace } from '../../src/main/core/seed'
+import { openDatabase } from '../../src/core/infra/database'
+import { WorkspaceNotEmptyError, seedWorkspace } from '../../src/core/demo/seed'
 import { CATEGORIES, CHANNELS, ITEM_KINDS, PRIORITIES, STATUSES } from '../../src/shared/domain/vocabulary'
 import { slaDueAt } from '../../src/shared/domain/sla'
 import type { SessionInfo } from '../../src/shared/contract'
@@ -132,7 +132,7 @@ describe('the demo workspace', () => {
 
   it('keeps every deadline equal to slaDueAt() under a changed policy', async () => {
     const { DEFAULT_SETTINGS } = await import('../../src/shared/domain/settings')
-    const { applyChanges } = await import('../../src/main/core/store')
+    const { applyChanges } = await import('../../src/core/items/store')
     const { db } = seeded(6, 1500)
     const sla = { ...DEFAULT_SETTINGS.sla }
     for (const q of ['service', 'tier1', 'tier2', 'tier3'] as const) {

@@ -6,8 +6,8 @@
  * Prints `committed <ids…>` then `ready` on stdout and waits to be killed.
  * Env: FILE, CREDENTIAL, ITEM, COUNT, MODE.
  */
-import { createCore } from '../../../src/main/core/core'
-import { memoryVault } from '../../../src/main/core/sync/credentials'
+import { createCore } from '../../../src/core/core'
+import { memoryVault } from '../../../src/core/sync/credentials'
 
 const env = (name: string): string => {
   const value = process.env[name]

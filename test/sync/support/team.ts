@@ -4,8 +4,8 @@
  * SQLite files) signed in to it as any of them; everything is closed after the file.
  */
 import { afterAll, beforeAll } from 'vitest'
-import { createCore, type Core } from '../../../src/main/core/core'
-import { memoryVault } from '../../../src/main/core/sync/credentials'
+import { createCore, type Core } from '../../../src/core/core'
+import { memoryVault } from '../../../src/core/sync/credentials'
 import { ok, tempFile } from '../../unit/helpers/workspace'
 import { TEAM, addAgents, startTestServer, type Backend, type TestServer } from './servers'
 

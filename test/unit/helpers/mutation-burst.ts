@@ -3,7 +3,7 @@
  * given as argv[2] and applies mutations as fast as it can, forever, until it is killed. After
  * every batch it reports how many mutations it has committed so far.
  */
-import { createCore } from '../../../src/main/core/core'
+import { createCore } from '../../../src/core/core'
 
 const file = process.argv[2]
 if (!file) throw new Error('usage: mutation-burst <file>')

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { afterAll } from 'vitest'
-import { createCore, type Core } from '../../../src/main/core/core'
+import { createCore, type Core } from '../../../src/core/core'
 import type { Envelope } from '../../../src/shared/contract'
 
 /** Fresh temp directories per test file, removed when the file's tests end. */

@@ -1,0 +1,71 @@
+import type { Database } from 'better-sqlite3'
+import type { ItemDetail, ThreadEntry } from '../../shared/contract'
+import {
+  CUSTOMER_COLUMNS,
+  ITEM_COLUMNS,
+  customerFromRow,
+  eventFromRow,
+  inboxRowFromRow,
+  itemFromRow,
+  messageFromRow,
+  ratingFromRow,
+  type CustomerRow,
+  type EventRow,
+  type ItemRow,
+  type MessageRow,
+  type RatingRow
+} from '../infra/rows'
+import { prepared } from '../infra/statements'
+
+/** How many of the customer's other items the detail carries. */
+export const CUSTOMER_ITEMS_LIMIT = 50
+
+/**
+ * Everything the item screen shows, or null for an unknown id. The thread merges messages and
+ * history events oldest first. At the same instant: "created" first, then messages, then the
+ * events they caused (a reply, then "new -> open").
+ */
+export function itemDetail(db: Database, itemId: string): ItemDetail | null {
+  const row = prepared<[string], ItemRow>(db, `SELECT ${ITEM_COLUMNS} FROM items i WHERE i.id = ?`).get(itemId)
+  if (!row) return null
+  const customerRow = prepared<[string], CustomerRow>(db, `SELECT ${CUSTOMER_COLUMNS} FROM customers c WHERE c.id = ?`).get(row.customer_id)
+  if (!customerRow) throw new Error(`Item ${itemId} names a missing customer ${row.customer_id}`)
+
+  const messages = prepared<[number], MessageRow & { author_name: string | null }>(
+    db,
+    `SELECT m.id, m.kind, m.author_id, m.channel, m.body, m.created_at, a.name AS author_name
+     FROM messages m LEFT JOIN agents a ON a.id = m.author_id WHERE m.item_rid = ? ORDER BY m.created_at, m.rid`
+  ).all(row.rid)
+  const events = prepared<[number], EventRow & { actor_name: string | null }>(
+    db,
+    `SELECT e.id, e.type, e.actor_id, e.from_value, e.to_value, e.reason, e.created_at, a.name AS actor_name
+     FROM item_events e LEFT JOIN agents a ON a.id = e.actor_id WHERE e.item_rid = ? ORDER BY e.created_at, e.rid`
+  ).all(row.rid)
+  const thread: ThreadEntry[] = []
+  let mi = 0
+  let ei = 0
+  while (mi < messages.length || ei < events.length) {
+    const m = messages[mi]
+    const e = events[ei]
+    const messageFirst = m && (!e || m.created_at < e.created_at || (m.created_at === e.created_at && e.type !== 'created'))
+    if (m && messageFirst) {
+      thread.push({ type: 'message', at: m.created_at, message: messageFromRow(itemId, m), authorName: m.author_name })
+      mi++
+    } else if (e) {
+      thread.push({ type: 'event', at: e.created_at, event: eventFromRow(itemId, e), actorName: e.actor_name })
+      ei++
+    }
+  }
+
+  const ratings = prepared<[number], RatingRow>(db, 'SELECT r.id, r.kind, r.score, r.recorded_by, r.created_at FROM ratings r WHERE r.item_rid = ? ORDER BY r.rid')
+    .all(row.rid)
+    .map((r) => ratingFromRow(itemId, r))
+  const customerItems = prepared<[string, number, number], ItemRow>(
+    db,
+    `SELECT ${ITEM_COLUMNS} FROM items i WHERE i.customer_id = ? AND i.rid <> ? ORDER BY i.rid DESC LIMIT ?`
+  )
+    .all(row.customer_id, row.rid, CUSTOMER_ITEMS_LIMIT)
+    .map(inboxRowFromRow)
+
+  return { item: itemFromRow(row), customer: customerFromRow(customerRow), assigneeName: row.assignee_name, thread, ratings, customerItems }
+}

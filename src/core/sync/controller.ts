@@ -1,0 +1,190 @@
+import type { Database } from 'better-sqlite3'
+import { HandoffError, type Handlers, type SyncRejection, type SyncStatus } from '../../shared/contract'
+import { parseCredential, type MeResponse } from '../../shared/sync/protocol'
+import { outboxPending } from '../infra/outbox'
+import { META, getMeta } from '../infra/meta'
+import { prepared } from '../infra/statements'
+import { assertCanBind, bindWorkspace, readBinding, type Binding } from './binding'
+import type { CredentialVault } from './credentials'
+import { SyncEngine, type Timers } from './engine'
+import { httpTransport, isSyncTransportError, normalizeServerUrl, type SyncTransport } from './transport'
+
+export type TransportFactory = (serverUrl: string, credential: string) => SyncTransport
+
+export interface SyncControllerOptions {
+  vault: CredentialVault
+  transportFactory?: TransportFactory
+  /** The fetch of the default (HTTP) transport. */
+  fetch?: typeof fetch
+  now: () => Date
+  timers?: Timers
+  random?: () => number
+  pollMs?: number
+  log?: (message: string, error: unknown) => void
+}
+
+type SyncHandlers = Pick<Handlers, 'sync.status' | 'sync.signIn' | 'sync.signOut' | 'sync.rejections' | 'sync.dismissRejection'>
+
+/**
+ * The sync side of the core: the binding, the credential (through the vault), the engine, and
+ * the sync.* operations. The other handlers ask it whether the workspace is bound (then the
+ * signed-in agent is the bound one) and tell it when a mutation was recorded.
+ */
+export interface SyncController {
+  handlers: SyncHandlers
+  /** The agent the workspace is bound to, or null while it is local. */
+  boundAgentId(): string | null
+  notifyLocalChange(): void
+  /** At start-up: starts the engine when the workspace is bound and the vault has a credential. */
+  resume(): Promise<void>
+  /** The running engine, if any (tests). */
+  engine(): SyncEngine | null
+  /** For calls outside the sync loop (figures): the bound server, the stored credential and the fetch to use; null while local or signed out. */
+  serverAccess(): Promise<ServerAccess | null>
+  close(): void
+}
+
+export interface ServerAccess {
+  serverUrl: string
+  credential: string
+  fetch: typeof fetch
+}
+
+export function createSyncController(db: Database, options: SyncControllerOptions): SyncController {
+  const transportFactory: TransportFactory = options.transportFactory ?? ((url, credential) => httpTransport(url, credential, options.fetch ?? fetch))
+  let binding: Binding | null = readBinding(db)
+  let engine: SyncEngine | null = null
+  let resuming = false
+  let closed = false
+  let lastError: string | null = null
+  let dataVersion = 0
+
+  const startEngine = (transport: SyncTransport) => {
+    engine?.stop()
+    lastError = null
+    const started = new SyncEngine({
+      db,
+      transport,
+      now: options.now,
+      ...(options.timers ? { timers: options.timers } : {}),
+      ...(options.random ? { random: options.random } : {}),
+      ...(options.pollMs ? { pollMs: options.pollMs } : {}),
+      log: options.log ?? ((message, error) => console.error(message, error)),
+      onDataChanged: () => {
+        dataVersion++
+      },
+      onUnauthorized: (message) => {
+        lastError = message
+        if (engine === started) engine = null
+      }
+    })
+    engine = started
+    started.start()
+  }
+
+  const status = (): SyncStatus => {
+    const state: SyncStatus['state'] = !binding ? 'local' : engine ? engine.state : resuming ? 'connecting' : 'signed_out'
+    return {
+      state,
+      serverUrl: binding?.serverUrl ?? null,
+      agentId: binding?.agentId ?? null,
+      pending: outboxPending(db),
+      lastSyncedAt: getMeta(db, META.syncLastSyncedAt),
+      firstSync: engine?.firstSync ?? null,
+      rejections: prepared<[], number>(db, 'SELECT count(*) FROM sync_rejections WHERE dismissed = 0').pluck().get() ?? 0,
+      dataVersion,
+      lastError: engine ? engine.lastError : lastError
+    }
+  }
+
+  const signIn = async ({ serverUrl, credential }: { serverUrl: string; credential: string }): Promise<SyncStatus> => {
+    const url = normalizeServerUrl(serverUrl)
+    if (!parseCredential(credential)) {
+      throw new HandoffError({ code: 'unauthorized', message: 'This is not a Handoff credential: it looks like hf1.<agent>.<secret>. Copy it again from your administrator.' })
+    }
+    assertCanBind(db) // a local workspace with data is refused before any network call
+    const transport = transportFactory(url, credential)
+    let me: MeResponse
+    try {
+      me = await transport.me()
+    } catch (e) {
+      throw toSignInError(e, url)
+    }
+    if (closed) throw new HandoffError({ code: 'internal', message: 'Handoff is closing.' })
+    assertCanBind(db, me)
+    try {
+      await options.vault.save(credential)
+    } catch (e) {
+      throw new HandoffError({ code: 'internal', message: `Your credential could not be stored safely: ${e instanceof Error ? e.message : String(e)}` })
+    }
+    try {
+      binding = bindWorkspace(db, url, me)
+    } catch (e) {
+      await options.vault.clear().catch(() => undefined)
+      throw e
+    }
+    if (!closed) startEngine(transport)
+    return status()
+  }
+
+  return {
+    handlers: {
+      'sync.status': status,
+      'sync.signIn': signIn,
+      'sync.signOut': () => {
+        engine?.stop()
+        engine = null
+        lastError = null
+        // The workspace stays bound with its data and outbox; only the credential goes.
+        options.vault.clear().catch((e: unknown) => (options.log ?? console.error)('[handoff sync] could not forget the credential:', e))
+        return status()
+      },
+      'sync.rejections': (): SyncRejection[] =>
+        prepared<[], SyncRejection>(
+          db,
+          'SELECT seq, mutation_id AS mutationId, name, code, message, item_id AS itemId, at FROM sync_rejections WHERE dismissed = 0 ORDER BY seq'
+        ).all(),
+      'sync.dismissRejection': ({ seq }) => {
+        const r = prepared(db, 'UPDATE sync_rejections SET dismissed = 1 WHERE seq = ?').run(seq)
+        if (r.changes === 0) throw new HandoffError({ code: 'not_found', message: `There is no refused change ${seq}.` })
+        return status()
+      }
+    },
+    boundAgentId: () => binding?.agentId ?? null,
+    notifyLocalChange: () => engine?.notifyLocalChange(),
+    async resume() {
+      if (!binding || engine) return
+      resuming = true
+      try {
+        const credential = await options.vault.load()
+        if (credential && binding && !engine && !closed) startEngine(transportFactory(binding.serverUrl, credential))
+      } catch (e) {
+        lastError = `Your saved credential could not be read: ${e instanceof Error ? e.message : String(e)}`
+      } finally {
+        resuming = false
+      }
+    },
+    engine: () => engine,
+    async serverAccess() {
+      const bound = binding
+      if (!bound) return null
+      const credential = await options.vault.load()
+      return credential ? { serverUrl: bound.serverUrl, credential, fetch: options.fetch ?? fetch } : null
+    },
+    close() {
+      closed = true
+      engine?.stop()
+      engine = null
+    }
+  }
+}
+
+function toSignInError(e: unknown, url: string): HandoffError {
+  if (isSyncTransportError(e)) {
+    if (e.unauthorized) return new HandoffError({ code: 'unauthorized', message: 'The server did not accept this credential. Check it, or ask your administrator for a new one.' })
+    if (e.kind === 'network') return new HandoffError({ code: 'unreachable', message: `Could not reach the server at ${url}. Check the address and your connection. (${e.message})` })
+    if (e.kind === 'invalid') return new HandoffError({ code: 'unreachable', message: `${url} did not answer like a Handoff server. Check the address.` })
+    return new HandoffError({ code: 'unreachable', message: `The server at ${url} answered with an error (${e.status ?? 'unknown'}): ${e.message}` })
+  }
+  return new HandoffError({ code: 'unreachable', message: `Could not reach the server at ${url}: ${e instanceof Error ? e.message : String(e)}` })
+}
