@@ -5,6 +5,7 @@ import tseslint from 'typescript-eslint'
 import reactHooks from 'eslint-plugin-react-hooks'
 import { importX, createNodeResolver } from 'eslint-plugin-import-x'
 import globals from 'globals'
+import { layerZones } from './scripts/layer-rules.mjs'
 
 const root = fileURLToPath(new URL('.', import.meta.url))
 
@@ -25,31 +26,6 @@ const packageLayers = [
   { files: ['src/core/**'], forbid: ['electron', 'react', ...serverPackages] },
   { files: ['src/main/**'], forbid: ['react', ...serverPackages] },
   { files: ['src/server/**'], forbid: ['electron', 'react'] }
-]
-
-/**
- * The layers by folder, on resolved paths (import-x/no-restricted-paths): each room of src/ and
- * the rooms it may import. shared < core < main; preload, renderer and server stand on shared only.
- */
-const rooms = { shared: [], core: ['shared'], main: ['shared', 'core'], preload: ['shared'], renderer: ['shared'], server: ['shared'] }
-const roomZones = Object.entries(rooms).map(([room, allowed]) => ({
-  target: `src/${room}`,
-  from: Object.keys(rooms).filter((other) => other !== room && !allowed.includes(other)).map((other) => `src/${other}`),
-  message: `src/${room} may import only ${allowed.length === 0 ? 'itself' : allowed.map((r) => `src/${r}`).join(' and ')} (docs/architecture.md).`
-}))
-/**
- * The floors inside src/core: infra/ stands on nothing else in the core; a capability folder (any
- * folder but infra/ and worker/) never imports the combining files above it (core.ts, handlers.ts)
- * nor the worker; worker/ is the top, imported by nothing else in the core.
- */
-const coreZones = [
-  { target: 'src/core/infra', from: 'src/core', except: ['./infra'], message: 'src/core/infra is the floor of the core: it imports no capability folder and nothing above.' },
-  {
-    target: 'src/core/!(infra|worker)/**',
-    from: ['src/core/core.ts', 'src/core/handlers.ts', 'src/core/worker'],
-    message: 'A capability folder of src/core does not import core.ts, handlers.ts or worker/: they combine the capabilities.'
-  },
-  { target: ['src/core/*.ts', 'src/core/!(worker)/**'], from: 'src/core/worker', message: 'src/core/worker is the top of the core: nothing else in the core imports it.' }
 ]
 
 export default tseslint.config(
@@ -76,7 +52,7 @@ export default tseslint.config(
   },
   // Imports resolved as Node and the bundler do (extensionless TypeScript paths): runtime import
   // cycles anywhere in the repository (type-only imports are erased, so they cannot form one),
-  // and the folder layers above.
+  // and the folder layers of scripts/layer-rules.mjs (shared with `npm run layers`).
   {
     plugins: { 'import-x': importX },
     settings: {
@@ -86,7 +62,7 @@ export default tseslint.config(
     },
     rules: {
       'import-x/no-cycle': ['error', { ignoreExternal: true }],
-      'import-x/no-restricted-paths': ['error', { basePath: root, zones: [...roomZones, ...coreZones] }]
+      'import-x/no-restricted-paths': ['error', { basePath: root, zones: [...layerZones] }]
     }
   },
   ...packageLayers.map(({ files, forbid }) => ({ files, rules: packageRule(forbid) }))
