@@ -1,25 +1,31 @@
 // @ts-check
+import { fileURLToPath } from 'node:url'
 import js from '@eslint/js'
 import tseslint from 'typescript-eslint'
 import reactHooks from 'eslint-plugin-react-hooks'
+import { importX, createNodeResolver } from 'eslint-plugin-import-x'
 import globals from 'globals'
+import { layerZones } from './scripts/layer-rules.mjs'
+
+const root = fileURLToPath(new URL('.', import.meta.url))
 
 /**
- * The process layers (see docs/architecture.md). Each entry lists what a folder may NOT import.
+ * The process layers (see docs/architecture.md), by the packages each room may not import.
  * shared is pure and importable everywhere; core runs without Electron; the renderer only talks
- * to the contract; the server never reaches into the desktop app.
+ * to the contract; no desktop room loads the sync server's packages.
  */
 const node = ['node:*', 'fs', 'path', 'os', 'child_process', 'worker_threads', 'crypto', 'http', 'net']
-const layer = (patterns) => ({
+const serverPackages = ['fastify', 'pg', '@electric-sql/pglite']
+const packageRule = (patterns) => ({
   'no-restricted-imports': ['error', { patterns: patterns.map((group) => ({ group: [group], message: 'This import crosses a process layer (docs/architecture.md).' })) }]
 })
-const layers = [
-  { files: ['src/shared/**'], forbid: [...node, 'electron', 'better-sqlite3', 'react', 'react-dom', '**/main/**', '**/renderer/**', '**/preload/**', '**/server/**'] },
-  { files: ['src/renderer/**'], forbid: [...node, 'electron', 'better-sqlite3', '**/main/**', '**/preload/index*', '**/server/**'] },
-  { files: ['src/preload/**'], forbid: [...node, 'better-sqlite3', 'react', '**/main/**', '**/renderer/**', '**/server/**'] },
-  { files: ['src/core/**'], forbid: ['electron', 'react', '**/main/**', '**/renderer/**', '**/preload/**', '**/server/**'] },
-  { files: ['src/main/**'], forbid: ['react', '**/renderer/**', '**/preload/**', '**/server/**'] },
-  { files: ['src/server/**'], forbid: ['electron', 'react', '**/main/**', '**/renderer/**', '**/preload/**'] }
+const packageLayers = [
+  { files: ['src/shared/**'], forbid: [...node, 'electron', 'better-sqlite3', 'react', 'react-dom', ...serverPackages] },
+  { files: ['src/renderer/**'], forbid: [...node, 'electron', 'better-sqlite3', ...serverPackages] },
+  { files: ['src/preload/**'], forbid: [...node, 'better-sqlite3', 'react', ...serverPackages] },
+  { files: ['src/core/**'], forbid: ['electron', 'react', ...serverPackages] },
+  { files: ['src/main/**'], forbid: ['react', ...serverPackages] },
+  { files: ['src/server/**'], forbid: ['electron', 'react'] }
 ]
 
 export default tseslint.config(
@@ -44,5 +50,20 @@ export default tseslint.config(
     plugins: { 'react-hooks': reactHooks },
     rules: { 'react-hooks/rules-of-hooks': 'error', 'react-hooks/exhaustive-deps': 'error' }
   },
-  ...layers.map(({ files, forbid }) => ({ files, rules: layer(forbid) }))
+  // Imports resolved as Node and the bundler do (extensionless TypeScript paths): runtime import
+  // cycles anywhere in the repository (type-only imports are erased, so they cannot form one),
+  // and the folder layers of scripts/layer-rules.mjs (shared with `npm run layers`).
+  {
+    plugins: { 'import-x': importX },
+    settings: {
+      'import-x/extensions': ['.ts', '.tsx', '.mts', '.cts', '.js', '.mjs', '.cjs'],
+      'import-x/parsers': { '@typescript-eslint/parser': ['.ts', '.tsx', '.mts', '.cts'] },
+      'import-x/resolver-next': [createNodeResolver({ extensions: ['.ts', '.tsx', '.mts', '.cts', '.d.ts', '.js', '.mjs', '.cjs', '.json'] })]
+    },
+    rules: {
+      'import-x/no-cycle': ['error', { ignoreExternal: true }],
+      'import-x/no-restricted-paths': ['error', { basePath: root, zones: [...layerZones] }]
+    }
+  },
+  ...packageLayers.map(({ files, forbid }) => ({ files, rules: packageRule(forbid) }))
 )

@@ -1,0 +1,34 @@
+/**
+ * The folder layers of src/, as zones of import-x/no-restricted-paths (paths from the repository
+ * root; `target` files may not import `from` paths, but for `except`). One definition for the lint
+ * (eslint.config.js) and for the layer report (npm run layers, scripts/layers.ts).
+ */
+
+/** Each room of src/ and the rooms it may import: shared < core < main; preload, renderer and server stand on shared only. */
+export const rooms = { shared: [], core: ['shared'], main: ['shared', 'core'], preload: ['shared'], renderer: ['shared'], server: ['shared'] }
+
+const roomZones = Object.entries(rooms).map(([room, allowed]) => ({
+  target: `src/${room}`,
+  from: Object.keys(rooms)
+    .filter((other) => other !== room && !allowed.includes(other))
+    .map((other) => `src/${other}`),
+  message: `src/${room} may import only ${allowed.length === 0 ? 'itself' : allowed.map((r) => `src/${r}`).join(' and ')} (docs/architecture.md).`
+}))
+
+/**
+ * The floors inside src/core: infra/ stands on nothing else in the core; a capability folder (any
+ * folder but infra/ and worker/, so a new one is covered) never imports the files that combine the
+ * capabilities (core.ts, handlers.ts) nor the worker; worker/ is the top, imported by nothing else
+ * in the core. Top-level files of src/core may import the capabilities.
+ */
+const coreZones = [
+  { target: 'src/core/infra', from: 'src/core', except: ['./infra'], message: 'src/core/infra is the floor of the core: it imports no capability folder and nothing above.' },
+  {
+    target: 'src/core/!(infra|worker)/**',
+    from: ['src/core/core.ts', 'src/core/handlers.ts', 'src/core/worker'],
+    message: 'A capability folder of src/core does not import core.ts, handlers.ts or worker/: they combine the capabilities.'
+  },
+  { target: ['src/core/*.ts', 'src/core/!(worker)/**'], from: 'src/core/worker', message: 'src/core/worker is the top of the core: nothing else in the core imports it.' }
+]
+
+export const layerZones = [...roomZones, ...coreZones]
