@@ -18,7 +18,7 @@ import {
   type RatingRow
 } from '../infra/rows'
 import { markForIndexing } from '../search/search-index'
-import { prepared } from '../infra/statements'
+import { plucked, prepared } from '../infra/statements'
 import { loadSettings, storeSettings } from '../settings/settings'
 import { QUEUES } from '../../shared/domain/escalation'
 import type { SlaPolicy } from '../../shared/domain/sla'
@@ -113,7 +113,7 @@ export function applyChanges(db: Database, changes: readonly Change[], before?: 
   // Replay (a pull re-running a pending mutation on top of the server's state, sync/apply-pull.ts):
   // the rows it created are already there, from its first run or from the server; keep them.
   const exists = (table: 'customers' | 'items' | 'messages' | 'item_events' | 'ratings', id: string) =>
-    options.replay === true && prepared<[string], number>(db, `SELECT EXISTS (SELECT 1 FROM ${table} WHERE id = ?)`).pluck().get(id) === 1
+    options.replay === true && plucked<[string], number>(db, `SELECT EXISTS (SELECT 1 FROM ${table} WHERE id = ?)`).get(id) === 1
   // What each item holds as the changes go, from the snapshot: only for decisions that write
   // item columns through updateItem alone (settings move deadlines behind its back).
   const current = before && !changes.some((c) => c.op === 'setSettings') ? new Map(before.items) : null

@@ -7,7 +7,7 @@ import type { PullResponse, RejectionWire } from '../../shared/sync/protocol'
 import { archiveBeforePurge, dropArchived } from '../figures/personal'
 import { markForIndexing } from '../search/search-index'
 import { META, getMeta, setMeta } from '../infra/meta'
-import { prepared } from '../infra/statements'
+import { plucked, prepared } from '../infra/statements'
 import { applyChanges, forgetItemRids, insertItem, loadSnapshot, updateItem } from '../items/store'
 import { readBinding } from './binding'
 
@@ -76,7 +76,7 @@ function applyInTransaction(db: Database, page: PullResponse, now: Date): { chan
     prepared(db, 'UPDATE sync_shadow SET item = ? WHERE item_id = ?').run(JSON.stringify(item), item.id)
     changed = true
   }
-  const ridOf = (itemId: string) => prepared<[string], number>(db, 'SELECT rid AS item_rid FROM items WHERE id = ?').pluck().get(itemId)
+  const ridOf = (itemId: string) => plucked<[string], number>(db, 'SELECT rid FROM items WHERE id = ?').get(itemId)
   for (const m of page.messages) {
     const rid = ridOf(m.itemId)
     if (rid === undefined) continue // an item not in scope here: nothing to hang it on
@@ -157,8 +157,7 @@ function applyInTransaction(db: Database, page: PullResponse, now: Date): { chan
 
   // The items the confirmed mutations made or changed: the only ones that may have left this
   // agent's scope without the feed saying so (below).
-  const confirmedItems = prepared<[number], string>(db, "SELECT coalesce(args ->> 'itemId', mutation_id) FROM outbox WHERE seq <= ?")
-    .pluck()
+  const confirmedItems = plucked<[number], string>(db, "SELECT coalesce(args ->> 'itemId', mutation_id) FROM outbox WHERE seq <= ?")
     .all(binding.seqBase + page.lastAppliedSeq)
   const confirmed = prepared(db, 'DELETE FROM outbox WHERE seq <= ?').run(binding.seqBase + page.lastAppliedSeq).changes
   if (confirmed > 0) changed = true
@@ -166,7 +165,7 @@ function applyInTransaction(db: Database, page: PullResponse, now: Date): { chan
   if (changed) {
     resetToShadows(db, page.rejections.flatMap((r) => (r.itemId === null ? [] : [r.itemId])))
     replayOutbox(db)
-    if (prepared<[], number>(db, 'SELECT EXISTS (SELECT 1 FROM outbox)').pluck().get() === 0) prepared(db, 'DELETE FROM sync_shadow').run()
+    if (plucked<[], number>(db, 'SELECT EXISTS (SELECT 1 FROM outbox)').get() === 0) prepared(db, 'DELETE FROM sync_shadow').run()
   }
   // An item this agent made or moved out of its own scope (a specialist logging a frontline
   // call, say) is never in the feed for them: once the server has it, it goes from here too.
@@ -181,7 +180,7 @@ function applyInTransaction(db: Database, page: PullResponse, now: Date): { chan
 /** The server's directory replaces the local one; an agent still named by a local row stays. */
 function replaceAgents(db: Database, agents: NonNullable<PullResponse['agents']>): void {
   for (const a of agents) {
-    const before = prepared<[string], string>(db, 'SELECT name FROM agents WHERE id = ?').pluck().get(a.id)
+    const before = plucked<[string], string>(db, 'SELECT name FROM agents WHERE id = ?').get(a.id)
     prepared(
       db,
       `INSERT INTO agents (id, name, email, role, tiers) VALUES (?, ?, ?, ?, ?)
@@ -217,7 +216,7 @@ function upsertCustomer(db: Database, c: PullResponse['customers'][number]): voi
   prepared(db, 'UPDATE customers SET name = ?, email = ?, phone = ?, created_at = ? WHERE rid = ?').run(c.name, c.email, c.phone, c.createdAt, before.rid)
   markForIndexing(db, 'customer', before.rid)
   if (before.name !== c.name) {
-    for (const rid of prepared<[string], number>(db, 'SELECT rid FROM items WHERE customer_id = ?').pluck().all(c.id)) markForIndexing(db, 'item', rid)
+    for (const rid of plucked<[string], number>(db, 'SELECT rid FROM items WHERE customer_id = ?').all(c.id)) markForIndexing(db, 'item', rid)
     prepared(db, 'UPDATE items SET customer_name = ? WHERE customer_id = ?').run(c.name, c.id)
   }
 }
@@ -230,9 +229,9 @@ function upsertCustomer(db: Database, c: PullResponse['customers'][number]): voi
  */
 function resetToShadows(db: Database, itemIds: readonly string[]): void {
   for (const id of new Set(itemIds)) {
-    const json = prepared<[string], string>(db, 'SELECT item FROM sync_shadow WHERE item_id = ?').pluck().get(id)
+    const json = plucked<[string], string>(db, 'SELECT item FROM sync_shadow WHERE item_id = ?').get(id)
     if (json === undefined) continue
-    if (prepared<[string], number>(db, 'SELECT EXISTS (SELECT 1 FROM items WHERE id = ?) AS present').pluck().get(id) === 1) upsertItem(db, JSON.parse(json) as Item)
+    if (plucked<[string], number>(db, 'SELECT EXISTS (SELECT 1 FROM items WHERE id = ?)').get(id) === 1) upsertItem(db, JSON.parse(json) as Item)
   }
 }
 
@@ -241,7 +240,7 @@ function resetToShadows(db: Database, itemIds: readonly string[]): void {
  * Returns that rid, or null for an item new here.
  */
 function upsertItem(db: Database, item: Item): number | null {
-  const known = prepared<[string], number>(db, 'SELECT rid AS item_rid FROM items WHERE id = ?').pluck().get(item.id)
+  const known = plucked<[string], number>(db, 'SELECT rid FROM items WHERE id = ?').get(item.id)
   if (known === undefined) {
     // Back in scope: the live item replaces the facts the personal figures kept at its purge.
     dropArchived(db, item.id)
@@ -266,7 +265,7 @@ function upsertItem(db: Database, item: Item): number | null {
  * figures (figures-personal.ts, archiveBeforePurge).
  */
 function purgeItems(db: Database, ids: readonly string[], archiveFor?: { agentId: string; now: Date }): number {
-  const rids = ids.flatMap((id) => prepared<[string], number>(db, 'SELECT rid AS item_rid FROM items WHERE id = ?').pluck().all(id))
+  const rids = ids.flatMap((id) => plucked<[string], number>(db, 'SELECT rid FROM items WHERE id = ?').all(id))
   if (rids.length === 0) return 0
   if (archiveFor) archiveBeforePurge(db, rids, archiveFor.agentId, archiveFor.now)
   withPurgeFlag(db, () => {
@@ -309,7 +308,7 @@ function trimToServerThreads(db: Database, page: PullResponse, updated: Readonly
     removed += messages
     removed += prepared<[number, string]>(db, 'DELETE FROM ratings WHERE item_rid = ? AND id NOT IN (SELECT value FROM json_each(?))').run(rid, ratingsOf(itemId)).changes
     const events = eventsOf(itemId)
-    if (prepared<[number, string], number>(db, 'SELECT EXISTS (SELECT 1 FROM item_events WHERE item_rid = ? AND id NOT IN (SELECT value FROM json_each(?)))').pluck().get(rid, events) === 1) {
+    if (plucked<[number, string], number>(db, 'SELECT EXISTS (SELECT 1 FROM item_events WHERE item_rid = ? AND id NOT IN (SELECT value FROM json_each(?)))').get(rid, events) === 1) {
       withPurgeFlag(db, () => {
         removed += prepared<[number, string]>(db, 'DELETE FROM item_events WHERE item_rid = ? AND id NOT IN (SELECT value FROM json_each(?))').run(rid, events).changes
       })
@@ -327,12 +326,11 @@ function purgeOutOfScope(db: Database, agentId: string, candidates: readonly str
   if (!agent) return 0
   const queues = queuesOfAgent({ role: agent.role, tiers: JSON.parse(agent.tiers) as Tier[] })
   if (queues.length === QUEUES.length) return 0
-  const outside = prepared<[string, string, string], string>(
+  const outside = plucked<[string, string, string], string>(
     db,
     `SELECT id FROM items WHERE id IN (SELECT value FROM json_each(?)) AND queue NOT IN (SELECT value FROM json_each(?)) AND assignee_id IS NOT ?
        AND id NOT IN (SELECT coalesce(args ->> 'itemId', mutation_id) FROM outbox)`
   )
-    .pluck()
     .all(JSON.stringify([...new Set(candidates)]), JSON.stringify(queues), agentId)
   return outside.length > 0 ? purgeItems(db, outside, { agentId, now }) : 0
 }
@@ -359,8 +357,6 @@ function recordRejection(db: Database, r: RejectionWire): boolean {
  * Removes what a rejected mutation wrote optimistically and the server never will: an item with
  * its id (item.create) with its thread, and the rows whose ids derive from it (`<mutationId>.m`,
  * `<mutationId>.e0`, `<mutationId>.c`).
- * (Statements here never share their SQL text with another module's: prepared() caches one
- * Statement per text, and .pluck() changes it for every user.)
  * Ids from the range [`<id>.`, `<id>/`): '/' follows '.', so the unique indexes answer it.
  */
 function purgeCreatedBy(db: Database, mutationId: string): boolean {
@@ -368,17 +364,17 @@ function purgeCreatedBy(db: Database, mutationId: string): boolean {
   const hi = `${mutationId}/`
   const range = 'id >= ? AND id < ?'
   // An item it created has the mutation's own id (item.create); its customer and thread derive from it.
-  let changed = purgeItems(db, [mutationId, ...prepared<[string, string], string>(db, `SELECT id FROM items WHERE ${range}`).pluck().all(lo, hi)]) > 0
+  let changed = purgeItems(db, [mutationId, ...plucked<[string, string], string>(db, `SELECT id FROM items WHERE ${range}`).all(lo, hi)]) > 0
   withPurgeFlag(db, () => {
     // Messages on other items: their item's document loses the text.
-    for (const rid of prepared<[string, string], number>(db, `SELECT DISTINCT item_rid FROM messages WHERE ${range}`).pluck().all(lo, hi)) markForIndexing(db, 'item', rid)
+    for (const rid of plucked<[string, string], number>(db, `SELECT DISTINCT item_rid FROM messages WHERE ${range}`).all(lo, hi)) markForIndexing(db, 'item', rid)
     for (const table of ['messages', 'item_events', 'ratings', 'views']) {
       if (prepared(db, `DELETE FROM ${table} WHERE ${range}`).run(lo, hi).changes > 0) changed = true
     }
   })
   // A customer it created, unless an item (the server's) names it.
   const orphan = `${range} AND NOT EXISTS (SELECT 1 FROM items WHERE customer_id = customers.id)`
-  for (const rid of prepared<[string, string], number>(db, `SELECT rid FROM customers WHERE ${orphan}`).pluck().all(lo, hi)) {
+  for (const rid of plucked<[string, string], number>(db, `SELECT rid FROM customers WHERE ${orphan}`).all(lo, hi)) {
     markForIndexing(db, 'customer', rid) // its search document goes at the next flush
     changed = true
   }
