@@ -8,7 +8,10 @@ import { archiveBeforePurge, dropArchived } from '../figures/personal'
 import { markForIndexing } from '../search/search-index'
 import { META, getMeta, setMeta } from '../infra/meta'
 import { plucked, prepared } from '../infra/statements'
-import { applyChanges, forgetItemRids, insertItem, loadSnapshot, updateItem } from '../items/store'
+import { applyChanges } from '../changes'
+import { insertItem, updateItem } from '../items/changes'
+import { forgetItemRids } from '../items/item-rids'
+import { loadSnapshot } from '../snapshot'
 import { readBinding } from './binding'
 
 /**
