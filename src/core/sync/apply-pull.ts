@@ -2,7 +2,7 @@ import type { Database } from 'better-sqlite3'
 import type { Agent, Item } from '../../shared/domain/entities'
 import { QUEUES, queuesOfAgent } from '../../shared/domain/escalation'
 import type { Tier } from '../../shared/domain/vocabulary'
-import { mutations, isMutationName, type Decision, type MutationContext, type Needs, type Snapshot } from '../../shared/mutations'
+import { planStoredMutation, runMutation, type MutationContext } from '../../shared/mutations'
 import type { PullResponse, RejectionWire } from '../../shared/sync/protocol'
 import { archiveBeforePurge, dropArchived } from '../figures/personal'
 import { markForIndexing } from '../search/search-index'
@@ -43,12 +43,6 @@ export function applyPullPage(db: Database, page: PullResponse, now: Date): { ch
     // Items may have been deleted (and a rolled-back insert may have been remembered).
     forgetItemRids(db)
   }
-}
-
-interface ErasedMutation {
-  args: { safeParse(x: unknown): { success: true; data: unknown } | { success: false } }
-  needs(args: unknown, ctx: MutationContext): Needs
-  decide(state: Snapshot, args: unknown, ctx: MutationContext): Decision<unknown>
 }
 
 function applyInTransaction(db: Database, page: PullResponse, now: Date): { changed: boolean } {
@@ -392,13 +386,11 @@ function replayOutbox(db: Database): void {
     'SELECT mutation_id, name, args, actor_id, created_at FROM outbox ORDER BY seq'
   ).all()
   for (const row of rows) {
-    if (!isMutationName(row.name)) continue
-    const def = mutations[row.name] as unknown as ErasedMutation
-    const args = def.args.safeParse(JSON.parse(row.args))
-    if (!args.success) continue
     const ctx: MutationContext = { mutationId: row.mutation_id, actorId: row.actor_id, now: row.created_at }
-    const snapshot = loadSnapshot(db, def.needs(args.data, ctx))
-    const decision = def.decide(snapshot, args.data, ctx)
+    // A mutation this version does not know, or whose arguments it no longer accepts, is left to the server.
+    const plan = planStoredMutation(row.name, JSON.parse(row.args), ctx)
+    if (!plan.ok) continue
+    const { snapshot, decision } = runMutation(plan.planned, ctx, (needs) => loadSnapshot(db, needs))
     if (!decision.ok) continue // refused on the new state: changes nothing here; the server decides
     applyChanges(db, decision.changes, snapshot, { replay: true })
   }

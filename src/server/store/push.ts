@@ -1,6 +1,6 @@
 import type { Agent, Item } from '../../shared/domain/entities'
 import { queuesOfAgent } from '../../shared/domain/escalation'
-import { isMutationName, mutations, type MutationContext, type Needs } from '../../shared/mutations'
+import { decideMutation, planStoredMutation, type MutationContext, type Needs, type PlannedMutation } from '../../shared/mutations'
 import type { PushRequest, PushResponse, PushedMutation } from '../../shared/sync/protocol'
 import type { Change } from '../../shared/mutations/types'
 import { WriteStatement, applyChanges, feedRowsSelect, itemFeedRow, type FeedRow } from './apply'
@@ -177,34 +177,28 @@ async function pushOne(sql: SqlClient, agent: Agent, clientId: string, p: Prepar
   }
 }
 
-type Def = {
-  args: { safeParse(x: unknown): { success: true; data: unknown } | { success: false; error: { issues: readonly { path: readonly PropertyKey[]; message: string }[] } } }
-  needs(args: unknown, ctx: MutationContext): Needs
-  decide(...a: Parameters<(typeof mutations)['item.reply']['decide']>): ReturnType<(typeof mutations)['item.reply']['decide']>
-}
-
-/** A pushed mutation with what depends on nothing stored: its definition, parsed arguments and needs, or why it is refused. */
+/** A pushed mutation with what depends on nothing stored: its plan (parsed arguments and needs), or why it is refused. */
 interface Prepared {
   m: PushedMutation
-  def: Def | null
-  args: unknown
+  planned: PlannedMutation | null
   needs: Needs
   rejection: { code: string; message: string } | null
   itemId: string | null
 }
 
 function prepare(agent: Agent, m: PushedMutation): Prepared {
-  if (!isMutationName(m.name)) return { m, def: null, args: undefined, needs: {}, rejection: { code: 'invalid_argument', message: `There is no mutation ${m.name}.` }, itemId: null }
-  const def = mutations[m.name] as unknown as Def
-  const parsed = def.args.safeParse(m.args)
-  if (!parsed.success) {
-    // The schema's own messages (they are written for people), each with where it applies.
-    const message = parsed.error.issues.map((i) => (i.path.length > 0 ? `${i.path.map(String).join('.')}: ${i.message}` : i.message)).join(' ')
-    return { m, def, args: undefined, needs: {}, rejection: { code: 'invalid_argument', message: message || 'The arguments are not valid.' }, itemId: itemIdOf(m.args) }
-  }
   // needs() reads only the arguments and the actor.
-  const needs = def.needs(parsed.data, { mutationId: m.mutationId, actorId: agent.id, now: new Date().toISOString() })
-  return { m, def, args: parsed.data, needs, rejection: null, itemId: needs.items?.[0] ?? null }
+  const plan = planStoredMutation(m.name, m.args, { mutationId: m.mutationId, actorId: agent.id, now: new Date().toISOString() })
+  if (plan.ok) return { m, planned: plan.planned, needs: plan.planned.needs, rejection: null, itemId: plan.planned.needs.items?.[0] ?? null }
+  switch (plan.reason) {
+    case 'unknown_mutation':
+      return { m, planned: null, needs: {}, rejection: { code: 'invalid_argument', message: `There is no mutation ${m.name}.` }, itemId: null }
+    case 'invalid_args': {
+      // The schema's own messages (they are written for people), each with where it applies.
+      const message = plan.issues.map((i) => (i.path.length > 0 ? `${i.path.map(String).join('.')}: ${i.message}` : i.message)).join(' ')
+      return { m, planned: null, needs: {}, rejection: { code: 'invalid_argument', message: message || 'The arguments are not valid.' }, itemId: itemIdOf(m.args) }
+    }
+  }
 }
 
 /** Changes that apply() writes with statements of their own, so only inside a transaction. */
@@ -219,7 +213,7 @@ const writesOutsideStatement = (changes: readonly Change[]) => changes.some((c) 
  * listeners (on commit).
  */
 async function apply(db: SqlClient, agent: Agent, clientId: string, p: Prepared, mode: 'locking' | 'optimistic', notify: boolean, cache: Prefetched | null): Promise<Step | 'changed' | 'locking'> {
-  const { m, def, args, needs } = p
+  const { m, planned, needs } = p
   let { rejection, itemId } = p
   const now = new Date().toISOString()
   const ctx: MutationContext = { mutationId: m.mutationId, actorId: agent.id, now }
@@ -267,8 +261,8 @@ async function apply(db: SqlClient, agent: Agent, clientId: string, p: Prepared,
   let applied: { after: Map<string, Item>; changes: readonly Change[] } | null = null
   if (loaded.dupSeq !== null) {
     rejection = { code: 'duplicate', message: `Mutation ${m.mutationId} was already pushed (seq ${loaded.dupSeq}).` }
-  } else if (def && !rejection) {
-    const decision = def.decide(loaded.snapshot, args as never, ctx)
+  } else if (planned && !rejection) {
+    const decision = decideMutation(planned, loaded.snapshot, ctx)
     // An agent changes only the items of their scope (their queues, or assigned to them);
     // supervisors, any. A refusal by the rules keeps its own reason (a concurrent move names
     // who moved the item, which is what the agent needs to hear); a change the rules allow on an
