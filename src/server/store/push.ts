@@ -1,9 +1,9 @@
 import type { Agent, Item } from '../../shared/domain/entities'
 import { queuesOfAgent } from '../../shared/domain/escalation'
-import { decideMutation, planStoredMutation, type MutationContext, type Needs, type PlannedMutation } from '../../shared/mutations'
+import { decideMutation, isMutationName, planStoredMutation, type MutationContext, type MutationName, type Needs, type PlannedMutation } from '../../shared/mutations'
 import type { PushRequest, PushResponse, PushedMutation } from '../../shared/sync/protocol'
 import type { Change } from '../../shared/mutations/types'
-import { WriteStatement, applyChanges, feedRowsSelect, itemFeedRow, type FeedRow } from './apply'
+import { WriteStatement, applyChanges, feedRowsSelect, itemFeedRow, writesApart, type FeedRow } from './apply'
 import { StoreError } from './errors'
 import { Prefetched } from './prefetch'
 import { lockAndLoad } from './snapshot'
@@ -69,10 +69,10 @@ export async function push(sql: SqlClient, agent: Agent, req: PushRequest, optio
           ahead = null
           aheadSize = Math.min(AHEAD_MAX, aheadSize * 2)
         }
-        if (!ahead && !FRESH_ONLY.has(m.name)) {
+        if (!ahead && !alwaysFresh(m.name)) {
           // Up to aheadSize mutations, ending before the next that is always written the fresh way.
           let end = i + 1
-          while (end < Math.min(req.mutations.length, i + aheadSize) && !FRESH_ONLY.has(prepared[end]!.m.name)) end++
+          while (end < Math.min(req.mutations.length, i + aheadSize) && !alwaysFresh(prepared[end]!.m.name)) end++
           if (end - i >= AHEAD_MIN) {
             const cache = await Prefetched.read(sql, req.clientId, prepared.slice(i, end).map((q) => ({ mutationId: q.m.mutationId, needs: q.needs, actorId: agent.id })))
             ahead = cache ? { cache, end } : null
@@ -111,11 +111,32 @@ const AHEAD_MAX = 64
 /** Fewer mutations left than this are read one by one (a single mutation's read is cheaper). */
 const AHEAD_MIN = 4
 /**
- * Mutations whose changes are written by statements of their own (views, settings), so always
- * the fresh way: a read-ahead ends before them. (Another that turns out to write so is handed to
- * the fresh way too, only later.)
+ * The way each mutation is pushed. 'fresh': its changes include ops written by statements of
+ * their own (views, settings: CHANGE_WRITTEN in apply.ts), so it always goes the fresh way and a
+ * read-ahead ends before it; 'ahead': decided from the read-ahead. Typed over every mutation, so
+ * a new one must be placed here (test/server/push-paths.test.ts checks each against what its
+ * decision writes). A mutation placed 'ahead' that writes so is still written correctly, handed
+ * to the fresh way once its decision shows it, only later.
  */
-const FRESH_ONLY = new Set(['view.save', 'view.delete', 'settings.update'])
+export const PUSH_PATH: { readonly [K in MutationName]: 'ahead' | 'fresh' } = {
+  'item.create': 'ahead',
+  'item.logContact': 'ahead',
+  'item.reply': 'ahead',
+  'item.addNote': 'ahead',
+  'item.setStatus': 'ahead',
+  'item.setPriority': 'ahead',
+  'item.assign': 'ahead',
+  'item.recordRating': 'ahead',
+  'item.escalateToSupport': 'ahead',
+  'item.escalateTier': 'ahead',
+  'item.handBack': 'ahead',
+  'item.deescalate': 'ahead',
+  'view.save': 'fresh',
+  'view.delete': 'fresh',
+  'settings.update': 'fresh'
+}
+/** A pushed name that is no mutation is refused from the read-ahead like any other refusal. */
+const alwaysFresh = (name: string): boolean => isMutationName(name) && PUSH_PATH[name] === 'fresh'
 
 type Step = { result: Result; lastSeq: number; gap?: undefined } | { gap: number; result?: undefined; lastSeq?: undefined }
 
@@ -201,9 +222,6 @@ function prepare(agent: Agent, m: PushedMutation): Prepared {
   }
 }
 
-/** Changes that apply() writes with statements of their own, so only inside a transaction. */
-const writesOutsideStatement = (changes: readonly Change[]) => changes.some((c) => c.op === 'upsertView' || c.op === 'deleteView' || c.op === 'setSettings')
-
 /**
  * Reads (or takes from the read-ahead `cache`), decides and writes one mutation. 'locking': `db`
  * is a transaction, and the read locks the client row and the items. 'optimistic': `db` runs
@@ -270,7 +288,7 @@ async function apply(db: SqlClient, agent: Agent, clientId: string, p: Prepared,
     if (decision.ok && agent.role !== 'supervisor' && [...loaded.snapshot.items.values()].some((item) => !inScope(agent, item))) {
       rejection = { code: 'forbidden', message: 'That item is not in your queues or assigned to you, so the change was not applied.' }
     } else if (decision.ok) {
-      if (mode === 'optimistic' && writesOutsideStatement(decision.changes)) return 'locking'
+      if (mode === 'optimistic' && writesApart(decision.changes)) return 'locking'
       const written = await applyChanges(db, decision.changes, loaded.snapshot, out)
       feed = written.feed
       applied = { after: written.after, changes: decision.changes }
