@@ -1,17 +1,11 @@
 import type { Database, Transaction } from 'better-sqlite3'
 import { v7 as uuidv7 } from 'uuid'
 import { HandoffError, type ParsedArgs, type Results } from '../shared/contract'
-import { mutations, type Decision, type MutationContext, type MutationName, type Needs, type Snapshot } from '../shared/mutations'
-import { applyChanges, loadSnapshot } from './items/store'
+import { planMutation, runMutation, type MutationContext, type MutationName } from '../shared/mutations'
+import { applyChanges } from './changes'
+import { loadSnapshot } from './snapshot'
 import { prepared } from './infra/statements'
 import { recordInOutbox } from './infra/outbox'
-
-/** The shape every mutation definition has once its argument type is erased. */
-interface ErasedMutation {
-  name: string
-  needs(args: unknown, ctx: MutationContext): Needs
-  decide(state: Snapshot, args: unknown, ctx: MutationContext): Decision<unknown>
-}
 
 export interface ApplyOptions {
   actorId: string
@@ -33,15 +27,13 @@ export type MutationOutcome<K extends MutationName> = Results[K]
  * { code: 'rejected', rejection }. `args` must already be validated by the mutation's schema.
  */
 export function applyMutation<K extends MutationName>(db: Database, name: K, args: ParsedArgs<K>, options: ApplyOptions): MutationOutcome<K> {
-  const def = mutations[name] as unknown as ErasedMutation
   const ctx: MutationContext = { mutationId: uuidv7(), actorId: options.actorId, now: (options.now ?? new Date()).toISOString() }
   const result = runInTransaction(db, () => {
-    const snapshot = loadSnapshot(db, def.needs(args, ctx))
-    const decision = def.decide(snapshot, args, ctx)
+    const { snapshot, decision } = runMutation(planMutation(name, args, ctx), ctx, (needs) => loadSnapshot(db, needs))
     if (!decision.ok) {
       throw new HandoffError({ code: 'rejected', rejection: decision.rejection.code, message: decision.rejection.message })
     }
-    recordInOutbox(db, def.name, args, ctx)
+    recordInOutbox(db, name, args, ctx)
     if (options.shadowItems) {
       for (const item of snapshot.items.values()) {
         prepared(db, 'INSERT INTO sync_shadow (item_id, item) VALUES (?, ?) ON CONFLICT DO NOTHING').run(item.id, JSON.stringify(item))
@@ -50,7 +42,8 @@ export function applyMutation<K extends MutationName>(db: Database, name: K, arg
     applyChanges(db, decision.changes, snapshot)
     return decision.result
   })
-  return { ...(result as object), mutationId: ctx.mutationId } as MutationOutcome<K>
+  // The contract spells the same type (decide()'s result and the id); for a generic K TypeScript cannot see that.
+  return { ...result, mutationId: ctx.mutationId } as MutationOutcome<K>
 }
 
 /** One IMMEDIATE transaction (the write lock is taken up front, so reading the snapshot and writing cannot interleave with another writer). */

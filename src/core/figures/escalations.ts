@@ -5,7 +5,7 @@ import { escalationFiguresOf as fromRows } from '../../shared/domain/figures/esc
 import { loadFacts } from './personal'
 import { FIGURE_EVENTS } from './figure-events'
 import { loadSettings } from '../settings/settings'
-import { prepared } from '../infra/statements'
+import { plucked, prepared } from '../infra/statements'
 
 /**
  * Escalation figures for [from, to) (the "Escalations" dialog), through the one implementation:
@@ -23,13 +23,12 @@ import { prepared } from '../infra/statements'
 export function escalationFiguresOf(db: Database, from: string, to: string): Results['figures.escalations'] {
   const lo = new Date(from).toISOString()
   const hi = new Date(to).toISOString()
-  const rids = prepared<[string, string, string, string], number>(
+  const rids = plucked<[string, string, string, string], number>(
     db,
     `SELECT item_rid FROM item_events WHERE ${FIGURE_EVENTS} AND created_at >= ? AND created_at < ?
      UNION
      SELECT item_rid FROM item_events WHERE type = 'status' AND to_value = 'closed' AND created_at >= ? AND created_at < ?`
   )
-    .pluck()
     .all(lo, hi, lo, hi)
   const facts = [...loadFacts(db, rids, loadSettings(db).sla).values()]
   const rows = computeFigures(facts, { period: { from: Date.parse(lo), to: Date.parse(hi) }, by: 'agent', now: Date.parse(hi) })

@@ -18,7 +18,7 @@ import type { SlaPolicy } from '../../shared/domain/sla'
 import { isActive } from '../../shared/domain/lifecycle'
 import { FIGURE_EVENTS } from './figure-events'
 import { loadSettings } from '../settings/settings'
-import { prepared } from '../infra/statements'
+import { plucked, prepared } from '../infra/statements'
 
 /**
  * The personal figures panel (figures.personal): the signed-in agent's figures from the local
@@ -255,9 +255,9 @@ export function loadFacts(db: Database, keys: readonly number[], policy: SlaPoli
  * due in the window (default: slaLookbackMs of the workspace's policy).
  */
 export function candidateItems(db: Database, agentId: string, lo: string, hi: string, lookbackMs?: number): number[] {
-  const key = prepared<[string], number>(db, 'SELECT rid FROM agents WHERE id = ?').pluck().get(agentId) ?? null
+  const key = plucked<[string], number>(db, 'SELECT rid FROM agents WHERE id = ?').get(agentId) ?? null
   const back = new Date(Date.parse(lo) - (lookbackMs ?? slaLookbackMs(loadSettings(db).sla))).toISOString()
-  const live = prepared<{ a: string; k: number | null; lo: string; hi: string; back: string }, number>(
+  const live = plucked<{ a: string; k: number | null; lo: string; hi: string; back: string }, number>(
     db,
     `SELECT item_rid FROM item_events WHERE actor_id = :a AND created_at >= :back
      UNION SELECT item_rid FROM messages WHERE author_id = :a AND created_at >= :back AND (kind = 'reply' OR kind = 'contact')
@@ -272,12 +272,10 @@ export function candidateItems(db: Database, agentId: string, lo: string, hi: st
                                  AND e.type = 'status' AND (e.to_value = 'resolved' OR e.to_value = 'closed'))
                    OR EXISTS (SELECT 1 FROM item_events e WHERE e.item_rid = r.item_rid AND e.type = 'assigned' AND e.from_value = :a))`
   )
-    .pluck()
     .all({ a: agentId, k: key, lo, hi, back })
   // Archived facts with a fact time since lo (an archived item left the agent's scope: it is never
   // in their backlog, so being open does not make it count).
-  const archived = prepared<[number], number>(db, `SELECT ${ARCHIVE_KEY_SQL('rowid')} FROM personal_figures_archive WHERE last_at >= ?`)
-    .pluck()
+  const archived = plucked<[number], number>(db, `SELECT ${ARCHIVE_KEY_SQL('rowid')} FROM personal_figures_archive WHERE last_at >= ?`)
     .all(Date.parse(lo))
   return archived.length === 0 ? live : live.concat(archived)
 }
@@ -475,7 +473,7 @@ export function createPersonalFigures(db: Database): PersonalFiguresService {
 
   /** Bring every kept window up to date with the items changed since the last call. */
   function drainDirty(): void {
-    const rids = prepared<[], number>(db, 'SELECT rid FROM temp.personal_figures_dirty').pluck().all()
+    const rids = plucked<[], number>(db, 'SELECT rid FROM temp.personal_figures_dirty').all()
     if (rids.length === 0) return
     prepared(db, 'DELETE FROM temp.personal_figures_dirty').run()
     if (rids.includes(ALL)) {

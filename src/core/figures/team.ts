@@ -3,7 +3,7 @@ import { HandoffError, type Handlers, type ParsedArgs, type TeamFigures, type Te
 import type { Cut, FigureFilter } from '../../shared/domain/figures/types'
 import { figuresReportResponse, type FiguresReportRequest, type FiguresReportResponse } from '../../shared/sync/figures-protocol'
 import { agentById } from '../people/directory'
-import { prepared } from '../infra/statements'
+import { plucked, prepared } from '../infra/statements'
 import type { ServerAccess, SyncController } from '../sync/controller'
 import { FIGURES_TIMEOUT_MS, figuresClient } from '../sync/figures-client'
 import { isSyncTransportError, type SyncTransportError } from '../sync/transport'
@@ -129,7 +129,7 @@ export function teamFigureHandlers(db: Database, clock: () => Date, sync: SyncCo
       }
       const ids = answer.items.map((i) => i.id)
       const here = new Set(
-        ids.length === 0 ? [] : prepared<[string], string>(db, 'SELECT id FROM items WHERE id IN (SELECT value FROM json_each(?))').pluck().all(JSON.stringify(ids))
+        ids.length === 0 ? [] : plucked<[string], string>(db, 'SELECT id FROM items WHERE id IN (SELECT value FROM json_each(?))').all(JSON.stringify(ids))
       )
       const result: TeamItems = { total: answer.total, items: answer.items.map((i) => ({ ...i, local: here.has(i.id) })) }
       return result

@@ -1,5 +1,5 @@
 import type { Database } from 'better-sqlite3'
-import { prepared } from './statements'
+import { plucked, prepared } from './statements'
 
 /**
  * The key-value `meta` table: small facts about this workspace that many capabilities keep
@@ -30,7 +30,7 @@ export const META = {
 export type MetaKey = (typeof META)[keyof typeof META]
 
 export function getMeta(db: Database, key: MetaKey): string | null {
-  return prepared<[string], string>(db, 'SELECT value FROM meta WHERE key = ?').pluck().get(key) ?? null
+  return plucked<[string], string>(db, 'SELECT value FROM meta WHERE key = ?').get(key) ?? null
 }
 
 export function deleteMeta(db: Database, key: MetaKey): void {

@@ -1,6 +1,6 @@
 import type { Database } from 'better-sqlite3'
 import type { MutationContext } from '../../shared/mutations'
-import { prepared } from './statements'
+import { plucked, prepared } from './statements'
 
 /**
  * The outbox: every local change's named mutation, waiting for the server. A row is written in
@@ -8,7 +8,7 @@ import { prepared } from './statements'
  * (sync/apply-pull.ts).
  */
 export function outboxPending(db: Database): number {
-  return prepared<[], number>(db, 'SELECT count(*) FROM outbox').pluck().get() ?? 0
+  return plucked<[], number>(db, 'SELECT count(*) FROM outbox').get() ?? 0
 }
 
 /** Records a decided mutation; call inside the transaction that writes its changes. */

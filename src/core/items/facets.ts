@@ -14,7 +14,7 @@ import {
   type Status
 } from '../../shared/domain/vocabulary'
 import { QUEUES, type Queue } from '../../shared/domain/escalation'
-import { prepared } from '../infra/statements'
+import { plucked } from '../infra/statements'
 
 /**
  * The facet part of an inbox filter (kind, queue, channel, status, priority, assignee), normalized:
@@ -39,7 +39,7 @@ function normalizeList<T>(selected: readonly T[] | undefined, all: readonly T[])
 
 /** Resolves assignee "me" with the signed-in agent; "me" without one is an error the UI explains. */
 export function facetsOf(db: Database, filter: SavedViewFilter, agentId: string | null): Facets {
-  const keyOf = (id: string) => prepared<[string], number>(db, 'SELECT rid FROM agents WHERE id = ?').pluck().get(id) ?? null
+  const keyOf = (id: string) => plucked<[string], number>(db, 'SELECT rid FROM agents WHERE id = ?').get(id) ?? null
   const a = filter.assignee ?? { type: 'anyone' }
   let assignee: Facets['assignee']
   switch (a.type) {
@@ -135,7 +135,7 @@ export function facetCount(db: Database, f: Facets): number {
       break
   }
   const where = sql.conditions.length ? ` WHERE ${sql.conditions.join(' AND ')}` : ''
-  return prepared<unknown[], number>(db, `SELECT coalesce(sum(n), 0) FROM item_facets${where}`).pluck().get(...sql.params) ?? 0
+  return plucked<unknown[], number>(db, `SELECT coalesce(sum(n), 0) FROM item_facets${where}`).get(...sql.params) ?? 0
 }
 
 export const NO_FACETS: Facets = { kinds: null, queues: null, channels: null, statuses: null, priorities: null, assignee: { type: 'any' } }

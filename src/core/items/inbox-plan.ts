@@ -2,7 +2,7 @@ import type { Database } from 'better-sqlite3'
 import type { InboxSort, SortColumn } from '../../shared/domain/entities'
 import { STATUSES, type Status } from '../../shared/domain/vocabulary'
 import { NO_FACETS, STATUS_RANK, facetCount, type FacetName, type Facets } from './facets'
-import { prepared } from '../infra/statements'
+import { plucked, prepared } from '../infra/statements'
 
 /**
  * How an inbox page is fetched. SQLite's planner alone cannot know how soon a LIMIT walk stops,
@@ -149,11 +149,10 @@ function gatherDriver(x: Context): { index: string; rows: number; covers: boolea
 function countDue(x: Context): number {
   const statuses = (x.a.facets.statuses ?? STATUSES).map((s) => STATUS_RANK[s])
   return (
-    prepared<unknown[], number>(
+    plucked<unknown[], number>(
       x.db,
       `SELECT count(*) FROM (SELECT 1 FROM items INDEXED BY items_walk_sla WHERE status_rank IN (${statuses.map(() => '?').join(', ')}) AND sla_key <= ? LIMIT ?)`
     )
-      .pluck()
       .get(...statuses, x.a.dueAt, DUE_SAMPLE) ?? 0
   )
 }

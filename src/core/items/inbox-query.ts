@@ -7,7 +7,7 @@ import { ITEM_COLUMNS, inboxRowFromRow, type ItemRow } from '../infra/rows'
 import { flushSearchIndex } from '../search/search-index'
 import { searchExpression } from '../search/search-query'
 import { isFtsQueryError } from '../search/search-text'
-import { prepared } from '../infra/statements'
+import { plucked, prepared } from '../infra/statements'
 
 export { PLANS, isSearchPlan, type Plan } from './inbox-plan'
 
@@ -164,11 +164,10 @@ const HIT_BUDGET = 1_000
 function newestHitsFirst(db: Database, q: InboxPageQuery, p: Statement): number[] | null {
   if (p.match === null || p.choice.plan === 'search-stream' || p.sort.column !== 'age') return null
   const dir = p.sort.direction === 'asc' ? 'ASC' : 'DESC'
-  const rids = prepared<unknown[], number>(
+  const rids = plucked<unknown[], number>(
     db,
     `SELECT i.rid FROM (SELECT rowid AS rid FROM items_fts WHERE items_fts MATCH ? ORDER BY rowid ${dir} LIMIT ?) f CROSS JOIN items i ON i.rid = f.rid WHERE ${p.where} ORDER BY f.rid ${dir} LIMIT ? OFFSET ?`
   )
-    .pluck()
     .all(p.match, HIT_BUDGET, ...p.whereParams, q.limit, q.offset)
   return rids.length === q.limit ? rids : null
 }
@@ -183,7 +182,7 @@ export function inboxPage(db: Database, q: InboxPageQuery, ctx: QueryContext, fo
   const p = pageStatement(db, q, ctx, force)
   let rids: number[]
   try {
-    rids = (force === undefined ? newestHitsFirst(db, q, p) : null) ?? prepared<unknown[], number>(db, p.sql).pluck().all(...p.params)
+    rids = (force === undefined ? newestHitsFirst(db, q, p) : null) ?? plucked<unknown[], number>(db, p.sql).all(...p.params)
   } catch (e) {
     if (p.match !== null && isFtsQueryError(e)) return []
     throw e
@@ -223,7 +222,7 @@ export function inboxCount(db: Database, filter: SavedViewFilter, ctx: QueryCont
     params = probing.probe ? [...w.params, a.match] : [a.match, ...w.params]
   }
   try {
-    return prepared<unknown[], number>(db, sql).pluck().get(...params) ?? 0
+    return plucked<unknown[], number>(db, sql).get(...params) ?? 0
   } catch (e) {
     if (a.match !== null && isFtsQueryError(e)) return 0
     throw e

@@ -2,20 +2,20 @@ import type { Database } from 'better-sqlite3'
 import type { SessionInfo } from '../../shared/contract'
 import { outboxPending } from '../infra/outbox'
 import { agentById } from './directory'
-import { prepared } from '../infra/statements'
+import { plucked } from '../infra/statements'
 import { META, getMeta } from '../infra/meta'
 
 /** From the trigger-kept facet counts: no scan of items. */
 export function itemCount(db: Database): number {
-  return prepared<[], number>(db, 'SELECT coalesce(sum(n), 0) FROM item_facets').pluck().get() ?? 0
+  return plucked<[], number>(db, 'SELECT coalesce(sum(n), 0) FROM item_facets').get() ?? 0
 }
 
 export function hasAnyItem(db: Database): boolean {
-  return prepared<[], number>(db, 'SELECT EXISTS (SELECT 1 FROM items)').pluck().get() === 1
+  return plucked<[], number>(db, 'SELECT EXISTS (SELECT 1 FROM items)').get() === 1
 }
 
 export function hasAnyAgent(db: Database): boolean {
-  return prepared<[], number>(db, 'SELECT EXISTS (SELECT 1 FROM agents)').pluck().get() === 1
+  return plucked<[], number>(db, 'SELECT EXISTS (SELECT 1 FROM agents)').get() === 1
 }
 
 /** The signed-in local agent, if the id in meta still names an agent. */

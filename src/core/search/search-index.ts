@@ -2,7 +2,7 @@ import type { Database } from 'better-sqlite3'
 import { forgetSearchVocabulary } from './search-query'
 import { customerDocument, itemDocument } from './search-text'
 import { META, getMeta, setMeta } from '../infra/meta'
-import { prepared } from '../infra/statements'
+import { plucked, prepared } from '../infra/statements'
 
 /**
  * Keeps the full-text indexes in step with items, messages and customers: lazily, never stale.
@@ -23,7 +23,7 @@ export function markForIndexing(db: Database, what: Indexed, rid: number | bigin
   prepared(db, 'INSERT INTO search_dirty (tbl, rid) VALUES (?, CAST(? AS INTEGER)) ON CONFLICT DO NOTHING').run(TABLE[what], rid)
 }
 
-const maxRid = (db: Database, table: 'messages' | 'customers') => prepared<[], number | null>(db, `SELECT max(rid) FROM ${table}`).pluck().get() ?? 0
+const maxRid = (db: Database, table: 'messages' | 'customers') => plucked<[], number | null>(db, `SELECT max(rid) FROM ${table}`).get() ?? 0
 const mark = (db: Database, key: typeof META.searchMessages | typeof META.searchCustomers) => Number(getMeta(db, key) ?? 0)
 
 /** Records that everything written so far is indexed (the seed indexes as it writes). */
@@ -38,11 +38,11 @@ export function flushSearchIndex(db: Database): number {
   if (db.readonly) return 0
   const messages = maxRid(db, 'messages')
   const customers = maxRid(db, 'customers')
-  const marked = prepared<[], number>(db, 'SELECT EXISTS (SELECT 1 FROM search_dirty)').pluck().get() === 1
+  const marked = plucked<[], number>(db, 'SELECT EXISTS (SELECT 1 FROM search_dirty)').get() === 1
   if (!marked && messages <= mark(db, META.searchMessages) && customers <= mark(db, META.searchCustomers)) return 0
   const written = db.transaction(() => {
-    const items = new Set(prepared<[number], number>(db, 'SELECT DISTINCT item_rid FROM messages WHERE rid > ?').pluck().all(mark(db, META.searchMessages)))
-    const newCustomers = new Set(prepared<[number], number>(db, 'SELECT rid FROM customers WHERE rid > ?').pluck().all(mark(db, META.searchCustomers)))
+    const items = new Set(plucked<[number], number>(db, 'SELECT DISTINCT item_rid FROM messages WHERE rid > ?').all(mark(db, META.searchMessages)))
+    const newCustomers = new Set(plucked<[number], number>(db, 'SELECT rid FROM customers WHERE rid > ?').all(mark(db, META.searchCustomers)))
     for (const { tbl, rid } of prepared<[], { tbl: number; rid: number }>(db, 'SELECT tbl, rid FROM search_dirty').all()) {
       ;(tbl === TABLE.item ? items : newCustomers).add(rid)
     }
@@ -62,7 +62,7 @@ function reindexItem(db: Database, rid: number): void {
   prepared<[number]>(db, 'DELETE FROM items_fts WHERE rowid = CAST(? AS INTEGER)').run(rid)
   const item = prepared<[number], { subject: string; customer_name: string }>(db, 'SELECT subject, customer_name FROM items WHERE rid = ?').get(rid)
   if (!item) return
-  const bodies = prepared<[number], string>(db, 'SELECT body FROM messages WHERE item_rid = ? ORDER BY rid').pluck().all(rid)
+  const bodies = plucked<[number], string>(db, 'SELECT body FROM messages WHERE item_rid = ? ORDER BY rid').all(rid)
   prepared<[number, string]>(db, 'INSERT INTO items_fts (rowid, doc) VALUES (CAST(? AS INTEGER), ?)').run(rid, itemDocument(item.subject, item.customer_name, bodies))
 }
 

@@ -1,6 +1,6 @@
 import type { Database } from 'better-sqlite3'
 import { foldTerm, quoteTerm, searchTerms } from './search-text'
-import { prepared } from '../infra/statements'
+import { plucked } from '../infra/statements'
 
 /**
  * FTS5 MATCH expressions for the inbox search: every word must occur in the item (its subject,
@@ -42,8 +42,7 @@ function expandPrefix(db: Database, prefix: string): string[] | null {
   const cached = cache?.get(folded)
   if (cached !== undefined) return cached
   ensureVocab(db)
-  const words = prepared<[string, string, number], string>(db, 'SELECT term FROM temp.items_fts_vocab WHERE term >= ? AND term < ? LIMIT ?')
-    .pluck()
+  const words = plucked<[string, string, number], string>(db, 'SELECT term FROM temp.items_fts_vocab WHERE term >= ? AND term < ? LIMIT ?')
     .all(folded, folded + String.fromCodePoint(0x10ffff), MAX_EXPANSION + 1)
   const result = words.length > MAX_EXPANSION ? null : words
   if (!cache) {

@@ -1,7 +1,7 @@
 import type { Database } from 'better-sqlite3'
 import { DEFAULT_SETTINGS, type WorkspaceSettings } from '../../shared/domain/settings'
 import { storedBusinessSchedule } from '../../shared/domain/business-schedule'
-import { prepared } from '../infra/statements'
+import { plucked, prepared } from '../infra/statements'
 
 /**
  * The settings read last, per connection: every mutation's snapshot needs them and they change
@@ -14,7 +14,7 @@ const cache = new WeakMap<Database, WorkspaceSettings>()
 export function loadSettings(db: Database): WorkspaceSettings {
   const cached = cache.get(db)
   if (cached) return cached
-  const json = prepared<[], string>(db, 'SELECT value FROM settings WHERE id = 1').pluck().get()
+  const json = plucked<[], string>(db, 'SELECT value FROM settings WHERE id = 1').get()
   let settings = DEFAULT_SETTINGS
   if (json !== undefined) {
     const stored = JSON.parse(json) as Partial<WorkspaceSettings>

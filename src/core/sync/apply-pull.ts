@@ -2,13 +2,16 @@ import type { Database } from 'better-sqlite3'
 import type { Agent, Item } from '../../shared/domain/entities'
 import { QUEUES, queuesOfAgent } from '../../shared/domain/escalation'
 import type { Tier } from '../../shared/domain/vocabulary'
-import { mutations, isMutationName, type Decision, type MutationContext, type Needs, type Snapshot } from '../../shared/mutations'
+import { planStoredMutation, runMutation, type MutationContext } from '../../shared/mutations'
 import type { PullResponse, RejectionWire } from '../../shared/sync/protocol'
 import { archiveBeforePurge, dropArchived } from '../figures/personal'
 import { markForIndexing } from '../search/search-index'
 import { META, getMeta, setMeta } from '../infra/meta'
-import { prepared } from '../infra/statements'
-import { applyChanges, forgetItemRids, insertItem, loadSnapshot, updateItem } from '../items/store'
+import { plucked, prepared } from '../infra/statements'
+import { applyChanges } from '../changes'
+import { insertItem, updateItem } from '../items/changes'
+import { forgetItemRids } from '../items/item-rids'
+import { loadSnapshot } from '../snapshot'
 import { readBinding } from './binding'
 
 /**
@@ -42,12 +45,6 @@ export function applyPullPage(db: Database, page: PullResponse, now: Date): { ch
   }
 }
 
-interface ErasedMutation {
-  args: { safeParse(x: unknown): { success: true; data: unknown } | { success: false } }
-  needs(args: unknown, ctx: MutationContext): Needs
-  decide(state: Snapshot, args: unknown, ctx: MutationContext): Decision<unknown>
-}
-
 function applyInTransaction(db: Database, page: PullResponse, now: Date): { changed: boolean } {
   const binding = readBinding(db)
   if (!binding) throw new Error('A pull was applied to a workspace that is not bound to a server.')
@@ -76,7 +73,7 @@ function applyInTransaction(db: Database, page: PullResponse, now: Date): { chan
     prepared(db, 'UPDATE sync_shadow SET item = ? WHERE item_id = ?').run(JSON.stringify(item), item.id)
     changed = true
   }
-  const ridOf = (itemId: string) => prepared<[string], number>(db, 'SELECT rid AS item_rid FROM items WHERE id = ?').pluck().get(itemId)
+  const ridOf = (itemId: string) => plucked<[string], number>(db, 'SELECT rid FROM items WHERE id = ?').get(itemId)
   for (const m of page.messages) {
     const rid = ridOf(m.itemId)
     if (rid === undefined) continue // an item not in scope here: nothing to hang it on
@@ -157,8 +154,7 @@ function applyInTransaction(db: Database, page: PullResponse, now: Date): { chan
 
   // The items the confirmed mutations made or changed: the only ones that may have left this
   // agent's scope without the feed saying so (below).
-  const confirmedItems = prepared<[number], string>(db, "SELECT coalesce(args ->> 'itemId', mutation_id) FROM outbox WHERE seq <= ?")
-    .pluck()
+  const confirmedItems = plucked<[number], string>(db, "SELECT coalesce(args ->> 'itemId', mutation_id) FROM outbox WHERE seq <= ?")
     .all(binding.seqBase + page.lastAppliedSeq)
   const confirmed = prepared(db, 'DELETE FROM outbox WHERE seq <= ?').run(binding.seqBase + page.lastAppliedSeq).changes
   if (confirmed > 0) changed = true
@@ -166,7 +162,7 @@ function applyInTransaction(db: Database, page: PullResponse, now: Date): { chan
   if (changed) {
     resetToShadows(db, page.rejections.flatMap((r) => (r.itemId === null ? [] : [r.itemId])))
     replayOutbox(db)
-    if (prepared<[], number>(db, 'SELECT EXISTS (SELECT 1 FROM outbox)').pluck().get() === 0) prepared(db, 'DELETE FROM sync_shadow').run()
+    if (plucked<[], number>(db, 'SELECT EXISTS (SELECT 1 FROM outbox)').get() === 0) prepared(db, 'DELETE FROM sync_shadow').run()
   }
   // An item this agent made or moved out of its own scope (a specialist logging a frontline
   // call, say) is never in the feed for them: once the server has it, it goes from here too.
@@ -181,7 +177,7 @@ function applyInTransaction(db: Database, page: PullResponse, now: Date): { chan
 /** The server's directory replaces the local one; an agent still named by a local row stays. */
 function replaceAgents(db: Database, agents: NonNullable<PullResponse['agents']>): void {
   for (const a of agents) {
-    const before = prepared<[string], string>(db, 'SELECT name FROM agents WHERE id = ?').pluck().get(a.id)
+    const before = plucked<[string], string>(db, 'SELECT name FROM agents WHERE id = ?').get(a.id)
     prepared(
       db,
       `INSERT INTO agents (id, name, email, role, tiers) VALUES (?, ?, ?, ?, ?)
@@ -217,7 +213,7 @@ function upsertCustomer(db: Database, c: PullResponse['customers'][number]): voi
   prepared(db, 'UPDATE customers SET name = ?, email = ?, phone = ?, created_at = ? WHERE rid = ?').run(c.name, c.email, c.phone, c.createdAt, before.rid)
   markForIndexing(db, 'customer', before.rid)
   if (before.name !== c.name) {
-    for (const rid of prepared<[string], number>(db, 'SELECT rid FROM items WHERE customer_id = ?').pluck().all(c.id)) markForIndexing(db, 'item', rid)
+    for (const rid of plucked<[string], number>(db, 'SELECT rid FROM items WHERE customer_id = ?').all(c.id)) markForIndexing(db, 'item', rid)
     prepared(db, 'UPDATE items SET customer_name = ? WHERE customer_id = ?').run(c.name, c.id)
   }
 }
@@ -230,9 +226,9 @@ function upsertCustomer(db: Database, c: PullResponse['customers'][number]): voi
  */
 function resetToShadows(db: Database, itemIds: readonly string[]): void {
   for (const id of new Set(itemIds)) {
-    const json = prepared<[string], string>(db, 'SELECT item FROM sync_shadow WHERE item_id = ?').pluck().get(id)
+    const json = plucked<[string], string>(db, 'SELECT item FROM sync_shadow WHERE item_id = ?').get(id)
     if (json === undefined) continue
-    if (prepared<[string], number>(db, 'SELECT EXISTS (SELECT 1 FROM items WHERE id = ?) AS present').pluck().get(id) === 1) upsertItem(db, JSON.parse(json) as Item)
+    if (plucked<[string], number>(db, 'SELECT EXISTS (SELECT 1 FROM items WHERE id = ?)').get(id) === 1) upsertItem(db, JSON.parse(json) as Item)
   }
 }
 
@@ -241,7 +237,7 @@ function resetToShadows(db: Database, itemIds: readonly string[]): void {
  * Returns that rid, or null for an item new here.
  */
 function upsertItem(db: Database, item: Item): number | null {
-  const known = prepared<[string], number>(db, 'SELECT rid AS item_rid FROM items WHERE id = ?').pluck().get(item.id)
+  const known = plucked<[string], number>(db, 'SELECT rid FROM items WHERE id = ?').get(item.id)
   if (known === undefined) {
     // Back in scope: the live item replaces the facts the personal figures kept at its purge.
     dropArchived(db, item.id)
@@ -266,7 +262,7 @@ function upsertItem(db: Database, item: Item): number | null {
  * figures (figures-personal.ts, archiveBeforePurge).
  */
 function purgeItems(db: Database, ids: readonly string[], archiveFor?: { agentId: string; now: Date }): number {
-  const rids = ids.flatMap((id) => prepared<[string], number>(db, 'SELECT rid AS item_rid FROM items WHERE id = ?').pluck().all(id))
+  const rids = ids.flatMap((id) => plucked<[string], number>(db, 'SELECT rid FROM items WHERE id = ?').all(id))
   if (rids.length === 0) return 0
   if (archiveFor) archiveBeforePurge(db, rids, archiveFor.agentId, archiveFor.now)
   withPurgeFlag(db, () => {
@@ -309,7 +305,7 @@ function trimToServerThreads(db: Database, page: PullResponse, updated: Readonly
     removed += messages
     removed += prepared<[number, string]>(db, 'DELETE FROM ratings WHERE item_rid = ? AND id NOT IN (SELECT value FROM json_each(?))').run(rid, ratingsOf(itemId)).changes
     const events = eventsOf(itemId)
-    if (prepared<[number, string], number>(db, 'SELECT EXISTS (SELECT 1 FROM item_events WHERE item_rid = ? AND id NOT IN (SELECT value FROM json_each(?)))').pluck().get(rid, events) === 1) {
+    if (plucked<[number, string], number>(db, 'SELECT EXISTS (SELECT 1 FROM item_events WHERE item_rid = ? AND id NOT IN (SELECT value FROM json_each(?)))').get(rid, events) === 1) {
       withPurgeFlag(db, () => {
         removed += prepared<[number, string]>(db, 'DELETE FROM item_events WHERE item_rid = ? AND id NOT IN (SELECT value FROM json_each(?))').run(rid, events).changes
       })
@@ -327,12 +323,11 @@ function purgeOutOfScope(db: Database, agentId: string, candidates: readonly str
   if (!agent) return 0
   const queues = queuesOfAgent({ role: agent.role, tiers: JSON.parse(agent.tiers) as Tier[] })
   if (queues.length === QUEUES.length) return 0
-  const outside = prepared<[string, string, string], string>(
+  const outside = plucked<[string, string, string], string>(
     db,
     `SELECT id FROM items WHERE id IN (SELECT value FROM json_each(?)) AND queue NOT IN (SELECT value FROM json_each(?)) AND assignee_id IS NOT ?
        AND id NOT IN (SELECT coalesce(args ->> 'itemId', mutation_id) FROM outbox)`
   )
-    .pluck()
     .all(JSON.stringify([...new Set(candidates)]), JSON.stringify(queues), agentId)
   return outside.length > 0 ? purgeItems(db, outside, { agentId, now }) : 0
 }
@@ -359,8 +354,6 @@ function recordRejection(db: Database, r: RejectionWire): boolean {
  * Removes what a rejected mutation wrote optimistically and the server never will: an item with
  * its id (item.create) with its thread, and the rows whose ids derive from it (`<mutationId>.m`,
  * `<mutationId>.e0`, `<mutationId>.c`).
- * (Statements here never share their SQL text with another module's: prepared() caches one
- * Statement per text, and .pluck() changes it for every user.)
  * Ids from the range [`<id>.`, `<id>/`): '/' follows '.', so the unique indexes answer it.
  */
 function purgeCreatedBy(db: Database, mutationId: string): boolean {
@@ -368,17 +361,17 @@ function purgeCreatedBy(db: Database, mutationId: string): boolean {
   const hi = `${mutationId}/`
   const range = 'id >= ? AND id < ?'
   // An item it created has the mutation's own id (item.create); its customer and thread derive from it.
-  let changed = purgeItems(db, [mutationId, ...prepared<[string, string], string>(db, `SELECT id FROM items WHERE ${range}`).pluck().all(lo, hi)]) > 0
+  let changed = purgeItems(db, [mutationId, ...plucked<[string, string], string>(db, `SELECT id FROM items WHERE ${range}`).all(lo, hi)]) > 0
   withPurgeFlag(db, () => {
     // Messages on other items: their item's document loses the text.
-    for (const rid of prepared<[string, string], number>(db, `SELECT DISTINCT item_rid FROM messages WHERE ${range}`).pluck().all(lo, hi)) markForIndexing(db, 'item', rid)
+    for (const rid of plucked<[string, string], number>(db, `SELECT DISTINCT item_rid FROM messages WHERE ${range}`).all(lo, hi)) markForIndexing(db, 'item', rid)
     for (const table of ['messages', 'item_events', 'ratings', 'views']) {
       if (prepared(db, `DELETE FROM ${table} WHERE ${range}`).run(lo, hi).changes > 0) changed = true
     }
   })
   // A customer it created, unless an item (the server's) names it.
   const orphan = `${range} AND NOT EXISTS (SELECT 1 FROM items WHERE customer_id = customers.id)`
-  for (const rid of prepared<[string, string], number>(db, `SELECT rid FROM customers WHERE ${orphan}`).pluck().all(lo, hi)) {
+  for (const rid of plucked<[string, string], number>(db, `SELECT rid FROM customers WHERE ${orphan}`).all(lo, hi)) {
     markForIndexing(db, 'customer', rid) // its search document goes at the next flush
     changed = true
   }
@@ -393,13 +386,11 @@ function replayOutbox(db: Database): void {
     'SELECT mutation_id, name, args, actor_id, created_at FROM outbox ORDER BY seq'
   ).all()
   for (const row of rows) {
-    if (!isMutationName(row.name)) continue
-    const def = mutations[row.name] as unknown as ErasedMutation
-    const args = def.args.safeParse(JSON.parse(row.args))
-    if (!args.success) continue
     const ctx: MutationContext = { mutationId: row.mutation_id, actorId: row.actor_id, now: row.created_at }
-    const snapshot = loadSnapshot(db, def.needs(args.data, ctx))
-    const decision = def.decide(snapshot, args.data, ctx)
+    // A mutation this version does not know, or whose arguments it no longer accepts, is left to the server.
+    const plan = planStoredMutation(row.name, JSON.parse(row.args), ctx)
+    if (!plan.ok) continue
+    const { snapshot, decision } = runMutation(plan.planned, ctx, (needs) => loadSnapshot(db, needs))
     if (!decision.ok) continue // refused on the new state: changes nothing here; the server decides
     applyChanges(db, decision.changes, snapshot, { replay: true })
   }

@@ -5,7 +5,7 @@ import type { MeResponse } from '../../shared/sync/protocol'
 import { outboxPending } from '../infra/outbox'
 import { META, getMeta, setMeta } from '../infra/meta'
 import { hasAnyItem } from '../people/session'
-import { prepared } from '../infra/statements'
+import { plucked, prepared } from '../infra/statements'
 
 /**
  * The binding of a workspace to one agent on one sync server, in meta. A workspace is bound once
@@ -71,7 +71,7 @@ export function bindWorkspace(db: Database, serverUrl: string, me: MeResponse): 
       const { agent } = me
       prepared(db, 'INSERT INTO agents (id, name, email, role, tiers) VALUES (?, ?, ?, ?, ?)').run(agent.id, agent.name, agent.email, agent.role, JSON.stringify(agent.tiers))
       // AUTOINCREMENT never reuses a seq, so the next outbox row is seqBase + 1: per-client seq 1.
-      const used = prepared<[], number>(db, `SELECT coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'outbox'), 0)`).pluck().get() ?? 0
+      const used = plucked<[], number>(db, `SELECT coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'outbox'), 0)`).get() ?? 0
       setMeta(db, META.syncServerUrl, serverUrl)
       setMeta(db, META.syncServerId, me.serverId)
       setMeta(db, META.syncAgentId, agent.id)
@@ -103,7 +103,7 @@ export function resetClient(db: Database): Binding {
     if (!readBinding(db)) throw new Error('The workspace is not bound to a server.')
     const pending = prepared<[], { lo: number | null }>(db, 'SELECT min(seq) AS lo FROM outbox').get()?.lo ?? null
     const seqBase =
-      pending !== null ? pending - 1 : (prepared<[], { hi: number }>(db, `SELECT coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'outbox'), 0) AS hi`).get()?.hi ?? 0)
+      pending !== null ? pending - 1 : (plucked<[], number>(db, `SELECT coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'outbox'), 0)`).get() ?? 0)
     setMeta(db, META.syncClientId, randomUUID())
     setMeta(db, META.syncSeqBase, String(seqBase))
     setMeta(db, META.syncRejectionsAfter, '0')

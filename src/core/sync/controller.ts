@@ -3,7 +3,7 @@ import { HandoffError, type Handlers, type SyncRejection, type SyncStatus } from
 import { parseCredential, type MeResponse } from '../../shared/sync/protocol'
 import { outboxPending } from '../infra/outbox'
 import { META, getMeta } from '../infra/meta'
-import { prepared } from '../infra/statements'
+import { plucked, prepared } from '../infra/statements'
 import { assertCanBind, bindWorkspace, readBinding, type Binding } from './binding'
 import type { CredentialVault } from './credentials'
 import { SyncEngine, type Timers } from './engine'
@@ -91,7 +91,7 @@ export function createSyncController(db: Database, options: SyncControllerOption
       pending: outboxPending(db),
       lastSyncedAt: getMeta(db, META.syncLastSyncedAt),
       firstSync: engine?.firstSync ?? null,
-      rejections: prepared<[], number>(db, 'SELECT count(*) FROM sync_rejections WHERE dismissed = 0').pluck().get() ?? 0,
+      rejections: plucked<[], number>(db, 'SELECT count(*) FROM sync_rejections WHERE dismissed = 0').get() ?? 0,
       dataVersion,
       lastError: engine ? engine.lastError : lastError
     }

@@ -1,7 +1,7 @@
 import type { Database } from 'better-sqlite3'
 import { DEFAULT_PULL_LIMIT, MAX_BODY_BYTES, MAX_PUSH_MUTATIONS, type PushedMutation } from '../../shared/sync/protocol'
 import { META, deleteMeta, getMeta } from '../infra/meta'
-import { prepared } from '../infra/statements'
+import { plucked, prepared } from '../infra/statements'
 import { applyPullPage } from './apply-pull'
 import { backoffDelay } from './backoff'
 import { readBinding, resetClient } from './binding'
@@ -218,7 +218,7 @@ export class SyncEngine {
   }
 
   private hasUnpushed(): boolean {
-    return prepared<[number], number>(this.o.db, 'SELECT EXISTS (SELECT 1 FROM outbox WHERE seq > ?)').pluck().get(this.pushedThrough) === 1
+    return plucked<[number], number>(this.o.db, 'SELECT EXISTS (SELECT 1 FROM outbox WHERE seq > ?)').get(this.pushedThrough) === 1
   }
 
   /**
@@ -278,7 +278,7 @@ export class SyncEngine {
       if (!binding) throw new Error('The workspace is not bound to a server.')
       const cursor = getMeta(this.o.db, META.syncCursor)
       // Every per-client seq this folder has handed out so far (AUTOINCREMENT never goes back).
-      const allocated = (prepared<[], number>(this.o.db, `SELECT coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'outbox'), 0) AS allocated`).pluck().get() ?? 0) - binding.seqBase
+      const allocated = (plucked<[], number>(this.o.db, `SELECT coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'outbox'), 0)`).get() ?? 0) - binding.seqBase
       let page
       try {
         page = await this.o.transport.pull({

@@ -110,6 +110,26 @@ export class WriteStatement {
 /** Every item column but the id, in one order: an updated item is written whole. */
 const ITEM_SET_COLUMNS = Object.values(ITEM_PATCH_COLUMNS)
 
+/**
+ * How applyChanges writes each change op: as part of the mutation's one statement (`out`), or
+ * by statements of its own that run at once (views and settings), which only a transaction
+ * may hold. Typed over every op, so a new op is placed here before it can be written.
+ */
+export const CHANGE_WRITTEN: { readonly [Op in Change['op']]: 'in-statement' | 'apart' } = {
+  insertCustomer: 'in-statement',
+  insertItem: 'in-statement',
+  updateItem: 'in-statement',
+  insertMessage: 'in-statement',
+  insertEvent: 'in-statement',
+  insertRating: 'in-statement',
+  upsertView: 'apart',
+  deleteView: 'apart',
+  setSettings: 'apart'
+}
+
+/** Whether applyChanges writes any of these changes by statements of their own (see CHANGE_WRITTEN). */
+export const writesApart = (changes: readonly Change[]): boolean => changes.some((c) => CHANGE_WRITTEN[c.op] === 'apart')
+
 /** Thrown when a change names a row that is not there: a bug in a decide(), never a user error. */
 export class MissingRowError extends Error {
   constructor(what: string, id: string) {

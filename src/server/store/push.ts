@@ -1,9 +1,9 @@
 import type { Agent, Item } from '../../shared/domain/entities'
 import { queuesOfAgent } from '../../shared/domain/escalation'
-import { isMutationName, mutations, type MutationContext, type Needs } from '../../shared/mutations'
+import { decideMutation, isMutationName, planStoredMutation, type MutationContext, type MutationName, type Needs, type PlannedMutation } from '../../shared/mutations'
 import type { PushRequest, PushResponse, PushedMutation } from '../../shared/sync/protocol'
 import type { Change } from '../../shared/mutations/types'
-import { WriteStatement, applyChanges, feedRowsSelect, itemFeedRow, type FeedRow } from './apply'
+import { WriteStatement, applyChanges, feedRowsSelect, itemFeedRow, writesApart, type FeedRow } from './apply'
 import { StoreError } from './errors'
 import { Prefetched } from './prefetch'
 import { lockAndLoad } from './snapshot'
@@ -69,10 +69,10 @@ export async function push(sql: SqlClient, agent: Agent, req: PushRequest, optio
           ahead = null
           aheadSize = Math.min(AHEAD_MAX, aheadSize * 2)
         }
-        if (!ahead && !FRESH_ONLY.has(m.name)) {
+        if (!ahead && !alwaysFresh(m.name)) {
           // Up to aheadSize mutations, ending before the next that is always written the fresh way.
           let end = i + 1
-          while (end < Math.min(req.mutations.length, i + aheadSize) && !FRESH_ONLY.has(prepared[end]!.m.name)) end++
+          while (end < Math.min(req.mutations.length, i + aheadSize) && !alwaysFresh(prepared[end]!.m.name)) end++
           if (end - i >= AHEAD_MIN) {
             const cache = await Prefetched.read(sql, req.clientId, prepared.slice(i, end).map((q) => ({ mutationId: q.m.mutationId, needs: q.needs, actorId: agent.id })))
             ahead = cache ? { cache, end } : null
@@ -111,11 +111,32 @@ const AHEAD_MAX = 64
 /** Fewer mutations left than this are read one by one (a single mutation's read is cheaper). */
 const AHEAD_MIN = 4
 /**
- * Mutations whose changes are written by statements of their own (views, settings), so always
- * the fresh way: a read-ahead ends before them. (Another that turns out to write so is handed to
- * the fresh way too, only later.)
+ * The way each mutation is pushed. 'fresh': its changes include ops written by statements of
+ * their own (views, settings: CHANGE_WRITTEN in apply.ts), so it always goes the fresh way and a
+ * read-ahead ends before it; 'ahead': decided from the read-ahead. Typed over every mutation, so
+ * a new one must be placed here (test/server/push-paths.test.ts checks each against what its
+ * decision writes). A mutation placed 'ahead' that writes so is still written correctly, handed
+ * to the fresh way once its decision shows it, only later.
  */
-const FRESH_ONLY = new Set(['view.save', 'view.delete', 'settings.update'])
+export const PUSH_PATH: { readonly [K in MutationName]: 'ahead' | 'fresh' } = {
+  'item.create': 'ahead',
+  'item.logContact': 'ahead',
+  'item.reply': 'ahead',
+  'item.addNote': 'ahead',
+  'item.setStatus': 'ahead',
+  'item.setPriority': 'ahead',
+  'item.assign': 'ahead',
+  'item.recordRating': 'ahead',
+  'item.escalateToSupport': 'ahead',
+  'item.escalateTier': 'ahead',
+  'item.handBack': 'ahead',
+  'item.deescalate': 'ahead',
+  'view.save': 'fresh',
+  'view.delete': 'fresh',
+  'settings.update': 'fresh'
+}
+/** A pushed name that is no mutation is refused from the read-ahead like any other refusal. */
+const alwaysFresh = (name: string): boolean => isMutationName(name) && PUSH_PATH[name] === 'fresh'
 
 type Step = { result: Result; lastSeq: number; gap?: undefined } | { gap: number; result?: undefined; lastSeq?: undefined }
 
@@ -177,38 +198,29 @@ async function pushOne(sql: SqlClient, agent: Agent, clientId: string, p: Prepar
   }
 }
 
-type Def = {
-  args: { safeParse(x: unknown): { success: true; data: unknown } | { success: false; error: { issues: readonly { path: readonly PropertyKey[]; message: string }[] } } }
-  needs(args: unknown, ctx: MutationContext): Needs
-  decide(...a: Parameters<(typeof mutations)['item.reply']['decide']>): ReturnType<(typeof mutations)['item.reply']['decide']>
-}
-
-/** A pushed mutation with what depends on nothing stored: its definition, parsed arguments and needs, or why it is refused. */
+/** A pushed mutation with what depends on nothing stored: its plan (parsed arguments and needs), or why it is refused. */
 interface Prepared {
   m: PushedMutation
-  def: Def | null
-  args: unknown
+  planned: PlannedMutation | null
   needs: Needs
   rejection: { code: string; message: string } | null
   itemId: string | null
 }
 
 function prepare(agent: Agent, m: PushedMutation): Prepared {
-  if (!isMutationName(m.name)) return { m, def: null, args: undefined, needs: {}, rejection: { code: 'invalid_argument', message: `There is no mutation ${m.name}.` }, itemId: null }
-  const def = mutations[m.name] as unknown as Def
-  const parsed = def.args.safeParse(m.args)
-  if (!parsed.success) {
-    // The schema's own messages (they are written for people), each with where it applies.
-    const message = parsed.error.issues.map((i) => (i.path.length > 0 ? `${i.path.map(String).join('.')}: ${i.message}` : i.message)).join(' ')
-    return { m, def, args: undefined, needs: {}, rejection: { code: 'invalid_argument', message: message || 'The arguments are not valid.' }, itemId: itemIdOf(m.args) }
-  }
   // needs() reads only the arguments and the actor.
-  const needs = def.needs(parsed.data, { mutationId: m.mutationId, actorId: agent.id, now: new Date().toISOString() })
-  return { m, def, args: parsed.data, needs, rejection: null, itemId: needs.items?.[0] ?? null }
+  const plan = planStoredMutation(m.name, m.args, { mutationId: m.mutationId, actorId: agent.id, now: new Date().toISOString() })
+  if (plan.ok) return { m, planned: plan.planned, needs: plan.planned.needs, rejection: null, itemId: plan.planned.needs.items?.[0] ?? null }
+  switch (plan.reason) {
+    case 'unknown_mutation':
+      return { m, planned: null, needs: {}, rejection: { code: 'invalid_argument', message: `There is no mutation ${m.name}.` }, itemId: null }
+    case 'invalid_args': {
+      // The schema's own messages (they are written for people), each with where it applies.
+      const message = plan.issues.map((i) => (i.path.length > 0 ? `${i.path.map(String).join('.')}: ${i.message}` : i.message)).join(' ')
+      return { m, planned: null, needs: {}, rejection: { code: 'invalid_argument', message: message || 'The arguments are not valid.' }, itemId: itemIdOf(m.args) }
+    }
+  }
 }
-
-/** Changes that apply() writes with statements of their own, so only inside a transaction. */
-const writesOutsideStatement = (changes: readonly Change[]) => changes.some((c) => c.op === 'upsertView' || c.op === 'deleteView' || c.op === 'setSettings')
 
 /**
  * Reads (or takes from the read-ahead `cache`), decides and writes one mutation. 'locking': `db`
@@ -219,7 +231,7 @@ const writesOutsideStatement = (changes: readonly Change[]) => changes.some((c) 
  * listeners (on commit).
  */
 async function apply(db: SqlClient, agent: Agent, clientId: string, p: Prepared, mode: 'locking' | 'optimistic', notify: boolean, cache: Prefetched | null): Promise<Step | 'changed' | 'locking'> {
-  const { m, def, args, needs } = p
+  const { m, planned, needs } = p
   let { rejection, itemId } = p
   const now = new Date().toISOString()
   const ctx: MutationContext = { mutationId: m.mutationId, actorId: agent.id, now }
@@ -267,8 +279,8 @@ async function apply(db: SqlClient, agent: Agent, clientId: string, p: Prepared,
   let applied: { after: Map<string, Item>; changes: readonly Change[] } | null = null
   if (loaded.dupSeq !== null) {
     rejection = { code: 'duplicate', message: `Mutation ${m.mutationId} was already pushed (seq ${loaded.dupSeq}).` }
-  } else if (def && !rejection) {
-    const decision = def.decide(loaded.snapshot, args as never, ctx)
+  } else if (planned && !rejection) {
+    const decision = decideMutation(planned, loaded.snapshot, ctx)
     // An agent changes only the items of their scope (their queues, or assigned to them);
     // supervisors, any. A refusal by the rules keeps its own reason (a concurrent move names
     // who moved the item, which is what the agent needs to hear); a change the rules allow on an
@@ -276,7 +288,7 @@ async function apply(db: SqlClient, agent: Agent, clientId: string, p: Prepared,
     if (decision.ok && agent.role !== 'supervisor' && [...loaded.snapshot.items.values()].some((item) => !inScope(agent, item))) {
       rejection = { code: 'forbidden', message: 'That item is not in your queues or assigned to you, so the change was not applied.' }
     } else if (decision.ok) {
-      if (mode === 'optimistic' && writesOutsideStatement(decision.changes)) return 'locking'
+      if (mode === 'optimistic' && writesApart(decision.changes)) return 'locking'
       const written = await applyChanges(db, decision.changes, loaded.snapshot, out)
       feed = written.feed
       applied = { after: written.after, changes: decision.changes }
