@@ -1,9 +1,11 @@
 import { resolve } from 'node:path'
+import { isDeepStrictEqual } from 'node:util'
 import { fileURLToPath } from 'node:url'
 import { defineConfig, externalizeDepsPlugin } from 'electron-vite'
 import react from '@vitejs/plugin-react'
-import type { Plugin } from 'vite'
+import { normalizePath, type Plugin } from 'vite'
 import { cspHeader } from './src/main/security'
+import * as contractNames from './src/shared/contract/names'
 
 const root = fileURLToPath(new URL('.', import.meta.url))
 
@@ -20,7 +22,7 @@ export default defineConfig({
     }
   },
   preload: {
-    plugins: [externalizeDepsPlugin()],
+    plugins: [externalizeDepsPlugin(), moduleAsData(resolve(root, 'src/shared/contract/names.ts'), contractNames)],
     build: {
       rollupOptions: {
         input: { index: resolve(root, 'src/preload/index.ts') },
@@ -48,5 +50,29 @@ function devCsp(): Plugin {
     apply: 'serve',
     transformIndexHtml: (html) =>
       html.replace(/(http-equiv="Content-Security-Policy"\s+content=")[^"]*(")/, (_m, head: string, tail: string) => `${head}${cspHeader('development')}${tail}`)
+  }
+}
+
+/**
+ * Replaces one module of a build by the values of its exports, evaluated here (when the config
+ * loads, from the same source file). The preload exposes one method per operation name, and the
+ * names derive from the contract's table, which carries every schema (zod, the mutations' rules:
+ * ~200 kB bundled) that the sandboxed preload has no use for: it gets the names as data instead.
+ */
+function moduleAsData(file: string, exports: Record<string, unknown>): Plugin {
+  const id = normalizePath(file)
+  const code = Object.entries(exports)
+    .map(([name, value]) => {
+      const json = JSON.stringify(value)
+      if (json === undefined || !isDeepStrictEqual(JSON.parse(json), value)) {
+        throw new Error(`${file}: export ${name} is not plain JSON data, so it cannot be carried as data.`)
+      }
+      return `export const ${name} = /* @__PURE__ */ Object.freeze(${json})\n`
+    })
+    .join('')
+  return {
+    name: 'handoff-module-as-data',
+    enforce: 'pre',
+    load: (loaded) => (normalizePath(loaded) === id ? code : null)
   }
 }

@@ -13,7 +13,8 @@ import type { AddressInfo } from 'node:net'
 import { extname, isAbsolute, relative, resolve, sep } from 'node:path'
 import { timingSafeEqual } from 'node:crypto'
 import type { Envelope, HandoffErrorData } from '../../src/shared/contract/errors'
-import { MAX_ARGUMENT_BYTES, isOperationName, type OperationName } from '../../src/shared/contract/names'
+import { MAX_ARGUMENT_BYTES, RPC_PATH_PREFIX } from '../../src/shared/contract/doors'
+import { isOperationName, type OperationName } from '../../src/shared/contract/operations'
 import { cspHeader } from '../../src/main/security'
 
 export const HOST = '127.0.0.1'
@@ -131,6 +132,13 @@ function tooLarge(res: ServerResponse, size?: number): void {
   sendJson(res, 413, failure({ code: 'too_large', message }))
 }
 
+/** The still-encoded operation name of a `/rpc/<name>` path; null for any other path (a file). */
+export function rpcNameOf(pathname: string): string | null {
+  if (!pathname.startsWith(RPC_PATH_PREFIX)) return null
+  const name = pathname.slice(RPC_PATH_PREFIX.length)
+  return name.length > 0 && !name.includes('/') ? name : null
+}
+
 async function handleRpc(req: IncomingMessage, res: ServerResponse, rawName: string, options: HarnessServerOptions): Promise<void> {
   if (req.method !== 'POST') {
     res.setHeader('allow', 'POST')
@@ -233,8 +241,8 @@ export async function startHarnessServer(options: HarnessServerOptions): Promise
       sendText(res, 400, 'Bad request')
       return
     }
-    const rpc = /^\/rpc\/([^/]+)$/.exec(pathname)
-    const work = rpc?.[1] !== undefined ? handleRpc(req, res, rpc[1], options) : handleStatic(req, res, pathname, rootReal)
+    const rpcName = rpcNameOf(pathname)
+    const work = rpcName !== null ? handleRpc(req, res, rpcName, options) : handleStatic(req, res, pathname, rootReal)
     work.catch((error: unknown) => {
       if (res.headersSent) {
         res.destroy()

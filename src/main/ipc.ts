@@ -8,11 +8,10 @@
  */
 import type { Envelope, HandoffErrorData } from '../shared/contract/errors'
 import { isEnvelope } from '../shared/contract/errors'
-import { MAX_ARGUMENT_BYTES, OPERATION_NAMES, type OperationName } from '../shared/contract/names'
+import { MAX_ARGUMENT_BYTES, channelFor } from '../shared/contract/doors'
+import { OPERATION_NAMES } from '../shared/contract/names'
+import type { OperationName } from '../shared/contract/operations'
 import type { FrameLike } from './security'
-
-export const CHANNEL_PREFIX = 'handoff:'
-export const channelFor = (name: OperationName): string => `${CHANNEL_PREFIX}${name}`
 
 /** What a handler reads from Electron's IpcMainInvokeEvent. */
 export interface InvokeEventLike {

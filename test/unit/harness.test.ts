@@ -3,11 +3,12 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { MAX_ARGUMENT_BYTES } from '../../src/shared/contract/names'
+import { MAX_ARGUMENT_BYTES, rpcPath } from '../../src/shared/contract/doors'
+import { OPERATION_NAMES } from '../../src/shared/contract/names'
 import { tsWorkerUrl } from './support/ts-worker'
 import { startCoreWorker, type CoreHost } from '../../src/core/worker/host'
 import { parseHarnessArgs } from '../../scripts/harness/cli'
-import { resolveStaticPath, startHarnessServer, tokenMatches, type HarnessServer } from '../../scripts/harness/server'
+import { resolveStaticPath, rpcNameOf, startHarnessServer, tokenMatches, type HarnessServer } from '../../scripts/harness/server'
 
 const workerFile = tsWorkerUrl(new URL('../../src/core/worker/entry.ts', import.meta.url))
 const token = 'test-token_0123456789abcdefABCDEF'
@@ -139,6 +140,17 @@ describe('the harness server, over real HTTP and the real core', () => {
     }
   })
 
+  it('routes every operation of the contract, at the path the renderer calls, to the core', async () => {
+    const before = dispatched.length
+    for (const name of OPERATION_NAMES) {
+      // Arguments no schema accepts: the core's door answers, and nothing runs.
+      const answer = await send(server.port, { method: 'POST', path: rpcPath(name), headers: { 'x-handoff-token': token, 'content-type': 'application/json' }, body: '"not an object"' })
+      expect(answer.status, name).toBe(200)
+      expect(answer.json().error?.code, name).toBe('invalid_argument')
+    }
+    expect(dispatched.slice(before)).toEqual(OPERATION_NAMES)
+  })
+
   it('answers an unknown operation with 404 unknown_operation', async () => {
     for (const name of ['no.such', 'constructor', '__proto__', 'session.get%00']) {
       const answer = await rpc(server.port, name, '{}')
@@ -206,6 +218,16 @@ describe('harness helpers', () => {
     expect(resolveStaticPath('/srv/r', '/x%00.js')).toBeNull()
     expect(resolveStaticPath('/srv/r', '/%E0%A4%A')).toBeNull()
     expect(resolveStaticPath('/srv/r', '/a\\..\\..\\x')).toBeNull()
+  })
+
+  it('takes an operation name from /rpc/<name> paths only', () => {
+    expect(rpcNameOf('/rpc/session.get')).toBe('session.get')
+    expect(rpcNameOf('/rpc/session.get%00')).toBe('session.get%00')
+    expect(rpcNameOf('/rpc/')).toBeNull()
+    expect(rpcNameOf('/rpc/a/b')).toBeNull()
+    expect(rpcNameOf('/rpc')).toBeNull()
+    expect(rpcNameOf('/rpcx/session.get')).toBeNull()
+    expect(rpcNameOf('/assets/rpc/session.get')).toBeNull()
   })
 
   it('parses the command line', () => {

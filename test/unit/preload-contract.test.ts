@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest'
-import { MAX_ARGUMENT_BYTES, OPERATION_NAMES } from '../../src/shared/contract/names'
+import { OPERATION_NAMES } from '../../src/shared/contract/names'
+import { MAX_ARGUMENT_BYTES, channelFor } from '../../src/shared/contract/doors'
 import { isEnvelope, type Envelope } from '../../src/shared/contract/errors'
-import { buildPreloadApi, CHANNEL_PREFIX as PRELOAD_PREFIX } from '../../src/preload/api'
-import { buildHandler, CHANNEL_PREFIX as MAIN_PREFIX, registerHandoffIpc, type IpcHandler, type InvokeEventLike } from '../../src/main/ipc'
+import { buildPreloadApi } from '../../src/preload/api'
+import { buildHandler, registerHandoffIpc, type IpcHandler, type InvokeEventLike } from '../../src/main/ipc'
 import type { FrameLike } from '../../src/main/security'
 import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
@@ -60,8 +61,8 @@ describe('the main process IPC', () => {
     const registrar = fakeRegistrar()
     const channels = registerHandoffIpc(registrar, options)
     expect(channels).toEqual(OPERATION_NAMES.map((n) => `handoff:${n}`))
+    expect(channels).toEqual(OPERATION_NAMES.map(channelFor))
     expect([...registrar.handlers.keys()]).toEqual(channels)
-    expect(MAIN_PREFIX).toBe(PRELOAD_PREFIX)
 
     const invoked: string[] = []
     const api = buildPreloadApi(async (channel, args) => {

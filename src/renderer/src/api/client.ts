@@ -1,4 +1,4 @@
-import { HandoffError, OPERATION_NAMES, isEnvelope, type Args, type Envelope, type HandoffApi, type OperationName, type Result } from '../../../shared/contract'
+import { HandoffError, OPERATION_NAMES, isEnvelope, rpcPath, type Args, type Envelope, type HandoffApi, type OperationName, type Result } from '../../../shared/contract'
 import { harnessToken } from './token'
 
 /**
@@ -22,7 +22,7 @@ const httpTransport: Transport = async (name, args) => {
   if (token) headers['x-handoff-token'] = token
   let response: Response
   try {
-    response = await fetch(`/rpc/${encodeURIComponent(name)}`, { method: 'POST', headers, body: JSON.stringify(args ?? {}) })
+    response = await fetch(rpcPath(name), { method: 'POST', headers, body: JSON.stringify(args ?? {}) })
   } catch (cause) {
     throw new HandoffError({
       code: 'internal',
