@@ -14,6 +14,7 @@ import {
 } from '../shared/contract'
 import { openDatabase, type Db } from './infra/database'
 import { DatabaseRefusedError } from './infra/errors'
+import { createCoreEvents, type CoreEventListener } from './events'
 import { createHandlers, seedDemoWorkspace } from './handlers'
 import { sessionInfo } from './people/session'
 import { createSyncController, type SyncController, type TransportFactory } from './sync/controller'
@@ -64,6 +65,12 @@ export interface Core {
   dispatch: Dispatch
   /** The sync side (binding, engine); absent on a refused database. */
   sync?: SyncController
+  /**
+   * Listens to the contract's events (outbox.changed, sync.changed, items.changed), each sent
+   * after the change it tells of has committed; returns the function that stops listening.
+   * A refused database has nothing to tell.
+   */
+  onEvent(listener: CoreEventListener): () => void
   close(): void
 }
 
@@ -81,7 +88,9 @@ export function createCore(options: CoreOptions): Core {
     db.close()
     throw e
   }
+  const events = createCoreEvents()
   const sync = createSyncController(db, {
+    events,
     vault: options.vault ?? memoryVault(),
     now: clock,
     ...(options.transportFactory ? { transportFactory: options.transportFactory } : {}),
@@ -96,6 +105,7 @@ export function createCore(options: CoreOptions): Core {
     handlers,
     dispatch: ((name: unknown, args: unknown) => dispatch(handlers, name, args)) as Dispatch,
     sync,
+    onEvent: (listener) => events.on(listener),
     close: () => {
       sync.close()
       closeDatabase(db)
@@ -122,7 +132,12 @@ function refusedCore(refusal: DatabaseRefusedError): Core {
     throw new HandoffError(error)
   }
   const handlers = Object.fromEntries(Object.keys(argSchemas).map((name) => [name, refuse])) as unknown as Handlers
-  return { handlers, dispatch: ((name: unknown) => (isAsync(name) ? Promise.resolve(fail(error)) : fail(error))) as Dispatch, close: () => undefined }
+  return {
+    handlers,
+    dispatch: ((name: unknown) => (isAsync(name) ? Promise.resolve(fail(error)) : fail(error))) as Dispatch,
+    onEvent: () => () => undefined,
+    close: () => undefined
+  }
 }
 
 function closeDatabase(db: Db): void {

@@ -13,6 +13,7 @@ export * from './names'
 export * from './errors'
 export * from './personal-figures'
 export * from './team-figures'
+export * from './events'
 
 const empty = z.object({}).strict()
 
