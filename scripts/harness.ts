@@ -1,7 +1,8 @@
 /**
  * The browser harness: the built renderer over the real core, in any browser, without Electron.
- * Replaces only the Electron IPC door with POST /rpc/<name> on 127.0.0.1 (scripts/harness/server.ts);
- * the core runs in the same worker as in the app (out/main/core-worker.js via src/main/core-host.ts).
+ * Replaces only the Electron IPC door with POST /rpc/<name> on 127.0.0.1, and its event channels
+ * with GET /events (scripts/harness/server.ts, events.ts);
+ * the core runs in the same worker as in the app (out/main/core-worker.js via src/core/worker/host.ts).
  *
  *   npm run harness -- --data DIR [--port PORT] [--empty]
  *
@@ -87,7 +88,7 @@ async function main(): Promise<void> {
   if (!first.ok) say(`Handoff harness: the core answers ${first.error.code}: ${first.error.message}`)
 
   const token = randomBytes(32).toString('base64url')
-  const server = await startHarnessServer({ rendererDir, call: (name, args) => core.call(name, args), token, port: cli.port })
+  const server = await startHarnessServer({ rendererDir, call: (name, args) => core.call(name, args), onEvent: (listener) => core.onEvent(listener), token, port: cli.port })
   say(`Handoff harness: serving ${rendererDir} over ${file}${seedDemoIfEmpty ? ' (demo workspace seeded)' : ''}`)
   process.stdout.write(`Handoff harness: ${server.url}\n`)
 

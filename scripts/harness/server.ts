@@ -5,6 +5,7 @@
  * Refuses, before anything reaches the core: a missing or wrong `x-handoff-token` (401), an
  * unknown operation (404), a body over MAX_ARGUMENT_BYTES (413, not read further), a body that
  * is not JSON (400). Every /rpc answer is an Envelope. Bound to 127.0.0.1 only.
+ * The core's events stream from `GET /events?token=…` (scripts/harness/events.ts).
  */
 import { createReadStream } from 'node:fs'
 import { realpath, stat } from 'node:fs/promises'
@@ -13,9 +14,11 @@ import type { AddressInfo } from 'node:net'
 import { extname, isAbsolute, relative, resolve, sep } from 'node:path'
 import { timingSafeEqual } from 'node:crypto'
 import type { Envelope, HandoffErrorData } from '../../src/shared/contract/errors'
+import type { HandoffEvent } from '../../src/shared/contract/events'
 import { MAX_ARGUMENT_BYTES, RPC_PATH_PREFIX } from '../../src/shared/contract/doors'
 import { isOperationName, type OperationName } from '../../src/shared/contract/operations'
 import { cspHeader } from '../../src/main/security'
+import { EVENTS_PATH, createEventStream } from './events'
 
 export const HOST = '127.0.0.1'
 export const TOKEN_HEADER = 'x-handoff-token'
@@ -25,7 +28,9 @@ export interface HarnessServerOptions {
   rendererDir: string
   /** Carries a call to the core (core-host's call). */
   call: (name: OperationName, args: unknown) => Promise<Envelope<unknown>>
-  /** The per-run secret every /rpc request must carry. */
+  /** Listens to the core's events (core-host's onEvent), for GET /events. */
+  onEvent?: (listener: (event: HandoffEvent) => void) => () => void
+  /** The per-run secret every /rpc and /events request must carry. */
   token: string
   /** 0 picks a free port. */
   port: number
@@ -227,6 +232,8 @@ async function handleStatic(req: IncomingMessage, res: ServerResponse, pathname:
 export async function startHarnessServer(options: HarnessServerOptions): Promise<HarnessServer> {
   const rootReal = await realpath(options.rendererDir)
   let port = options.port
+  const events = createEventStream({ authorize: (token) => tokenMatches(token ?? undefined, options.token) })
+  const stopEvents = options.onEvent?.((event) => events.publish(event))
   const server: Server = createServer((req, res) => {
     // Only this machine's own address: refuses DNS-rebinding hosts.
     const host = req.headers.host ?? ''
@@ -234,11 +241,16 @@ export async function startHarnessServer(options: HarnessServerOptions): Promise
       sendText(res, 421, 'Misdirected request')
       return
     }
-    let pathname: string
+    let url: URL
     try {
-      pathname = new URL(req.url ?? '/', `http://${HOST}`).pathname
+      url = new URL(req.url ?? '/', `http://${HOST}`)
     } catch {
       sendText(res, 400, 'Bad request')
+      return
+    }
+    const pathname = url.pathname
+    if (pathname === EVENTS_PATH) {
+      events.handle(req, res, url.searchParams.get('token'))
       return
     }
     const rpcName = rpcNameOf(pathname)
@@ -262,6 +274,8 @@ export async function startHarnessServer(options: HarnessServerOptions): Promise
     url: `http://${HOST}:${port}/#token=${options.token}`,
     close: () =>
       new Promise<void>((resolveClose) => {
+        stopEvents?.()
+        events.close()
         server.close(() => resolveClose())
         server.closeAllConnections()
       })

@@ -14,6 +14,7 @@ import {
 } from '../shared/contract'
 import { openDatabase, type Db } from './infra/database'
 import { DatabaseRefusedError } from './infra/errors'
+import { createCoreEvents, type CoreEventListener } from './events'
 import { createHandlers } from './handlers'
 import { seedDemoWorkspace } from './demo/handlers'
 import { sessionInfo } from './people/session'
@@ -65,6 +66,12 @@ export interface Core {
   dispatch: Dispatch
   /** The sync side (binding, engine); absent on a refused database. */
   sync?: SyncController
+  /**
+   * Listens to the contract's events (outbox.changed, sync.changed, items.changed), each sent
+   * after the change it tells of has committed; returns the function that stops listening.
+   * A refused database has nothing to tell.
+   */
+  onEvent(listener: CoreEventListener): () => void
   close(): void
 }
 
@@ -82,7 +89,9 @@ export function createCore(options: CoreOptions): Core {
     db.close()
     throw e
   }
+  const events = createCoreEvents()
   const sync = createSyncController(db, {
+    events,
     vault: options.vault ?? memoryVault(),
     now: clock,
     ...(options.transportFactory ? { transportFactory: options.transportFactory } : {}),
@@ -97,6 +106,7 @@ export function createCore(options: CoreOptions): Core {
     handlers,
     dispatch: ((name: unknown, args: unknown) => dispatch(handlers, name, args)) as Dispatch,
     sync,
+    onEvent: (listener) => events.on(listener),
     close: () => {
       sync.close()
       closeDatabase(db)
@@ -123,7 +133,12 @@ function refusedCore(refusal: DatabaseRefusedError): Core {
     throw new HandoffError(error)
   }
   const handlers = Object.fromEntries(Object.keys(argSchemas).map((name) => [name, refuse])) as unknown as Handlers
-  return { handlers, dispatch: ((name: unknown) => (isAsync(name) ? Promise.resolve(fail(error)) : fail(error))) as Dispatch, close: () => undefined }
+  return {
+    handlers,
+    dispatch: ((name: unknown) => (isAsync(name) ? Promise.resolve(fail(error)) : fail(error))) as Dispatch,
+    onEvent: () => () => undefined,
+    close: () => undefined
+  }
 }
 
 function closeDatabase(db: Db): void {

@@ -1,7 +1,7 @@
 /**
  * The Electron shell: one window, locked down; the contract over IPC; the core in a worker.
  * Kept thin on purpose: every decision lives in a small module tested without Electron
- * (security.ts, ipc.ts, core-host.ts, native.ts).
+ * (security.ts, ipc.ts, events.ts, core/worker/host.ts, native.ts).
  */
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
@@ -9,6 +9,7 @@ import { pathToFileURL } from 'node:url'
 import { app, BrowserWindow, ipcMain, safeStorage, session, shell } from 'electron'
 import { startCoreWorker, type CoreHost, type CoreWorkerOptions } from '../core/worker/host'
 import { safeStorageVault } from './credentials'
+import { forwardCoreEvents } from './events'
 import { registerHandoffIpc } from './ipc'
 import { nativeBindingFor } from './native'
 import { createOpenExternalSafely, cspHeader, isAppUrl, isTrustedSender } from './security'
@@ -125,6 +126,12 @@ if (!app.requestSingleInstanceLock()) {
           appUrl,
           mainFrame: () => (mainWindow && !mainWindow.isDestroyed() ? mainWindow.webContents.mainFrame : null)
         }),
+      log: (message, detail) => console.warn(message, detail ?? '')
+    })
+    // The core's events (outbox, sync status, pulled data) go to the window as they happen.
+    forwardCoreEvents(host, {
+      appUrl,
+      target: () => (mainWindow && !mainWindow.isDestroyed() ? mainWindow.webContents : null),
       log: (message, detail) => console.warn(message, detail ?? '')
     })
     mainWindow = createWindow()

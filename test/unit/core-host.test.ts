@@ -1,12 +1,13 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterAll, describe, expect, it } from 'vitest'
+import { afterAll, describe, expect, it, vi } from 'vitest'
 import { tsWorkerUrl } from './support/ts-worker'
 import { startCoreWorker } from '../../src/core/worker/host'
 import { registerHandoffIpc, type IpcHandler } from '../../src/main/ipc'
 import { buildPreloadApi } from '../../src/preload/api'
 import type { FrameLike } from '../../src/main/security'
+import type { HandoffEvent } from '../../src/shared/contract'
 
 const workerFile = tsWorkerUrl(new URL('../../src/core/worker/entry.ts', import.meta.url))
 const dirs: string[] = []
@@ -68,6 +69,41 @@ describe('the core in a worker thread', () => {
     expect(await host.call('session.get', {})).toMatchObject({ ok: false, error: { code: 'internal' } })
     await host.close()
   })
+
+  it('forwards the core’s events to every listener, after the call that caused them; none after close', async () => {
+    const host = startCoreWorker(workerFile, { file: join(tempDir(), 'handoff.sqlite') })
+    const events: HandoffEvent[] = []
+    const seenAlso: string[] = []
+    host.onEvent((e) => events.push(e))
+    const stop = host.onEvent((e) => seenAlso.push(e.name))
+    host.onEvent(() => {
+      throw new Error('a broken listener')
+    })
+    const spy = vi.spyOn(console, 'error').mockImplementation(() => undefined)
+    try {
+      expect(await host.call('workspace.startEmpty', { name: 'Maya Okafor', email: 'maya@example.com' })).toMatchObject({ ok: true })
+      expect(events).toEqual([]) // not a change anyone is told of
+      const created = await host.call('item.create', { kind: 'service', category: 'billing', channel: 'email', subject: 'Invoice', body: 'Where is it?', customer: { type: 'new', name: 'Ann Smith' } })
+      expect(created).toMatchObject({ ok: true })
+      // Sent before the answer, on the same port: here by the time the call resolves.
+      expect(events.map((e) => e.name)).toEqual(['outbox.changed', 'sync.changed'])
+      expect(events[0]).toEqual({ name: 'outbox.changed', payload: { pending: 1 } })
+      expect(events[1]).toMatchObject({ name: 'sync.changed', payload: { state: 'local', pending: 1 } })
+      expect(seenAlso).toEqual(['outbox.changed', 'sync.changed'])
+      expect(spy).toHaveBeenCalledWith(expect.stringContaining('outbox.changed'), expect.any(Error))
+
+      stop()
+      const { itemId } = (created as { value: { itemId: string } }).value
+      expect(await host.call('item.addNote', { itemId, body: 'Looked it up.' })).toMatchObject({ ok: true })
+      expect(events.at(-2)).toEqual({ name: 'outbox.changed', payload: { pending: 2 } })
+      expect(seenAlso).toHaveLength(2)
+    } finally {
+      spy.mockRestore()
+    }
+    const count = events.length
+    await host.close()
+    expect(events).toHaveLength(count)
+  }, 60_000)
 
   it('is what main’s IPC handlers forward to: preload -> handler -> worker -> real core', async () => {
     const host = startCoreWorker(workerFile, { file: join(tempDir(), 'handoff.sqlite'), seedDemoIfEmpty: true })

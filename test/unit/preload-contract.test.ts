@@ -49,8 +49,10 @@ describe('the preload', () => {
       expect(typeof value).toBe('function')
     }
     const source = readFileSync(fileURLToPath(new URL('../../src/preload/index.ts', import.meta.url)), 'utf8')
-    expect(source.match(/exposeInMainWorld/g)).toHaveLength(1)
+    // Two exposures: these methods, and the named event subscriptions (test/unit/event-channels.test.ts).
+    expect(source.match(/exposeInMainWorld/g)).toHaveLength(2)
     expect(source).toContain("exposeInMainWorld(\n  'handoff',\n  buildPreloadApi(")
+    expect(source).toContain("exposeInMainWorld('handoffEvents', buildPreloadEvents(ipcRenderer))")
   })
 })
 

@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util'
 import type { Database } from 'better-sqlite3'
 import { HandoffError, type Handlers, type SyncRejection, type SyncStatus } from '../../shared/contract'
 import { parseCredential, type MeResponse } from '../../shared/sync/protocol'
@@ -5,6 +6,7 @@ import { outboxPending } from '../infra/outbox'
 import { META, getMeta } from '../infra/meta'
 import { plucked, prepared } from '../infra/statements'
 import { assertCanBind, bindWorkspace, readBinding, type Binding } from './binding'
+import type { CoreEvents } from '../events'
 import type { CredentialVault } from './credentials'
 import { SyncEngine, type Timers } from './engine'
 import { httpTransport, isSyncTransportError, normalizeServerUrl, type SyncTransport } from './transport'
@@ -21,6 +23,8 @@ export interface SyncControllerOptions {
   random?: () => number
   pollMs?: number
   log?: (message: string, error: unknown) => void
+  /** Where outbox.changed, sync.changed and items.changed go (src/shared/contract/events.ts). */
+  events?: CoreEvents
 }
 
 type SyncHandlers = Pick<Handlers, 'sync.status' | 'sync.signIn' | 'sync.signOut' | 'sync.rejections' | 'sync.dismissRejection'>
@@ -34,6 +38,7 @@ export interface SyncController {
   handlers: SyncHandlers
   /** The agent the workspace is bound to, or null while it is local. */
   boundAgentId(): string | null
+  /** A local mutation was recorded (and committed): push it soon, and announce the outbox. */
   notifyLocalChange(): void
   /** At start-up: starts the engine when the workspace is bound and the vault has a credential. */
   resume(): Promise<void>
@@ -58,6 +63,9 @@ export function createSyncController(db: Database, options: SyncControllerOption
   let closed = false
   let lastError: string | null = null
   let dataVersion = 0
+  const log = options.log ?? ((message: string, error: unknown) => console.error(message, error))
+  /** The status last sent as sync.changed (null: none yet, or nobody was listening). */
+  let announced: SyncStatus | null = null
 
   const startEngine = (transport: SyncTransport) => {
     engine?.stop()
@@ -69,13 +77,16 @@ export function createSyncController(db: Database, options: SyncControllerOption
       ...(options.timers ? { timers: options.timers } : {}),
       ...(options.random ? { random: options.random } : {}),
       ...(options.pollMs ? { pollMs: options.pollMs } : {}),
-      log: options.log ?? ((message, error) => console.error(message, error)),
+      log,
       onDataChanged: () => {
         dataVersion++
+        if (!closed) options.events?.emit('items.changed', { dataVersion })
       },
+      onChange: () => announce(),
       onUnauthorized: (message) => {
         lastError = message
         if (engine === started) engine = null
+        announce()
       }
     })
     engine = started
@@ -95,6 +106,37 @@ export function createSyncController(db: Database, options: SyncControllerOption
       dataVersion,
       lastError: engine ? engine.lastError : lastError
     }
+  }
+
+  /**
+   * Tells the listeners what differs from the last announcement: outbox.changed when the outbox's
+   * size did, sync.changed when anything of the status did. Called after every commit or state
+   * change that may have moved either; the status costs two counts, so only while someone
+   * listens. The first announcement after listening starts sends both (a new listener knows
+   * neither). Never throws: its callers have already committed.
+   */
+  const announce = (next?: SyncStatus): void => {
+    const events = options.events
+    if (!events || closed) return
+    if (!events.listened) {
+      announced = null
+      return
+    }
+    try {
+      const now = next ?? status()
+      if (announced?.pending !== now.pending) events.emit('outbox.changed', { pending: now.pending })
+      if (!isDeepStrictEqual(announced, now)) events.emit('sync.changed', now)
+      // A copy: a listener in this thread may keep (or change) the object it was given.
+      announced = structuredClone(now)
+    } catch (e) {
+      log('[handoff sync] could not announce the sync status:', e)
+    }
+  }
+  /** The sync.* handlers answer with the status, announced first. */
+  const answer = (): SyncStatus => {
+    const now = status()
+    announce(now)
+    return now
   }
 
   const signIn = async ({ serverUrl, credential }: { serverUrl: string; credential: string }): Promise<SyncStatus> => {
@@ -124,7 +166,7 @@ export function createSyncController(db: Database, options: SyncControllerOption
       throw e
     }
     if (!closed) startEngine(transport)
-    return status()
+    return answer()
   }
 
   return {
@@ -136,8 +178,8 @@ export function createSyncController(db: Database, options: SyncControllerOption
         engine = null
         lastError = null
         // The workspace stays bound with its data and outbox; only the credential goes.
-        options.vault.clear().catch((e: unknown) => (options.log ?? console.error)('[handoff sync] could not forget the credential:', e))
-        return status()
+        options.vault.clear().catch((e: unknown) => log('[handoff sync] could not forget the credential:', e))
+        return answer()
       },
       'sync.rejections': (): SyncRejection[] =>
         prepared<[], SyncRejection>(
@@ -147,14 +189,18 @@ export function createSyncController(db: Database, options: SyncControllerOption
       'sync.dismissRejection': ({ seq }) => {
         const r = prepared(db, 'UPDATE sync_rejections SET dismissed = 1 WHERE seq = ?').run(seq)
         if (r.changes === 0) throw new HandoffError({ code: 'not_found', message: `There is no refused change ${seq}.` })
-        return status()
+        return answer()
       }
     },
     boundAgentId: () => binding?.agentId ?? null,
-    notifyLocalChange: () => engine?.notifyLocalChange(),
+    notifyLocalChange: () => {
+      engine?.notifyLocalChange()
+      announce()
+    },
     async resume() {
       if (!binding || engine) return
       resuming = true
+      announce()
       try {
         const credential = await options.vault.load()
         if (credential && binding && !engine && !closed) startEngine(transportFactory(binding.serverUrl, credential))
@@ -162,6 +208,7 @@ export function createSyncController(db: Database, options: SyncControllerOption
         lastError = `Your saved credential could not be read: ${e instanceof Error ? e.message : String(e)}`
       } finally {
         resuming = false
+        announce()
       }
     },
     engine: () => engine,

@@ -30,8 +30,14 @@ export interface SyncEngineOptions {
   pollMs?: number
   /** How long a local change waits before its push, so a burst goes in one request. */
   pushDelayMs?: number
-  /** A pull changed local data. */
+  /** A pull changed local data (called after the page's transaction). */
   onDataChanged?: () => void
+  /**
+   * What sync.status shows may have changed on the engine's own time: a pull page was applied
+   * (outbox confirmed, rejections, progress, last synced), a cycle ended online, or an attempt
+   * failed. Called after commits, never inside a transaction; the listener tells what differs.
+   */
+  onChange?: () => void
   /** The server refused the credential: the engine has stopped itself. */
   onUnauthorized?: (message: string) => void
   log?: (message: string, error: unknown) => void
@@ -69,7 +75,8 @@ export class SyncEngine {
   lastError: string | null = null
   firstSync: { done: number; total: number } | null = null
 
-  private readonly o: Required<Omit<SyncEngineOptions, 'onDataChanged' | 'onUnauthorized' | 'log'>> & Pick<SyncEngineOptions, 'onDataChanged' | 'onUnauthorized' | 'log'>
+  private readonly o: Required<Omit<SyncEngineOptions, 'onDataChanged' | 'onChange' | 'onUnauthorized' | 'log'>> &
+    Pick<SyncEngineOptions, 'onDataChanged' | 'onChange' | 'onUnauthorized' | 'log'>
   private stopped = true
   private running: Promise<void> | null = null
   private wantPull = false
@@ -191,6 +198,7 @@ export class SyncEngine {
         this.pollTimer = null
         this.requestPull()
       }, this.o.pollMs)
+      this.o.onChange?.()
     } catch (e) {
       if (!this.stopped) this.failed(e)
     }
@@ -215,6 +223,7 @@ export class SyncEngine {
       this.retryTimer = null
       this.kick()
     }, delay)
+    this.o.onChange?.()
   }
 
   private hasUnpushed(): boolean {
@@ -312,6 +321,7 @@ export class SyncEngine {
       this.pullResets = 0
       this.firstSync = page.more ? page.progress : null
       if (changed) this.o.onDataChanged?.()
+      this.o.onChange?.()
       if (!page.more || this.stopped) return
     }
   }

@@ -3,7 +3,7 @@
  * blocks the Electron main process. Runs the same under Electron and plain Node (harness).
  *
  * workerData: CoreWorkerOptions. Messages in: { id, name, args }, { close: true } or a vault
- * reply; messages out: { id, envelope } or a vault request (core-protocol.ts). The core
+ * reply; messages out: { id, envelope }, a vault request or { event } (protocol.ts). The core
  * validates names and arguments itself. The sync engine runs here too, between calls.
  */
 import { parentPort, workerData } from 'node:worker_threads'
@@ -14,7 +14,7 @@ import type { CredentialVault } from '../sync/credentials'
 import type { CoreWorkerOptions, FromWorker, ToWorker, VaultReply, VaultRequest } from './protocol'
 
 /** What the worker uses of the core. */
-type Core = Pick<ReturnType<typeof createCoreOrRefusal>, 'dispatch' | 'close'>
+type Core = Pick<ReturnType<typeof createCoreOrRefusal>, 'dispatch' | 'onEvent' | 'close'>
 
 const port = parentPort
 if (!port) throw new Error('core-worker must run as a worker thread')
@@ -46,7 +46,11 @@ const hostVault: CredentialVault = {
 function brokenCore(error: unknown): Core {
   const message = error instanceof Error ? error.message : String(error)
   const envelope: Envelope<unknown> = { ok: false, error: { code: 'internal', message: `The core could not start: ${message}` } }
-  return { dispatch: ((name: unknown) => (isAsyncOperation(name) ? Promise.resolve(envelope) : envelope)) as Core['dispatch'], close: () => {} }
+  return {
+    dispatch: ((name: unknown) => (isAsyncOperation(name) ? Promise.resolve(envelope) : envelope)) as Core['dispatch'],
+    onEvent: () => () => undefined,
+    close: () => {}
+  }
 }
 
 let core: Core
@@ -61,6 +65,9 @@ try {
   console.error('Handoff core failed to start:', error)
   core = brokenCore(error)
 }
+
+// Every event goes to the host, which hands it on (to the window, or the harness's stream).
+core.onEvent((event) => port.postMessage({ event } satisfies FromWorker))
 
 const failed = (error: unknown): Envelope<unknown> => ({ ok: false, error: { code: 'internal', message: error instanceof Error ? error.message : 'The core failed.' } })
 

@@ -4,13 +4,18 @@
  */
 import { Worker } from 'node:worker_threads'
 import type { Envelope } from '../../shared/contract/errors'
+import type { HandoffEvent } from '../../shared/contract/events'
 import type { CredentialVault } from '../sync/credentials'
 import type { CoreWorkerOptions, FromWorker, ToWorker, VaultRequest } from './protocol'
 
 export type { CoreWorkerOptions } from './protocol'
 
+export type CoreHostEventListener = (event: HandoffEvent) => void
+
 export interface CoreHost {
   call(name: string, args: unknown): Promise<Envelope<unknown>>
+  /** Listens to the core's events; returns the function that stops listening. None come once close() was called or the worker is gone. */
+  onEvent(listener: CoreHostEventListener): () => void
   /** Closes the database and ends the worker (terminated if it does not end within a few seconds). */
   close(): Promise<void>
 }
@@ -39,6 +44,7 @@ const internal = (message: string): Envelope<never> => ({ ok: false, error: { co
 export function startCoreWorker(workerFile: string | URL, options: CoreWorkerOptions, start: StartOptions = {}): CoreHost {
   const worker = new Worker(workerFile, { workerData: options, ...(start.execArgv ? { execArgv: start.execArgv } : {}) })
   const pending = new Map<number, (envelope: Envelope<unknown>) => void>()
+  const eventListeners = new Set<CoreHostEventListener>()
   let nextId = 1
   /** Why the worker can no longer answer, once it cannot. */
   let gone: string | null = null
@@ -63,7 +69,22 @@ export function startCoreWorker(workerFile: string | URL, options: CoreWorkerOpt
     )
   }
 
+  const forward = (event: HandoffEvent) => {
+    for (const listener of [...eventListeners]) {
+      try {
+        listener(event)
+      } catch (error) {
+        // One listener's failure must not cost the others their event, nor the host its calls.
+        console.error(`[handoff core host] a listener of ${event.name} failed:`, error)
+      }
+    }
+  }
+
   worker.on('message', (message: FromWorker) => {
+    if ('event' in message) {
+      if (gone === null) forward(message.event)
+      return
+    }
     if ('vault' in message) {
       answerVault(message)
       return
@@ -95,6 +116,14 @@ export function startCoreWorker(workerFile: string | URL, options: CoreWorkerOpt
           resolve({ ok: false, error: { code: 'invalid_argument', message: error instanceof Error ? error.message : 'Arguments cannot be sent.' } })
         }
       })
+    },
+    onEvent(listener) {
+      // A wrapper per subscription: the same function added twice is two subscriptions.
+      const entry: CoreHostEventListener = (event) => listener(event)
+      eventListeners.add(entry)
+      return () => {
+        eventListeners.delete(entry)
+      }
     },
     async close() {
       if (gone === null) gone = 'The core has been closed.'

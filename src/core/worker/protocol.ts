@@ -1,5 +1,6 @@
 /** Messages between the core host (main process or harness) and the core worker thread. */
 import type { Envelope } from '../../shared/contract/errors'
+import type { HandoffEvent } from '../../shared/contract/events'
 
 /** Passed as the worker's workerData. */
 export interface CoreWorkerOptions {
@@ -14,8 +15,12 @@ export interface CoreWorkerOptions {
 /** Host -> worker: a call, the request to close the database and end, or the answer to a vault request. */
 export type ToWorker = { id: number; name: unknown; args: unknown } | { close: true } | VaultReply
 
-/** Worker -> host: the answer to call `id`, or a request to the credential vault (which lives in the host). */
-export type FromWorker = { id: number; envelope: Envelope<unknown> } | VaultRequest
+/**
+ * Worker -> host: the answer to call `id`, a request to the credential vault (which lives in the
+ * host), or one of the core's events (sent after the change it tells of has committed).
+ */
+export type FromWorker = { id: number; envelope: Envelope<unknown> } | VaultRequest | EventMessage
+export type EventMessage = { event: HandoffEvent }
 
 /**
  * The credential vault lives in the host process: in the Electron app it needs safeStorage, a

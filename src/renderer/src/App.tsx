@@ -22,11 +22,9 @@ import { CommandPalette } from './features/palette/CommandPalette'
 import { MyFigures } from './features/figures/MyFigures'
 import { useMyFiguresOpen } from './state/figures'
 import { applyView, clearFilters, useInboxStore } from './state/inbox'
-import { loadSession, refreshOutbox, useSessionPhase, useSignedInAgent, useViews, useWorkspace } from './state/session'
-import { startSyncPolling, useIsSynced } from './state/sync'
+import { loadSession, useSessionPhase, useSignedInAgent, useViews, useWorkspace, watchOutbox } from './state/session'
+import { useIsSynced, watchSync } from './state/sync'
 import { useDialog, useModalOpen, usePaletteOpen, type DialogState } from './state/ui'
-
-const OUTBOX_POLL_MS = 5000
 
 export function App() {
   const phase = useSessionPhase()
@@ -38,8 +36,10 @@ export function App() {
     void loadSession()
   }, [])
 
-  // The server sync's status, every second: state, pending changes, refused ones, new data.
-  useEffect(() => startSyncPolling(), [])
+  // The core announces what changes (no polling): the sync's status, refused changes and pulled
+  // data, and the outbox count as changes are recorded and confirmed.
+  useEffect(() => watchSync(), [])
+  useEffect(() => watchOutbox(), [])
 
   if (phase === 'refused') return <DatabaseRefused />
   if (phase === 'loading') return <Loading />
@@ -81,14 +81,6 @@ function Workspace() {
   useEffect(() => {
     window.addEventListener('keydown', handleGlobalKeyDown)
     return () => window.removeEventListener('keydown', handleGlobalKeyDown)
-  }, [])
-
-  // Sync drains the outbox in the background: keep its count current.
-  useEffect(() => {
-    const timer = setInterval(() => {
-      if (document.visibilityState === 'visible') void refreshOutbox()
-    }, OUTBOX_POLL_MS)
-    return () => clearInterval(timer)
   }, [])
 
   return (

@@ -17,4 +17,5 @@ export * from './names'
 export * from './errors'
 export * from './personal-figures'
 export * from './team-figures'
+export * from './events'
 

@@ -1,8 +1,8 @@
 import { create } from 'zustand'
 import type { Agent, SavedView } from '../../../shared/domain/entities'
 import type { SessionInfo } from '../../../shared/contract'
-import { api, errorMessage, onCallError, onCallSuccess } from '../api/client'
-import { isMutationName } from '../../../shared/mutations'
+import { api, errorMessage, onCallError } from '../api/client'
+import { onReconnect, subscribe } from '../api/events'
 import { loadSettings } from './settings'
 
 /** Who is signed in, the workspace, the agents and views, and how much waits in the outbox. */
@@ -33,10 +33,6 @@ const get = useSessionStore.getState
 // Any call answering database_refused replaces the whole UI with the refusal screen.
 onCallError((error) => {
   if (error.code === 'database_refused') set({ phase: 'refused', problem: error.message })
-})
-// Every mutation may add to the outbox: refresh its count.
-onCallSuccess((name) => {
-  if (isMutationName(name)) void refreshOutbox()
 })
 
 function applySession(info: SessionInfo): void {
@@ -73,6 +69,22 @@ export async function refreshOutbox(): Promise<void> {
     set({ outboxPending: pending })
   } catch {
     // The status bar keeps its last known count; the failing call reports itself elsewhere.
+  }
+}
+
+/**
+ * Keep the outbox count current as the core announces it (outbox.changed: a local change was
+ * recorded, a pull confirmed some); asked again when the window gets focus or the harness's event
+ * stream comes back (events may have been missed meanwhile). Returns the stop function (for a
+ * React effect).
+ */
+export function watchOutbox(): () => void {
+  const stops = [subscribe('outbox.changed', ({ pending }) => set({ outboxPending: pending })), onReconnect(() => void refreshOutbox())]
+  const onFocus = () => void refreshOutbox()
+  window.addEventListener('focus', onFocus)
+  return () => {
+    stops.forEach((stop) => stop())
+    window.removeEventListener('focus', onFocus)
   }
 }
 

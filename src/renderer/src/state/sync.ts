@@ -1,6 +1,7 @@
 import { create } from 'zustand'
 import type { SyncRejection, SyncState, SyncStatus } from '../../../shared/contract'
 import { api } from '../api/client'
+import { onReconnect, subscribe } from '../api/events'
 import { refreshInbox, useInboxStore } from './inbox'
 import { refreshItem } from './item'
 import { refreshDirectory, refreshWorkspace, reloadSession } from './session'
@@ -8,7 +9,7 @@ import { showError } from './ui'
 
 /** Where the console stands with its server, and the changes the server refused. */
 export interface SyncSliceState {
-  /** The last status the core answered; null until the first answer (or while the core has no sync). */
+  /** The last status the core answered or announced; null until the first (or while the core has no sync). */
   status: SyncStatus | null
   /** The refused changes, fetched when their count changes or the dialog asks. */
   rejections: SyncRejection[]
@@ -19,11 +20,6 @@ export const useSyncStore = create<SyncSliceState>()(() => ({ status: null, reje
 
 const set = useSyncStore.setState
 const get = useSyncStore.getState
-
-/** How often the status is asked for; the core answers from memory, so this is cheap. */
-export const SYNC_POLL_MS = 1000
-/** After failed polls (e.g. a core without sync yet), ask less often. */
-const FAILED_POLL_MS = 5000
 
 /** The server's name for a change, as the agent knows it. */
 const MUTATION_LABEL: Record<string, string> = {
@@ -58,13 +54,28 @@ export const SYNC_STATE_LABEL: Record<SyncState, string> = {
 /** The workspace is tied to a server (whether reachable or not): no local agent switching. */
 export const isSynced = (status: SyncStatus | null): boolean => status !== null && status.state !== 'local'
 
-let polling: Promise<void> | null = null
-let failures = 0
+/** The status call on its way, if any. */
+let fetching: Promise<void> | null = null
+/** The highest data version taken in (from a status or items.changed); null before the first. */
+let seenDataVersion: number | null = null
 /** The highest rejection seq already shown to the agent (null until the first look). */
 let seenSeq: number | null = null
 
 let refreshing: Promise<void> | null = null
 let refreshAgain = false
+
+/**
+ * A pull changed local data up to `version`: reload what is shown, once per new version (the
+ * same version comes in items.changed and in the status that follows). The first version seen
+ * in a status is where the screen's own first load started: nothing to reload for it; an
+ * items.changed is always news.
+ */
+function takeDataVersion(version: number, from: 'status' | 'event'): void {
+  const seen = seenDataVersion
+  if (seen !== null && version <= seen) return
+  seenDataVersion = version
+  if (seen !== null || from === 'event') refreshAfterPull()
+}
 
 /** Data the core pulled from the server changed: reload everything on screen (one refresh at a time). */
 function refreshAfterPull(): void {
@@ -130,9 +141,9 @@ function sameStatus(a: SyncStatus | null, b: SyncStatus): boolean {
 /** Take a status from the core: refresh the screen if data changed, announce new rejections. */
 export function applySyncStatus(next: SyncStatus): void {
   const prev = get().status
-  // Same answer as a second ago (the usual case): keep the object, so nothing re-renders.
+  // Same as what is shown (a refetch on focus, say): keep the object, so nothing re-renders.
   if (!sameStatus(prev, next)) set({ status: next })
-  if (prev && prev.dataVersion !== next.dataVersion) refreshAfterPull()
+  takeDataVersion(next.dataVersion, 'status')
   if (!prev || prev.rejections !== next.rejections || (next.rejections > 0 && seenSeq === null)) {
     const grew = prev !== null && next.rejections > prev.rejections
     void loadRejections().then((list) => {
@@ -142,40 +153,38 @@ export function applySyncStatus(next: SyncStatus): void {
   }
 }
 
-/** Ask the core once. Never two at a time: a call while one is on its way joins it. */
-export function pollSync(): Promise<void> {
-  if (polling) return polling
-  polling = (async () => {
+/** Ask the core for the status once. Never two at a time: a call while one is on its way joins it. */
+export function fetchSyncStatus(): Promise<void> {
+  if (fetching) return fetching
+  fetching = (async () => {
     try {
       applySyncStatus(await api['sync.status']({}))
-      failures = 0
     } catch {
-      failures++
+      // The status bar keeps what it shows; the next event or focus tries again.
     } finally {
-      polling = null
+      fetching = null
     }
   })()
-  return polling
+  return fetching
 }
 
 /**
- * Poll the status every second (less often after failures) and when the window gets focus.
- * Returns the stop function (for a React effect).
+ * Follow the sync as the core announces it: sync.changed (state, pending, progress, refused
+ * changes, errors) and items.changed (a pull changed local data: reload what is shown). Asks once
+ * at start, and again when the window gets focus or the harness's event stream comes back (events
+ * may have been missed meanwhile). Returns the stop function (for a React effect).
  */
-export function startSyncPolling(): () => void {
-  let stopped = false
-  let timer: ReturnType<typeof setTimeout> | undefined
-  const loop = async () => {
-    await pollSync()
-    if (stopped) return
-    timer = setTimeout(() => void loop(), failures > 2 ? FAILED_POLL_MS : SYNC_POLL_MS)
-  }
-  const onFocus = () => void pollSync()
+export function watchSync(): () => void {
+  const stops = [
+    subscribe('sync.changed', applySyncStatus),
+    subscribe('items.changed', ({ dataVersion }) => takeDataVersion(dataVersion, 'event')),
+    onReconnect(() => void fetchSyncStatus())
+  ]
+  const onFocus = () => void fetchSyncStatus()
   window.addEventListener('focus', onFocus)
-  void loop()
+  void fetchSyncStatus()
   return () => {
-    stopped = true
-    clearTimeout(timer)
+    stops.forEach((stop) => stop())
     window.removeEventListener('focus', onFocus)
   }
 }
