@@ -34,6 +34,7 @@ export interface Dovecot {
   password: string
   /** Appends a raw message to `mailbox` (INBOX by default, created if missing); resolves to its UID. */
   deliver(raw: string | Buffer, mailbox?: string): Promise<number>
+  createMailbox(name: string): Promise<void>
   /** The number of messages in `mailbox`, or 0 when it does not exist. */
   count(mailbox?: string): Promise<number>
   /** The Message-ID headers of the messages in `mailbox`, in UID order. */
@@ -91,6 +92,8 @@ info_log_path = ${dir}/dovecot.log
 ssl = no
 disable_plaintext_auth = no
 auth_mechanisms = plain login
+# Tests log in with a wrong password on purpose; no need to make the next login wait.
+auth_failure_delay = 0
 default_login_user = ${loginUser}
 default_internal_user = ${internalUser}
 default_internal_group = ${internalGroup}
@@ -228,6 +231,10 @@ export async function startDovecot(options: DovecotOptions = {}): Promise<Doveco
         const appended = await c.append(mailbox, raw)
         if (!appended || appended.uid === undefined) throw new Error(`APPEND to ${mailbox} returned no UID`)
         return appended.uid
+      }),
+    createMailbox: (name) =>
+      withClient(async (c) => {
+        await c.mailboxCreate(name)
       }),
     count: (mailbox = 'INBOX') =>
       withClient(async (c) => {
