@@ -57,6 +57,18 @@ describe('parseInboundEmail', () => {
     expect(mail.problems).toEqual([])
   })
 
+  it('reports HTML nested deep enough to stall the converter instead of converting it', async () => {
+    const deep = '<div>'.repeat(100_000) + 'deep text' + '</div>'.repeat(100_000)
+    const mail = await parseInboundEmail(await compose({ ...base, html: deep }))
+    expect(mail.text).toBe('')
+    expect(mail.problems).toEqual([expect.stringContaining('nested too deeply')])
+    // Ordinary HTML with tens of thousands of tags converts.
+    const wide = '<table><tr><td><div><p>Some <b>bold</b> text<p>more<br><li>item</div></td></tr></table>'.repeat(2000)
+    const ordinary = await parseInboundEmail(await compose({ ...base, html: wide }))
+    expect(ordinary.text).toMatch(/^Some bold text/)
+    expect(ordinary.problems).toEqual([])
+  })
+
   it('prefers the text/plain alternative over the HTML one', async () => {
     const mail = await parseInboundEmail(await compose({ ...base, text: 'Plain version', html: '<p>HTML version</p>' }))
     expect(mail.text).toBe('Plain version')

@@ -99,12 +99,23 @@ const EMAIL_HEADERS = new Set(['from', 'to', 'cc', 'subject', 'date', 'message-i
 // sees the head of a long message: quoted history follows the reply, so this is where it starts.
 const TRIM_INPUT_MAX = 16_000
 
+// The HTML parser under html-to-text (htmlparser2) pays for every opening tag in proportion to
+// how deeply it is nested, so deliberately deep HTML costs quadratic time: 50 000 nested <div>s
+// (250 kB) take over ten seconds. Above this estimated cost the HTML is not converted.
+const HTML_NESTING_BUDGET = 25_000_000
+const VOID_TAGS = new Set(['area', 'base', 'br', 'col', 'embed', 'hr', 'img', 'input', 'link', 'meta', 'param', 'source', 'track', 'wbr'])
+// Tags whose next sibling closes them, so a run of them does not nest.
+const SIBLING_CLOSED_TAGS = new Set(['p', 'li', 'dt', 'dd', 'tr', 'td', 'th', 'option', 'optgroup', 'thead', 'tbody', 'tfoot', 'colgroup', 'rb', 'rt', 'rp'])
+
 const MAX_HEADER_CHARS = 2000
 const MAX_ID_CHARS = 998
 const MAX_REFERENCES = 100
 
 const HTML_TO_TEXT: HtmlToTextOptions = {
   wordwrap: false,
+  // html-to-text walks the tree recursively and overflows the stack a few thousand levels down;
+  // content deeper than this is shown as "...".
+  limits: { maxDepth: 500 },
   selectors: [
     { selector: 'script', format: 'skip' },
     { selector: 'style', format: 'skip' },
@@ -127,6 +138,19 @@ function cleanText(value: string): string {
 
 function cleanLine(value: string, max = MAX_HEADER_CHARS): string {
   return value.replace(/\s+/g, ' ').replace(CONTROL, '').trim().slice(0, max)
+}
+
+/** The sum over opening tags of their nesting depth: what parsing the HTML will cost. */
+function htmlNestingCost(html: string): number {
+  let depth = 0
+  let cost = 0
+  // [^<>]* keeps the scan linear even on a "<a<a<a..." with no ">".
+  for (const m of html.matchAll(/<(\/?)([a-zA-Z][\w:-]*)[^<>]*>/g)) {
+    const name = (m[2] ?? '').toLowerCase()
+    if (m[1]) depth = Math.max(0, depth - 1)
+    else if (!VOID_TAGS.has(name) && !SIBLING_CLOSED_TAGS.has(name)) cost += ++depth
+  }
+  return cost
 }
 
 function describeBytes(bytes: number): string {
@@ -340,11 +364,16 @@ export async function parseInboundEmail(raw: Buffer, limits: Partial<ParseLimits
 
   let text = cleanText(out.text)
   if (!text.trim() && out.html) {
+    const html = out.html.slice(0, limit.maxHtmlChars)
     if (out.html.length > limit.maxHtmlChars) problems.push(`The HTML body is longer than ${limit.maxHtmlChars} characters: only its start was read.`)
-    try {
-      text = cleanText(htmlToText(out.html, { ...HTML_TO_TEXT, limits: { maxInputLength: limit.maxHtmlChars } }))
-    } catch (error) {
-      problems.push(`The HTML body could not be converted to text: ${cleanLine(error instanceof Error ? error.message : String(error), 300)}.`)
+    if (htmlNestingCost(html) > HTML_NESTING_BUDGET) {
+      problems.push('The HTML body is nested too deeply to convert to text: it was not read.')
+    } else {
+      try {
+        text = cleanText(htmlToText(html, HTML_TO_TEXT))
+      } catch (error) {
+        problems.push(`The HTML body could not be converted to text: ${cleanLine(error instanceof Error ? error.message : String(error), 300)}.`)
+      }
     }
   }
   if (out.conversionError) problems.push(`The HTML body could not be converted to text: ${cleanLine(out.conversionError.message, 300)}.`)
