@@ -275,8 +275,7 @@ export function candidateItems(db: Database, agentId: string, lo: string, hi: st
     .all({ a: agentId, k: key, lo, hi, back })
   // Archived facts with a fact time since lo (an archived item left the agent's scope: it is never
   // in their backlog, so being open does not make it count).
-  const archived = plucked<[number], number>(db, `SELECT ${ARCHIVE_KEY_SQL('rowid')} FROM personal_figures_archive WHERE last_at >= ?`)
-    .all(Date.parse(lo))
+  const archived = plucked<[number], number>(db, `SELECT ${ARCHIVE_KEY_SQL('rowid')} FROM personal_figures_archive WHERE last_at >= ?`).all(Date.parse(lo))
   return archived.length === 0 ? live : live.concat(archived)
 }
 

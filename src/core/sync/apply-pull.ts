@@ -154,8 +154,7 @@ function applyInTransaction(db: Database, page: PullResponse, now: Date): { chan
 
   // The items the confirmed mutations made or changed: the only ones that may have left this
   // agent's scope without the feed saying so (below).
-  const confirmedItems = plucked<[number], string>(db, "SELECT coalesce(args ->> 'itemId', mutation_id) FROM outbox WHERE seq <= ?")
-    .all(binding.seqBase + page.lastAppliedSeq)
+  const confirmedItems = plucked<[number], string>(db, "SELECT coalesce(args ->> 'itemId', mutation_id) FROM outbox WHERE seq <= ?").all(binding.seqBase + page.lastAppliedSeq)
   const confirmed = prepared(db, 'DELETE FROM outbox WHERE seq <= ?').run(binding.seqBase + page.lastAppliedSeq).changes
   if (confirmed > 0) changed = true
   // Rebase: only needed when the server's state moved under the pending mutations.
