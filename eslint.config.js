@@ -5,7 +5,7 @@ import tseslint from 'typescript-eslint'
 import reactHooks from 'eslint-plugin-react-hooks'
 import { importX, createNodeResolver } from 'eslint-plugin-import-x'
 import globals from 'globals'
-import { layerZones } from './scripts/layer-rules.mjs'
+import { layerZones, serverPackages } from './scripts/layer-rules.mjs'
 
 const root = fileURLToPath(new URL('.', import.meta.url))
 
@@ -15,7 +15,6 @@ const root = fileURLToPath(new URL('.', import.meta.url))
  * to the contract; no desktop room loads the sync server's packages.
  */
 const node = ['node:*', 'fs', 'path', 'os', 'child_process', 'worker_threads', 'crypto', 'http', 'net']
-const serverPackages = ['fastify', 'pg', '@electric-sql/pglite']
 const packageRule = (patterns) => ({
   'no-restricted-imports': ['error', { patterns: patterns.map((group) => ({ group: [group], message: 'This import crosses a process layer (docs/architecture.md).' })) }]
 })

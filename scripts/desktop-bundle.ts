@@ -11,9 +11,7 @@
  */
 import { builtinModules } from 'node:module'
 import ts from 'typescript'
-
-/** The server's own packages: never the desktop's, even if someone lists them at the root. */
-export const SERVER_PACKAGES: readonly string[] = ['fastify', 'pg', '@electric-sql/pglite']
+import { serverPackages } from './layer-rules.mjs'
 
 /** The desktop's source rooms (everything under src/ but the server). */
 export const DESKTOP_SOURCES: readonly string[] = ['src/main', 'src/core', 'src/preload', 'src/shared', 'src/renderer']
@@ -105,7 +103,7 @@ export function dependencyTree(lock: Lockfile, from: string, roots: readonly str
  */
 export function serverOnlyPackages(root: Manifest, server: Manifest, lock: Lockfile, serverDir = 'src/server'): Set<string> {
   const desktop = dependencyTree(lock, '', Object.keys(root.dependencies ?? {}))
-  const found = new Set(SERVER_PACKAGES)
+  const found = new Set(serverPackages)
   for (const name of dependencyTree(lock, serverDir, Object.keys(server.dependencies ?? {}))) {
     if (!desktop.has(name)) found.add(name)
   }
@@ -120,7 +118,7 @@ export function serverOnlyPackages(root: Manifest, server: Manifest, lock: Lockf
 export function checkManifests(root: Manifest, server: Manifest, desktopImports: ReadonlySet<string>): string[] {
   const problems: string[] = []
   for (const name of Object.keys(root.dependencies ?? {})) {
-    if (SERVER_PACKAGES.includes(name)) {
+    if (serverPackages.includes(name)) {
       problems.push(`package.json: "${name}" is a server package; list it in src/server/package.json, not in the desktop app's dependencies`)
     } else if (!desktopImports.has(name)) {
       problems.push(`package.json: "${name}" is a runtime dependency of the desktop app but no desktop source (${DESKTOP_SOURCES.join(', ')}) imports it; if only the server uses it, list it in src/server/package.json`)

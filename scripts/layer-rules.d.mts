@@ -5,5 +5,6 @@ export interface LayerZone {
   except?: string[]
   message: string
 }
+export const serverPackages: readonly string[]
 export const rooms: Readonly<Record<string, readonly string[]>>
 export const layerZones: readonly LayerZone[]

@@ -1,8 +1,12 @@
 /**
- * The folder layers of src/, as zones of import-x/no-restricted-paths (paths from the repository
- * root; `target` files may not import `from` paths, but for `except`). One definition for the lint
- * (eslint.config.js) and for the layer report (npm run layers, scripts/layers.ts).
+ * The layers of src/: the server's packages, and the folder layers as zones of
+ * import-x/no-restricted-paths (paths from the repository root; `target` files may not import
+ * `from` paths, but for `except`). One definition for the lint (eslint.config.js), the layer
+ * report (npm run layers, scripts/layers.ts) and the desktop bundle check (scripts/desktop-bundle.ts).
  */
+
+/** The sync server's own packages: no desktop room imports them, and the desktop app does not depend on them. */
+export const serverPackages = ['fastify', 'pg', '@electric-sql/pglite']
 
 /** Each room of src/ and the rooms it may import: shared < core < main; preload, renderer and server stand on shared only. */
 export const rooms = { shared: [], core: ['shared'], main: ['shared', 'core'], preload: ['shared'], renderer: ['shared'], server: ['shared'] }
