@@ -5,7 +5,7 @@
 import MailComposer from 'nodemailer/lib/mail-composer'
 import type Mail from 'nodemailer/lib/mailer'
 import { describe, expect, it } from 'vitest'
-import { EmailParseError, parseInboundEmail, trimQuotedText } from '../../../src/server/channels/email/parse'
+import { EmailParseError, parseInboundEmail } from '../../../src/server/channels/email/parse'
 
 const compose = (mail: Mail.Options): Promise<Buffer> => new MailComposer(mail).compile().build()
 const raw = (lines: string[]): Buffer => Buffer.from(lines.join('\r\n'), 'latin1')
@@ -98,17 +98,6 @@ describe('parseInboundEmail', () => {
       const mail = await parseInboundEmail(await compose({ ...base, text }))
       expect(mail.textTrimmed).toBe('Thanks, that fixed it!')
       expect(mail.text).toContain('Did you try turning it off and on?')
-    })
-
-    it('keeps a message that is nothing but a quote whole rather than empty', () => {
-      expect(trimQuotedText('> only a quote\n> here')).toBe('> only a quote\n> here')
-    })
-
-    it('trims the head of a very long message, and keeps a long one with no quote whole', () => {
-      const reply = 'The reply.\n\nOn Tue, Jul 1, 2025 at 10:00 AM Ann <support@acme.test> wrote:\n'
-      expect(trimQuotedText(reply + '> old\n'.repeat(10_000))).toBe('The reply.')
-      const long = 'word '.repeat(10_000).trim()
-      expect(trimQuotedText(long)).toBe(long)
     })
   })
 

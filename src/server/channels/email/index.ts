@@ -1,5 +1,6 @@
 /** The email channel's protocol adapters: MIME in, replies out, SMTP to send, IMAP to receive. */
-export { DEFAULT_PARSE_LIMITS, EmailParseError, parseInboundEmail, trimQuotedText } from './parse'
+export { DEFAULT_PARSE_LIMITS, EmailParseError, parseInboundEmail } from './parse'
+export { trimQuotedText } from './quotes'
 export type { Automated, EmailAddress, EmailParseErrorCode, InboundAttachment, InboundEmail, ParseLimits } from './parse'
 export { composeReply, handoffMessageId, handoffMessageIdToUuid, replySubject, textToHtml, threadKeyFromSubject } from './compose'
 export type { ComposedReply, Recipient, ReplyInput } from './compose'

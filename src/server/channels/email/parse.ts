@@ -6,7 +6,6 @@
  */
 import { createHash } from 'node:crypto'
 import { convert as htmlToText, type HtmlToTextOptions } from 'html-to-text'
-import EmailReplyParser from 'email-reply-parser'
 import {
   MailParser,
   type AddressObject,
@@ -18,6 +17,7 @@ import {
   type MessageText,
   type StructuredHeader
 } from 'mailparser'
+import { trimQuotedText } from './quotes'
 
 export interface ParseLimits {
   /** Decoded size over which an attachment is refused: listed with its size, its content not kept. */
@@ -94,10 +94,6 @@ export class EmailParseError extends Error {
 
 // Headers any email has at least one of; bytes with none of them are not an email.
 const EMAIL_HEADERS = new Set(['from', 'to', 'cc', 'subject', 'date', 'message-id', 'received', 'return-path', 'reply-to', 'in-reply-to', 'references', 'mime-version', 'content-type', 'sender'])
-
-// The quote trimmer's patterns backtrack on long lines (a 50 kB line takes seconds), so it only
-// sees the head of a long message: quoted history follows the reply, so this is where it starts.
-const TRIM_INPUT_MAX = 16_000
 
 // The HTML parser under html-to-text (htmlparser2) pays for every opening tag in proportion to
 // how deeply it is nested, so deliberately deep HTML costs quadratic time: 50 000 nested <div>s
@@ -248,15 +244,6 @@ function classify(headers: Headers, lines: HeaderLines, from: EmailAddress | nul
   if (/^<\s*>$/.test(rawHeader(lines, 'return-path') ?? '')) return 'bounce'
   if (precedence === 'bulk' || precedence === 'junk' || precedence === 'list') return 'bulk'
   return null
-}
-
-/** The reply alone: quoted history ("On … wrote:", "> " lines, Outlook header blocks) and signatures removed. */
-export function trimQuotedText(text: string): string {
-  const head = text.length > TRIM_INPUT_MAX ? text.slice(0, TRIM_INPUT_MAX) : text
-  const visible = new EmailReplyParser().read(head).getVisibleText().trim()
-  if (!visible) return text.trim()
-  if (head !== text && visible === head.trim()) return text.trim()
-  return visible
 }
 
 interface ParserOutput {
