@@ -29,10 +29,22 @@ const coreZones = [
   { target: 'src/core/infra', from: 'src/core', except: ['./infra'], message: 'src/core/infra is the floor of the core: it imports no capability folder and nothing above.' },
   {
     target: 'src/core/!(infra|worker)/**',
-    from: ['src/core/core.ts', 'src/core/handlers.ts', 'src/core/worker'],
-    message: 'A capability folder of src/core does not import core.ts, handlers.ts or worker/: they combine the capabilities.'
+    from: ['src/core/*.ts', 'src/core/worker/**'],
+    message: 'A capability folder of src/core does not import the files at the top of src/core (core.ts, handlers.ts, ...) or worker/: they combine the capabilities.'
   },
   { target: ['src/core/*.ts', 'src/core/!(worker)/**'], from: 'src/core/worker', message: 'src/core/worker is the top of the core: nothing else in the core imports it.' }
 ]
 
-export const layerZones = [...roomZones, ...coreZones]
+/**
+ * The floors of the renderer, lowest first: api/ (the contract client), state/ (zustand slices),
+ * commands/ (what the palette and shortcuts run), components/ (shared widgets), features/
+ * (screens), then the files at the top (App.tsx, main.tsx). A floor imports only floors below it.
+ */
+const RENDERER_FLOORS = ['api', 'state', 'commands', 'components', 'features']
+const rendererZones = RENDERER_FLOORS.map((floor, i) => ({
+  target: `src/renderer/src/${floor}`,
+  from: [...RENDERER_FLOORS.slice(i + 1).map((above) => `src/renderer/src/${above}/**`), 'src/renderer/src/*.tsx', 'src/renderer/src/*.ts'],
+  message: `src/renderer/src/${floor} imports only the renderer floors below it (${RENDERER_FLOORS.slice(0, i).join(', ') || 'none'}; docs/architecture.md).`
+}))
+
+export const layerZones = [...roomZones, ...coreZones, ...rendererZones]

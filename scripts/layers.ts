@@ -240,5 +240,5 @@ export function formatReport(report: LayerReport): string {
 if (process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const report = layerReport(readRepository(), layerZones, (file) => lineCount(readFileSync(join(root, file), 'utf8')))
   process.stdout.write(process.argv.includes('--json') ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report))
-  if (report.breaches.length > 0 || report.fileCycles.length > 0) process.exitCode = 1
+  if (report.breaches.length > 0 || report.fileCycles.length > 0 || report.folderCycles.length > 0) process.exitCode = 1
 }

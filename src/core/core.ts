@@ -14,9 +14,10 @@ import {
 } from '../shared/contract'
 import { openDatabase, type Db } from './infra/database'
 import { DatabaseRefusedError } from './infra/errors'
-import { createCoreEvents, type CoreEventListener } from './events'
+import { createCoreEvents, type CoreEventListener } from './infra/events'
 import { createHandlers } from './handlers'
 import { seedDemoWorkspace } from './demo/handlers'
+import { personalFiguresArchive } from './figures/personal'
 import { sessionInfo } from './people/session'
 import { createSyncController, type SyncController, type TransportFactory } from './sync/controller'
 import { memoryVault, type CredentialVault } from './sync/credentials'
@@ -92,6 +93,7 @@ export function createCore(options: CoreOptions): Core {
   const events = createCoreEvents()
   const sync = createSyncController(db, {
     events,
+    keeper: personalFiguresArchive,
     vault: options.vault ?? memoryVault(),
     now: clock,
     ...(options.transportFactory ? { transportFactory: options.transportFactory } : {}),

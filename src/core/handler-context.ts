@@ -2,23 +2,11 @@ import type { Database } from 'better-sqlite3'
 import { HandoffError } from '../shared/contract'
 import { signedInAgentId } from './people/session'
 import type { SyncController } from './sync/controller'
+import type { HandlerContext } from './infra/handler-context'
 
-/** What every capability's handlers share over one open workspace. */
-export interface HandlerContext {
-  readonly db: Database
-  /** The clock (tests pin it). */
-  readonly clock: () => Date
-  readonly sync: SyncController
-  /** The signed-in agent, or null. A workspace bound to a server is always its bound agent's. */
-  signedIn(): string | null
-  /** The signed-in agent, who a change is recorded as; not_signed_in when there is none. */
-  actorId(): string
-  /** To call after a handler changed who is signed in. */
-  forgetSession(): void
-  /** Refuses what only a local workspace may do while this one is bound to a server; `what` ends the message. */
-  refuseWhenBound(what: string): void
-}
+export type { HandlerContext }
 
+/** The handlers' context over one open workspace; the sync controller says whether it is bound. */
 export function createHandlerContext(db: Database, clock: () => Date, sync: SyncController): HandlerContext {
   // The signed-in agent, read from meta once and then kept: only the session handlers change it
   // (and call forgetSession), and agents are never deleted.
@@ -27,8 +15,8 @@ export function createHandlerContext(db: Database, clock: () => Date, sync: Sync
   return {
     db,
     clock,
-    sync,
     signedIn,
+    isBound: () => sync.boundAgentId() !== null,
     actorId: () => {
       const id = signedIn()
       if (!id) throw new HandoffError({ code: 'not_signed_in', message: 'Sign in as an agent before changing anything.' })

@@ -24,9 +24,9 @@ export function createHandlers(db: Database, clock: () => Date, sync: SyncContro
       itemHandlers(ctx),
       viewHandlers(ctx),
       settingsHandlers(ctx),
-      figureHandlers(ctx),
+      figureHandlers(ctx, sync),
       sync.handlers,
-      mutationHandlers(ctx)
+      mutationHandlers(ctx, sync)
     )
   )
 }

@@ -10,6 +10,7 @@ import { memoryVault } from '../../src/core/sync/credentials'
 import { createSyncController } from '../../src/core/sync/controller'
 import { openDatabase } from '../../src/core/infra/database'
 import { teamFigureHandlers } from '../../src/core/figures/team'
+import { personalFiguresArchive } from '../../src/core/figures/personal'
 import type { Envelope, HandoffErrorData, InboxRow, SyncStatus, TeamFigures, TeamItems } from '../../src/shared/contract'
 import type { FiguresReportResponse } from '../../src/shared/sync/figures-protocol'
 import Database from 'better-sqlite3'
@@ -136,7 +137,7 @@ describe('figures.team', () => {
   it('keeps only the newest answers when the cache is full', async () => {
     const file = tempFile()
     const db = openDatabase(file)
-    const sync = createSyncController(db, { vault: memoryVault(), now: () => new Date() })
+    const sync = createSyncController(db, { vault: memoryVault(), keeper: personalFiguresArchive, now: () => new Date() })
     try {
       await sync.handlers['sync.signIn']({ serverUrl: server.url, credential: cred.lee! })
       const team = teamFigureHandlers(db, () => new Date(), sync, 2)

@@ -5,7 +5,7 @@
 import { writeFileSync } from 'node:fs'
 import { describe, expect, it, vi } from 'vitest'
 import { createCoreOrRefusal, type Core } from '../../src/core/core'
-import { createCoreEvents } from '../../src/core/events'
+import { createCoreEvents } from '../../src/core/infra/events'
 import { EVENT_NAMES, isEventName, type HandoffEvent, type SessionInfo, type SyncStatus } from '../../src/shared/contract'
 import { ok, openCore, peek, tempFile } from './helpers/workspace'
 

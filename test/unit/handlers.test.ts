@@ -7,6 +7,7 @@ import { mutationHandlers } from '../../src/core/mutation-handlers'
 import { openDatabase, type Db } from '../../src/core/infra/database'
 import { createSyncController, type SyncController } from '../../src/core/sync/controller'
 import { memoryVault } from '../../src/core/sync/credentials'
+import { personalFiguresArchive } from '../../src/core/figures/personal'
 import { FIXED_NOW, tempFile } from './helpers/workspace'
 
 /** The core's handlers, combined from each capability's and one path for every mutation. */
@@ -20,7 +21,7 @@ describe('the handlers', () => {
 
   function open(): { notified: () => number } {
     db = openDatabase(tempFile())
-    const real = createSyncController(db, { vault: memoryVault(), now: () => FIXED_NOW })
+    const real = createSyncController(db, { vault: memoryVault(), keeper: personalFiguresArchive, now: () => FIXED_NOW })
     let notified = 0
     sync = { ...real, notifyLocalChange: () => void notified++ }
     return { notified: () => notified }
@@ -28,7 +29,7 @@ describe('the handlers', () => {
 
   it('give every mutation a handler without one written for it', () => {
     open()
-    expect(Object.keys(mutationHandlers(createHandlerContext(db, () => FIXED_NOW, sync))).sort()).toEqual([...MUTATION_NAMES].sort())
+    expect(Object.keys(mutationHandlers(createHandlerContext(db, () => FIXED_NOW, sync), sync)).sort()).toEqual([...MUTATION_NAMES].sort())
   })
 
   it('cover every operation once', () => {

@@ -84,16 +84,28 @@ describe('breachesOf with the lint layer rules', () => {
     expect(rulesFor('src/core/infra/migrations/001-first.ts', 'src/core/mutate.ts')).toHaveLength(1)
     expect(rulesFor('src/core/infra/outbox.ts', 'src/core/infra/statements.ts')).toEqual([])
   })
-  it('keeps capability folders below core.ts, handlers.ts and the worker, and lets top-level files combine them', () => {
+  it('keeps capability folders below every file at the top of src/core and the worker, and lets top-level files combine them', () => {
     expect(rulesFor('src/core/items/store.ts', 'src/core/core.ts')).toHaveLength(1)
     expect(rulesFor('src/core/canned-replies/handlers.ts', 'src/core/handlers.ts')).toHaveLength(1)
     expect(rulesFor('src/core/items/store.ts', 'src/core/worker/protocol.ts')).toHaveLength(2)
-    expect(rulesFor('src/core/items/handlers.ts', 'src/core/mutate.ts')).toEqual([])
+    expect(rulesFor('src/core/items/handlers.ts', 'src/core/handler-context.ts')).toHaveLength(1)
+    expect(rulesFor('src/core/sync/apply-pull.ts', 'src/core/mutations/changes.ts')).toEqual([])
     expect(rulesFor('src/core/items/store.ts', 'src/core/search/search-index.ts')).toEqual([])
-    expect(rulesFor('src/core/changes.ts', 'src/core/items/store.ts')).toEqual([])
+    expect(rulesFor('src/core/handlers.ts', 'src/core/items/handlers.ts')).toEqual([])
     expect(rulesFor('src/core/handlers.ts', 'src/core/worker/protocol.ts')).toEqual(['src/core/worker is the top of the core: nothing else in the core imports it.'])
     expect(rulesFor('src/core/worker/entry.ts', 'src/core/core.ts')).toEqual([])
   })
+  it('keeps the renderer in floors: api < state < commands < components < features < the top files', () => {
+    expect(rulesFor('src/renderer/src/state/team-figures.ts', 'src/renderer/src/features/supervisor/range.ts')).toHaveLength(1)
+    expect(rulesFor('src/renderer/src/features/item/ItemPane.tsx', 'src/renderer/src/App.tsx')).toHaveLength(1)
+    expect(rulesFor('src/renderer/src/components/Dialog.tsx', 'src/renderer/src/features/layout/Screens.tsx')).toHaveLength(1)
+    expect(rulesFor('src/renderer/src/commands/commands.ts', 'src/renderer/src/components/Dialog.tsx')).toHaveLength(1)
+    expect(rulesFor('src/renderer/src/api/client.ts', 'src/renderer/src/state/ui.ts')).toHaveLength(1)
+    expect(rulesFor('src/renderer/src/features/item/ItemPane.tsx', 'src/renderer/src/commands/commands.ts')).toEqual([])
+    expect(rulesFor('src/renderer/src/components/Dialog.tsx', 'src/renderer/src/state/ui.ts')).toEqual([])
+    expect(rulesFor('src/renderer/src/App.tsx', 'src/renderer/src/features/layout/Screens.tsx')).toEqual([])
+  })
+
   it('keeps the rooms apart: shared < core < main, preload, renderer and server on shared only', () => {
     expect(rulesFor('src/shared/domain/sla.ts', 'src/core/infra/rows.ts')).toEqual(['src/shared may import only itself (docs/architecture.md).'])
     expect(rulesFor('src/core/items/store.ts', 'src/main/index.ts')).toHaveLength(1)

@@ -132,7 +132,7 @@ describe('the demo workspace', () => {
 
   it('keeps every deadline equal to slaDueAt() under a changed policy', async () => {
     const { DEFAULT_SETTINGS } = await import('../../src/shared/domain/settings')
-    const { applyChanges } = await import('../../src/core/changes')
+    const { applyChanges } = await import('../../src/core/mutations/changes')
     const { db } = seeded(6, 1500)
     const sla = { ...DEFAULT_SETTINGS.sla }
     for (const q of ['service', 'tier1', 'tier2', 'tier3'] as const) {

@@ -5,7 +5,7 @@
  * first local day to the end of its last; a reversed or half-filled range says why.
  */
 import { describe, expect, it } from 'vitest'
-import { localDate, rangeOf } from '../../src/renderer/src/features/supervisor/range'
+import { localDate, rangeOf } from '../../src/renderer/src/state/range'
 
 const NOW = Date.parse('2026-11-23T14:37:12.345Z')
 const DAY = 86_400_000

@@ -1,6 +1,6 @@
 import type { Database } from 'better-sqlite3'
 import { HandoffError, type Handlers } from '../../shared/contract'
-import type { HandlerContext } from '../handler-context'
+import type { HandlerContext } from '../infra/handler-context'
 import { META, setMeta } from '../infra/meta'
 import { hasAnyItem, sessionInfo } from '../people/session'
 import { seedWorkspace } from './seed'

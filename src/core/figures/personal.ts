@@ -19,6 +19,7 @@ import { isActive } from '../../shared/domain/lifecycle'
 import { FIGURE_EVENTS } from './figure-events'
 import { loadSettings } from '../settings/settings'
 import { plucked, prepared } from '../infra/statements'
+import type { PurgeKeeper } from '../sync/apply-pull'
 
 /**
  * The personal figures panel (figures.personal): the signed-in agent's figures from the local
@@ -300,7 +301,7 @@ export function archivedFacts(f: ItemFacts, agentId: string, nowMs: number): Ite
 }
 
 /**
- * Called by the pull (sync/apply-pull.ts) just before it deletes items that left the agent's
+ * Called by the pull (sync/apply-pull.ts, through personalFiguresArchive) just before it deletes items that left the agent's
  * scope: keeps the facts (archivedFacts) of those on which `agentId` (the signed-in agent) acted,
  * so their figures keep them (see the file comment). Returns how many were archived.
  */
@@ -324,6 +325,9 @@ export function archiveBeforePurge(db: Database, rids: readonly number[], agentI
 export function dropArchived(db: Database, itemId: string): void {
   prepared(db, 'DELETE FROM personal_figures_archive WHERE item_id = ?').run(itemId)
 }
+
+/** The archive as the pull's PurgeKeeper (sync/apply-pull.ts); the core hands it to the sync controller. */
+export const personalFiguresArchive = { beforePurge: archiveBeforePurge, returned: dropArchived } satisfies PurgeKeeper
 
 // ---------- The kept windows ----------
 

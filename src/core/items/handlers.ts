@@ -1,5 +1,5 @@
 import { HandoffError, type Handlers } from '../../shared/contract'
-import type { HandlerContext } from '../handler-context'
+import type { HandlerContext } from '../infra/handler-context'
 import { inboxCount, inboxPage, type QueryContext } from './inbox-query'
 import { itemDetail } from './item-detail'
 

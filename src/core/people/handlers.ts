@@ -1,6 +1,6 @@
 import { v7 as uuidv7 } from 'uuid'
 import { HandoffError, type Handlers } from '../../shared/contract'
-import type { HandlerContext } from '../handler-context'
+import type { HandlerContext } from '../infra/handler-context'
 import { outboxPending } from '../infra/outbox'
 import { META, setMeta } from '../infra/meta'
 import { agentById, listAgents, searchCustomers } from './directory'

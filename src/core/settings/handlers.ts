@@ -1,5 +1,5 @@
 import type { Handlers } from '../../shared/contract'
-import type { HandlerContext } from '../handler-context'
+import type { HandlerContext } from '../infra/handler-context'
 import { loadSettings } from './settings'
 
 /** The workspace's settings (changing them is a mutation, handled with every mutation). */

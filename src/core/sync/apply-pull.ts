@@ -4,15 +4,26 @@ import { QUEUES, queuesOfAgent } from '../../shared/domain/escalation'
 import type { Tier } from '../../shared/domain/vocabulary'
 import { planStoredMutation, runMutation, type MutationContext } from '../../shared/mutations'
 import type { PullResponse, RejectionWire } from '../../shared/sync/protocol'
-import { archiveBeforePurge, dropArchived } from '../figures/personal'
 import { markForIndexing } from '../search/search-index'
 import { META, getMeta, setMeta } from '../infra/meta'
 import { plucked, prepared } from '../infra/statements'
-import { applyChanges } from '../changes'
+import { applyChanges } from '../mutations/changes'
 import { insertItem, updateItem } from '../items/changes'
 import { forgetItemRids } from '../items/item-rids'
-import { loadSnapshot } from '../snapshot'
+import { loadSnapshot } from '../mutations/snapshot'
 import { readBinding } from './binding'
+
+/**
+ * What keeps facts about items a pull deletes: the personal figures' archive
+ * (figures/personal.ts), handed in by the core so sync does not import the figures (which
+ * import sync for the team's). Called inside the page's transaction.
+ */
+export interface PurgeKeeper {
+  /** Items leaving the agent's scope are about to be deleted. */
+  beforePurge(db: Database, rids: readonly number[], agentId: string, now: Date): void
+  /** An item came back into scope: its live copy replaces what was kept of it. */
+  returned(db: Database, itemId: string): void
+}
 
 /**
  * Applies one pull page in ONE transaction, rebasing the pending local mutations on it:
@@ -36,16 +47,16 @@ import { readBinding } from './binding'
  * Either all of it is on disk or none (a failure rolls back, the cursor included, so the page is
  * pulled again). Returns whether local data changed.
  */
-export function applyPullPage(db: Database, page: PullResponse, now: Date): { changed: boolean } {
+export function applyPullPage(db: Database, page: PullResponse, now: Date, keeper: PurgeKeeper): { changed: boolean } {
   try {
-    return db.transaction(() => applyInTransaction(db, page, now)).immediate()
+    return db.transaction(() => applyInTransaction(db, page, now, keeper)).immediate()
   } finally {
     // Items may have been deleted (and a rolled-back insert may have been remembered).
     forgetItemRids(db)
   }
 }
 
-function applyInTransaction(db: Database, page: PullResponse, now: Date): { changed: boolean } {
+function applyInTransaction(db: Database, page: PullResponse, now: Date, keeper: PurgeKeeper): { changed: boolean } {
   const binding = readBinding(db)
   if (!binding) throw new Error('A pull was applied to a workspace that is not bound to a server.')
   let changed = false
@@ -67,7 +78,7 @@ function applyInTransaction(db: Database, page: PullResponse, now: Date): { chan
   /** Items this page updated (they were here before it), by id, with their rid. */
   const updated = new Map<string, number>()
   for (const item of page.items) {
-    const known = upsertItem(db, item)
+    const known = upsertItem(db, item, keeper)
     if (known !== null) updated.set(item.id, known)
     // The server's version is the new base of the pending mutations that touch it.
     prepared(db, 'UPDATE sync_shadow SET item = ? WHERE item_id = ?').run(JSON.stringify(item), item.id)
@@ -142,7 +153,7 @@ function applyInTransaction(db: Database, page: PullResponse, now: Date): { chan
   for (const id of page.deletedViews) {
     if (prepared(db, 'DELETE FROM views WHERE id = ?').run(id).changes > 0) changed = true
   }
-  if (page.left.length > 0 && purgeItems(db, page.left, { agentId: binding.agentId, now }) > 0) changed = true
+  if (page.left.length > 0 && purgeItems(db, page.left, { keeper, agentId: binding.agentId, now }) > 0) changed = true
   if (trimToServerThreads(db, page, updated) > 0) changed = true
 
   let rejectionsAfter = Number(getMeta(db, META.syncRejectionsAfter) ?? 0)
@@ -159,13 +170,13 @@ function applyInTransaction(db: Database, page: PullResponse, now: Date): { chan
   if (confirmed > 0) changed = true
   // Rebase: only needed when the server's state moved under the pending mutations.
   if (changed) {
-    resetToShadows(db, page.rejections.flatMap((r) => (r.itemId === null ? [] : [r.itemId])))
+    resetToShadows(db, page.rejections.flatMap((r) => (r.itemId === null ? [] : [r.itemId])), keeper)
     replayOutbox(db)
     if (plucked<[], number>(db, 'SELECT EXISTS (SELECT 1 FROM outbox)').get() === 0) prepared(db, 'DELETE FROM sync_shadow').run()
   }
   // An item this agent made or moved out of its own scope (a specialist logging a frontline
   // call, say) is never in the feed for them: once the server has it, it goes from here too.
-  if (confirmedItems.length > 0 && purgeOutOfScope(db, binding.agentId, confirmedItems, now) > 0) changed = true
+  if (confirmedItems.length > 0 && purgeOutOfScope(db, binding.agentId, confirmedItems, now, keeper) > 0) changed = true
 
   setMeta(db, META.syncCursor, page.cursor)
   setMeta(db, META.syncRejectionsAfter, String(rejectionsAfter))
@@ -223,11 +234,11 @@ function upsertCustomer(db: Database, c: PullResponse['customers'][number]): voi
  * feed may confirm a mutation (lastAppliedSeq) a page before it sends the item it changed, and
  * resetting every item would make such a confirmed change flicker out until then.
  */
-function resetToShadows(db: Database, itemIds: readonly string[]): void {
+function resetToShadows(db: Database, itemIds: readonly string[], keeper: PurgeKeeper): void {
   for (const id of new Set(itemIds)) {
     const json = plucked<[string], string>(db, 'SELECT item FROM sync_shadow WHERE item_id = ?').get(id)
     if (json === undefined) continue
-    if (plucked<[string], number>(db, 'SELECT EXISTS (SELECT 1 FROM items WHERE id = ?)').get(id) === 1) upsertItem(db, JSON.parse(json) as Item)
+    if (plucked<[string], number>(db, 'SELECT EXISTS (SELECT 1 FROM items WHERE id = ?)').get(id) === 1) upsertItem(db, JSON.parse(json) as Item, keeper)
   }
 }
 
@@ -235,11 +246,11 @@ function resetToShadows(db: Database, itemIds: readonly string[]): void {
  * Every column from the server; a known item keeps its rid (the index and FTS key on it).
  * Returns that rid, or null for an item new here.
  */
-function upsertItem(db: Database, item: Item): number | null {
+function upsertItem(db: Database, item: Item, keeper: PurgeKeeper): number | null {
   const known = plucked<[string], number>(db, 'SELECT rid FROM items WHERE id = ?').get(item.id)
   if (known === undefined) {
     // Back in scope: the live item replaces the facts the personal figures kept at its purge.
-    dropArchived(db, item.id)
+    keeper.returned(db, item.id)
     markForIndexing(db, 'item', insertItem(db, item))
     return null
   }
@@ -258,12 +269,12 @@ function upsertItem(db: Database, item: Item): number | null {
  * trigger; each item's full-text document is dropped at the next flush (reindexItem finds no item).
  * `archiveFor`: items leaving the agent's scope (not those a rejected mutation made, which the
  * server never had): the facts of those the agent acted on are kept first for their personal
- * figures (figures-personal.ts, archiveBeforePurge).
+ * figures (the PurgeKeeper: figures/personal.ts's archive).
  */
-function purgeItems(db: Database, ids: readonly string[], archiveFor?: { agentId: string; now: Date }): number {
+function purgeItems(db: Database, ids: readonly string[], archiveFor?: { keeper: PurgeKeeper; agentId: string; now: Date }): number {
   const rids = ids.flatMap((id) => plucked<[string], number>(db, 'SELECT rid FROM items WHERE id = ?').all(id))
   if (rids.length === 0) return 0
-  if (archiveFor) archiveBeforePurge(db, rids, archiveFor.agentId, archiveFor.now)
+  if (archiveFor) archiveFor.keeper.beforePurge(db, rids, archiveFor.agentId, archiveFor.now)
   withPurgeFlag(db, () => {
     for (const rid of rids) {
       markForIndexing(db, 'item', rid)
@@ -317,7 +328,7 @@ function trimToServerThreads(db: Database, page: PullResponse, updated: Readonly
  * Of `candidates`, purges the items outside the agent's scope (their queues, or assigned to
  * them: the rule the server's pull applies) that no pending mutation names. Returns how many.
  */
-function purgeOutOfScope(db: Database, agentId: string, candidates: readonly string[], now: Date): number {
+function purgeOutOfScope(db: Database, agentId: string, candidates: readonly string[], now: Date, keeper: PurgeKeeper): number {
   const agent = prepared<[string], { role: Agent['role']; tiers: string }>(db, 'SELECT role, tiers FROM agents WHERE id = ?').get(agentId)
   if (!agent) return 0
   const queues = queuesOfAgent({ role: agent.role, tiers: JSON.parse(agent.tiers) as Tier[] })
@@ -328,7 +339,7 @@ function purgeOutOfScope(db: Database, agentId: string, candidates: readonly str
        AND id NOT IN (SELECT coalesce(args ->> 'itemId', mutation_id) FROM outbox)`
   )
     .all(JSON.stringify([...new Set(candidates)]), JSON.stringify(queues), agentId)
-  return outside.length > 0 ? purgeItems(db, outside, { agentId, now }) : 0
+  return outside.length > 0 ? purgeItems(db, outside, { keeper, agentId, now }) : 0
 }
 
 function withPurgeFlag(db: Database, fn: () => void): void {

@@ -6,7 +6,8 @@ import { outboxPending } from '../infra/outbox'
 import { META, getMeta } from '../infra/meta'
 import { plucked, prepared } from '../infra/statements'
 import { assertCanBind, bindWorkspace, readBinding, type Binding } from './binding'
-import type { CoreEvents } from '../events'
+import type { CoreEvents } from '../infra/events'
+import type { PurgeKeeper } from './apply-pull'
 import type { CredentialVault } from './credentials'
 import { SyncEngine, type Timers } from './engine'
 import { httpTransport, isSyncTransportError, normalizeServerUrl, type SyncTransport } from './transport'
@@ -15,6 +16,8 @@ export type TransportFactory = (serverUrl: string, credential: string) => SyncTr
 
 export interface SyncControllerOptions {
   vault: CredentialVault
+  /** What keeps facts about the items a pull deletes (apply-pull.ts): the personal figures' archive. */
+  keeper: PurgeKeeper
   transportFactory?: TransportFactory
   /** The fetch of the default (HTTP) transport. */
   fetch?: typeof fetch
@@ -73,6 +76,7 @@ export function createSyncController(db: Database, options: SyncControllerOption
     const started = new SyncEngine({
       db,
       transport,
+      keeper: options.keeper,
       now: options.now,
       ...(options.timers ? { timers: options.timers } : {}),
       ...(options.random ? { random: options.random } : {}),

@@ -2,7 +2,7 @@ import type { Database } from 'better-sqlite3'
 import { DEFAULT_PULL_LIMIT, MAX_BODY_BYTES, MAX_PUSH_MUTATIONS, type PushedMutation } from '../../shared/sync/protocol'
 import { META, deleteMeta, getMeta } from '../infra/meta'
 import { plucked, prepared } from '../infra/statements'
-import { applyPullPage } from './apply-pull'
+import { applyPullPage, type PurgeKeeper } from './apply-pull'
 import { backoffDelay } from './backoff'
 import { readBinding, resetClient } from './binding'
 import { isSyncTransportError, type SyncTransport } from './transport'
@@ -22,6 +22,8 @@ export const realTimers: Timers = {
 export interface SyncEngineOptions {
   db: Database
   transport: SyncTransport
+  /** What keeps facts about the items a pull deletes (apply-pull.ts). */
+  keeper: PurgeKeeper
   now?: () => Date
   timers?: Timers
   /** In [0, 1): the jitter of the backoff. */
@@ -317,7 +319,7 @@ export class SyncEngine {
         this.wantPull = true
         return
       }
-      const { changed } = applyPullPage(this.o.db, page, this.o.now())
+      const { changed } = applyPullPage(this.o.db, page, this.o.now(), this.o.keeper)
       this.pullResets = 0
       this.firstSync = page.more ? page.progress : null
       if (changed) this.o.onDataChanged?.()

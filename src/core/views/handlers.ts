@@ -1,5 +1,5 @@
 import type { Handlers } from '../../shared/contract'
-import type { HandlerContext } from '../handler-context'
+import type { HandlerContext } from '../infra/handler-context'
 import { listViews } from './views'
 
 /** Saved views (saving and deleting them are mutations, handled with every mutation). */

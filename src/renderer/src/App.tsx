@@ -1,5 +1,5 @@
 import { useEffect, useRef } from 'react'
-import { handleGlobalKeyDown } from './commands'
+import { handleGlobalKeyDown } from './commands/commands'
 import { Toasts } from './components/Toasts'
 import { LogContactDialog } from './features/dialogs/LogContactDialog'
 import { NewItemDialog } from './features/dialogs/NewItemDialog'

@@ -3,9 +3,9 @@ import type { TeamFigures, TeamItems } from '../../../shared/contract'
 import type { Cut, FigureFilter, FigureName } from '../../../shared/domain/figures/types'
 import { api, errorMessage } from '../api/client'
 import { useSessionStore } from './session'
-import { rangeOf, type RangeChoice } from '../features/supervisor/range'
+import { rangeOf, type RangeChoice } from './range'
 
-export { localDate, rangeOf, type RangeChoice } from '../features/supervisor/range'
+export { localDate, rangeOf, type RangeChoice } from './range'
 
 /**
  * The supervisor view: the server's figures over every agent (figures.team), cut and filtered,

@@ -1,4 +1,4 @@
-import { shortcutProps } from '../../commands'
+import { shortcutProps } from '../../commands/commands'
 import { toggleMyFigures, useMyFiguresOpen } from '../../state/figures'
 
 /** The left pane's way in to "My figures" (also the `f` key and the palette). */

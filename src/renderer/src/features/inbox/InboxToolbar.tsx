@@ -12,7 +12,7 @@ import {
   STATUS_LABEL
 } from '../../../../shared/domain/vocabulary'
 import { QUEUES, QUEUE_LABEL } from '../../../../shared/domain/escalation'
-import { ELEMENT_IDS, shortcutProps } from '../../commands'
+import { ELEMENT_IDS, shortcutProps } from '../../commands/commands'
 import { setFilter, setSearchText, useInboxFilter, useInboxSearchText, useInboxTotal } from '../../state/inbox'
 import { useAgents } from '../../state/session'
 import { openDialog } from '../../state/ui'

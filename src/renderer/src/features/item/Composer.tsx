@@ -1,7 +1,7 @@
 import { useId, useState, type FormEvent } from 'react'
 import { api } from '../../api/client'
 import { formErrors } from '../../components/fields'
-import { ELEMENT_IDS, displayKey } from '../../commands'
+import { ELEMENT_IDS, displayKey } from '../../commands/commands'
 import { afterItemChange } from '../../state/actions'
 import { setComposeMode, showSuccess, useComposeMode } from '../../state/ui'
 

@@ -1,4 +1,4 @@
-import { shortcutProps } from '../../commands'
+import { shortcutProps } from '../../commands/commands'
 import { deleteView, selectView } from '../../state/actions'
 import { useInboxViewEdited, useInboxViewId } from '../../state/inbox'
 import { useViews } from '../../state/session'

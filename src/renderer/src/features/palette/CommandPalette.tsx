@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useRef } from 'react'
 import { Command } from 'cmdk'
-import { COMMANDS, commandState, commandTitle, displayKey } from '../../commands'
+import { COMMANDS, commandState, commandTitle, displayKey } from '../../commands/commands'
 import { discardReturnFocus, restoreFocus, setPaletteOpen } from '../../state/ui'
 
 /** Ctrl/Cmd+K: every command with its shortcut; Enter runs the highlighted one. */

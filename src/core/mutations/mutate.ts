@@ -1,11 +1,11 @@
 import type { Database, Transaction } from 'better-sqlite3'
 import { v7 as uuidv7 } from 'uuid'
-import { HandoffError, type ParsedArgs, type Results } from '../shared/contract'
-import { planMutation, runMutation, type MutationContext, type MutationName } from '../shared/mutations'
+import { HandoffError, type ParsedArgs, type Results } from '../../shared/contract'
+import { planMutation, runMutation, type MutationContext, type MutationName } from '../../shared/mutations'
 import { applyChanges } from './changes'
 import { loadSnapshot } from './snapshot'
-import { prepared } from './infra/statements'
-import { recordInOutbox } from './infra/outbox'
+import { prepared } from '../infra/statements'
+import { recordInOutbox } from '../infra/outbox'
 
 export interface ApplyOptions {
   actorId: string

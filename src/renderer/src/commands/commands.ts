@@ -1,11 +1,11 @@
-import type { SavedView } from '../../shared/domain/entities'
-import { availableHandoffs, type HandoffAction } from '../../shared/domain/escalation'
-import { assignToMe, moveSelection, selectView, unassign } from './state/actions'
-import { useItemStore } from './state/item'
-import { useSessionStore } from './state/session'
-import { closeDialog, openDialog, setComposeMode, setPaletteOpen, useUiStore } from './state/ui'
-import { toggleMyFigures } from './state/figures'
-import { isSupervisor } from './state/team-figures'
+import type { SavedView } from '../../../shared/domain/entities'
+import { availableHandoffs, type HandoffAction } from '../../../shared/domain/escalation'
+import { assignToMe, moveSelection, selectView, unassign } from '../state/actions'
+import { useItemStore } from '../state/item'
+import { useSessionStore } from '../state/session'
+import { closeDialog, openDialog, setComposeMode, setPaletteOpen, useUiStore } from '../state/ui'
+import { toggleMyFigures } from '../state/figures'
+import { isSupervisor } from '../state/team-figures'
 
 /**
  * The one command registry. The palette lists these; the keyboard shortcuts run these; buttons

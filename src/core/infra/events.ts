@@ -5,7 +5,7 @@
  * which EventEmitter would rethrow into; and one listener takes every event, as the worker
  * forwards them all.
  */
-import type { EventName, EventPayloads, HandoffEvent } from '../shared/contract/events'
+import type { EventName, EventPayloads, HandoffEvent } from '../../shared/contract/events'
 
 export type CoreEventListener = (event: HandoffEvent) => void
 

@@ -1,11 +1,11 @@
 import type { Database } from 'better-sqlite3'
-import type { Change, Snapshot } from '../shared/mutations/types'
-import type { ApplyContext, ChangeAppliers } from './infra/change-applier'
-import { itemAppliers } from './items/changes'
-import { customerAppliers } from './people/changes'
-import { markForIndexing } from './search/search-index'
-import { settingsAppliers } from './settings/changes'
-import { viewAppliers } from './views/changes'
+import type { Change, Snapshot } from '../../shared/mutations/types'
+import type { ApplyContext, ChangeAppliers } from '../infra/change-applier'
+import { itemAppliers } from '../items/changes'
+import { customerAppliers } from '../people/changes'
+import { markForIndexing } from '../search/search-index'
+import { settingsAppliers } from '../settings/changes'
+import { viewAppliers } from '../views/changes'
 
 /**
  * Every change op's applier, from the capability that owns its rows. Typed over Change['op']:

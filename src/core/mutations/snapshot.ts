@@ -1,10 +1,10 @@
 import type { Database } from 'better-sqlite3'
-import type { SavedView } from '../shared/domain/entities'
-import type { Needs, Snapshot } from '../shared/mutations/types'
-import { loadItems, loadRatings } from './items/snapshot'
-import { loadAgents, loadCustomers } from './people/snapshot'
-import { loadSettings } from './settings/settings'
-import { viewById } from './views/views'
+import type { SavedView } from '../../shared/domain/entities'
+import type { Needs, Snapshot } from '../../shared/mutations/types'
+import { loadItems, loadRatings } from '../items/snapshot'
+import { loadAgents, loadCustomers } from '../people/snapshot'
+import { loadSettings } from '../settings/settings'
+import { viewById } from '../views/views'
 
 /**
  * The rows a mutation's needs() named, from SQLite, each capability reading its own. Missing ids
