@@ -81,6 +81,9 @@ function config(dir: string, port: number, options: DovecotOptions): string {
   const mailGid = root ? 'dovecot' : String(me.gid)
   // Unprivileged, Dovecot may only hand its sockets to the group it runs as.
   const internalGroup = root ? 'dovecot' : execFileSync('id', ['-gn'], { encoding: 'utf8' }).trim()
+  // Unprivileged, Dovecot cannot chroot its login and anvil processes.
+  const noChroot = root ? '' : '  chroot =\n'
+  const withoutIdle = options.idle === false ? `protocol imap {\n  imap_capability = ${CAPABILITIES_WITHOUT_IDLE}\n}\n` : ''
   // Dovecot parses a block's braces only on their own lines (2.3 refuses `{ mode = 0666 }`).
   return `
 protocols = imap
@@ -120,8 +123,10 @@ service imap-login {
   inet_listener imaps {
     port = 0
   }
-${root ? '' : '  chroot =\n'}}
-${root ? '' : 'service anvil {\n  chroot =\n}\n'}service stats {
+${noChroot}}
+service anvil {
+${noChroot}}
+service stats {
   unix_listener stats-reader {
     mode = 0666
   }
@@ -129,7 +134,7 @@ ${root ? '' : 'service anvil {\n  chroot =\n}\n'}service stats {
     mode = 0666
   }
 }
-${options.idle === false ? `protocol imap {\n  imap_capability = ${CAPABILITIES_WITHOUT_IDLE}\n}\n` : ''}`
+${withoutIdle}`
 }
 
 function accepts(port: number): Promise<boolean> {

@@ -52,6 +52,8 @@ describe('subjects and ids that thread the answer', () => {
     expect(replySubject('Fwd: Invoice', 'H-1')).toBe('Re: Fwd: Invoice [#H-1]')
     expect(replySubject('  ', 'H-1')).toBe('Re: [#H-1]')
     expect(() => replySubject('x', 'H 1]')).toThrow(TypeError)
+    // A subject is one header line: a huge one is cut, not carried.
+    expect(replySubject('Re: '.repeat(300) + 'y'.repeat(5000), 'H-1').length).toBeLessThan(1000)
   })
 
   it('finds the key in an answer\'s subject', () => {

@@ -43,8 +43,10 @@ const ADDRESS = /^[^\s@<>"]+@[^\s@<>"]+$/
 const MESSAGE_ID = /^<[^<>\s@]+@[^<>\s@]+>$/
 const KEY = /^[A-Za-z0-9][A-Za-z0-9-]{0,31}$/
 const KEY_TAG = /\[#([A-Za-z0-9][A-Za-z0-9-]{0,31})\]/g
-// "Re:", "RE[2]:", and the German/Nordic/Dutch forms clients put before a subject when answering.
-const REPLY_PREFIX = /^\s*(?:re|aw|sv|antw)\s*(?:\[\d+\]|\(\d+\))?\s*[:：]\s*/i
+// Any run of "Re:", "RE[2]:", and the German/Nordic/Dutch forms clients put before a subject when answering.
+const REPLY_PREFIXES = /^\s*(?:(?:re|aw|sv|antw)\s*(?:\[\d+\]|\(\d+\))?\s*[:：]\s*)+/i
+// RFC 5322 lines stop at 998 characters; a subject longer than this is not a subject.
+const MAX_SUBJECT_CHARS = 900
 const UUID = /^<?handoff\.([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})@[^<>\s@]+>?$/i
 // RFC 5322 suggests trimming a long References list; mail clients keep the first and the latest.
 const MAX_REFERENCES = 20
@@ -87,9 +89,7 @@ export function threadKeyFromSubject(subject: string): string | null {
 /** "Re: <subject> [#<key>]", however many "Re:" and keys the subject already carries. */
 export function replySubject(subject: string, threadKey: string): string {
   if (!KEY.test(threadKey)) throw new TypeError(`Not an item key: ${JSON.stringify(threadKey)}`)
-  let base = oneLine(subject.replace(KEY_TAG, ' '))
-  for (let stripped = base.replace(REPLY_PREFIX, ''); stripped !== base; stripped = base.replace(REPLY_PREFIX, '')) base = stripped
-  base = oneLine(base)
+  const base = oneLine(oneLine(subject.slice(0, MAX_SUBJECT_CHARS).replace(KEY_TAG, ' ')).replace(REPLY_PREFIXES, ''))
   return base ? `Re: ${base} [#${threadKey}]` : `Re: [#${threadKey}]`
 }
 

@@ -323,7 +323,9 @@ function runParser(raw: Buffer, limits: ParseLimits, problems: string[]): Promis
 
 export async function parseInboundEmail(raw: Buffer, limits: Partial<ParseLimits> = {}): Promise<InboundEmail> {
   const limit: ParseLimits = { ...DEFAULT_PARSE_LIMITS, ...limits }
-  if (raw.length === 0 || raw.toString('latin1').trim() === '') throw new EmailParseError('empty', 'The message is empty.')
+  // One char per byte, for the structure checks that look at the raw MIME.
+  const rawText = raw.toString('latin1')
+  if (rawText.trim() === '') throw new EmailParseError('empty', 'The message is empty.')
   const problems: string[] = []
   const out = await runParser(raw, limit, problems)
   const lines = out.lines
@@ -333,7 +335,6 @@ export async function parseInboundEmail(raw: Buffer, limits: Partial<ParseLimits
   }
   const headers = out.headers
   if (out.error) problems.push(`The message could only be read in part: ${cleanLine(out.error.message, 300)}.`)
-  const rawText = raw.toString('latin1')
   problems.push(...structureProblems(rawText, lines))
 
   const declaredId = messageIds(rawHeader(lines, 'message-id'))[0]
