@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config'
 
 export default defineConfig({
   test: {
-    include: ['test/unit/**/*.test.ts', 'test/server/**/*.test.ts', 'test/sync/**/*.test.ts'],
+    include: ['test/{shared,core,harness,main,renderer,repo,server,sync}/**/*.test.ts'],
     environment: 'node',
     pool: 'forks',
     testTimeout: 30_000,

@@ -28,7 +28,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url'
 const projectRoot = fileURLToPath(new URL('..', import.meta.url))
 const require = createRequire(import.meta.url)
 
-/** Same as src/main/native.ts (test/unit/native.test.ts checks they agree). */
+/** Same as src/main/native.ts (test/main/native.test.ts checks they agree). */
 export function electronNativePath(root, electronVersion, platform, arch) {
   return join(root, '.native', `electron-${electronVersion}-${platform}-${arch}`, 'better_sqlite3.node')
 }

@@ -4,7 +4,7 @@
  * ABI here, and main hands it to the core as `nativeBinding`. See docs/native-modules.md.
  *
  * scripts/electron-native.mjs carries a copy of this function (it runs before any build);
- * test/unit/native.test.ts checks the two agree.
+ * test/main/native.test.ts checks the two agree.
  */
 import { join } from 'node:path'
 

@@ -10,7 +10,7 @@ import { createCore, type Core } from '../../src/core/core'
 import { memoryVault } from '../../src/core/sync/credentials'
 import { importFile, importedItemId, readMapping } from '../../src/server/import'
 import type { ItemDetail, SyncStatus } from '../../src/shared/contract'
-import { ok, tempFile } from '../unit/helpers/workspace'
+import { ok, tempFile } from '../core/helpers/workspace'
 import { TEAM, addAgents, startTestServer, type TestServer } from '../sync/support/servers'
 import { until as waitUntil } from '../support/until'
 

@@ -4,7 +4,7 @@ import { memoryVault, type CredentialVault } from '../../src/core/sync/credentia
 import type { SyncEngine } from '../../src/core/sync/engine'
 import type { InboxRow, SyncStatus } from '../../src/shared/contract'
 import type { PullResponse } from '../../src/shared/sync/protocol'
-import { FIXED_NOW, ok, tempFile } from '../unit/helpers/workspace'
+import { FIXED_NOW, ok, tempFile } from '../core/helpers/workspace'
 import { CREDENTIAL, FakeServer, ManualTimers } from './client-helpers'
 
 export interface Bound {

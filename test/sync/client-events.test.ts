@@ -6,7 +6,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest'
 import type { HandoffEvent, SyncStatus } from '../../src/shared/contract'
-import { peek } from '../unit/helpers/workspace'
+import { peek } from '../core/helpers/workspace'
 import { boundCore, type Bound } from './client-bound'
 import { AGENT, page, wireCustomer, wireItem, wireMessage } from './client-helpers'
 

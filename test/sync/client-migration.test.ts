@@ -2,7 +2,7 @@ import Database from 'better-sqlite3'
 import { describe, expect, it } from 'vitest'
 import { openDatabase } from '../../src/core/infra/database'
 import { MIGRATIONS, latestVersion } from '../../src/core/infra/migrations'
-import { tempFile } from '../unit/helpers/workspace'
+import { tempFile } from '../core/helpers/workspace'
 
 function v2WithData(): string {
   const file = tempFile()

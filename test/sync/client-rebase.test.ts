@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import type { ItemDetail, SyncRejection } from '../../src/shared/contract'
-import { dump, peek } from '../unit/helpers/workspace'
+import { dump, peek } from '../core/helpers/workspace'
 import { boundCore, type Bound } from './client-bound'
 import { AGENT, OTHER_AGENT, T0, page, wireCustomer, wireItem, wireMessage } from './client-helpers'
 

@@ -5,7 +5,7 @@
 import { expect, it } from 'vitest'
 import type { Core } from '../../src/core/core'
 import type { InboxRow, ItemDetail, SyncStatus } from '../../src/shared/contract'
-import { ok } from '../unit/helpers/workspace'
+import { ok } from '../core/helpers/workspace'
 import { teamServer } from './support/team'
 import { until as waitUntil } from '../support/until'
 

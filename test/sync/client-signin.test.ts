@@ -5,7 +5,7 @@ import { createCore, type Core } from '../../src/core/core'
 import { memoryVault } from '../../src/core/sync/credentials'
 import { httpTransport } from '../../src/core/sync/transport'
 import type { Envelope, SessionInfo, SyncStatus } from '../../src/shared/contract'
-import { FIXED_NOW, ok, openCore, peek, tempFile } from '../unit/helpers/workspace'
+import { FIXED_NOW, ok, openCore, peek, tempFile } from '../core/helpers/workspace'
 import { AGENT, CREDENTIAL, FakeServer, ManualTimers, ME, page } from './client-helpers'
 
 /** A tiny HTTP server speaking just enough of the protocol: /v1/me, /v1/pull, /v1/events. */

@@ -7,8 +7,8 @@ import { startCoreWorker } from '../../src/core/worker/host'
 import { memoryVault, type CredentialVault } from '../../src/core/sync/credentials'
 import { NO_SAFE_STORAGE_MESSAGE, safeStorageVault, type SafeStorageLike } from '../../src/main/credentials'
 import type { SyncStatus } from '../../src/shared/contract'
-import { tsWorkerUrl } from '../unit/support/ts-worker'
-import { tempDir } from '../unit/helpers/workspace'
+import { tsWorkerUrl } from '../support/ts-worker'
+import { tempDir } from '../core/helpers/workspace'
 import { AGENT, CREDENTIAL, ME, page } from './client-helpers'
 
 /** Stands in for Electron's safeStorage: "encrypts" by reversing and prefixing the bytes. */

@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createCore, type Core } from '../../src/core/core'
 import { memoryVault } from '../../src/core/sync/credentials'
 import type { Envelope, ItemDetail, PersonalFigures, SyncStatus } from '../../src/shared/contract'
-import { ok, tempFile } from '../unit/helpers/workspace'
+import { ok, tempFile } from '../core/helpers/workspace'
 import { BACKENDS, TEAM, addAgents, startTestServer, type TestServer } from './support/servers'
 import { until as waitUntil } from '../support/until'
 

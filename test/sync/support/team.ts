@@ -6,7 +6,7 @@
 import { afterAll, beforeAll } from 'vitest'
 import { createCore, type Core } from '../../../src/core/core'
 import { memoryVault } from '../../../src/core/sync/credentials'
-import { ok, tempFile } from '../../unit/helpers/workspace'
+import { ok, tempFile } from '../../core/helpers/workspace'
 import { TEAM, addAgents, startTestServer, type Backend, type TestServer } from './servers'
 
 export interface TeamServer {

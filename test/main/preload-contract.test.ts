@@ -49,7 +49,7 @@ describe('the preload', () => {
       expect(typeof value).toBe('function')
     }
     const source = readFileSync(fileURLToPath(new URL('../../src/preload/index.ts', import.meta.url)), 'utf8')
-    // Two exposures: these methods, and the named event subscriptions (test/unit/event-channels.test.ts).
+    // Two exposures: these methods, and the named event subscriptions (test/main/event-channels.test.ts).
     expect(source.match(/exposeInMainWorld/g)).toHaveLength(2)
     expect(source).toContain("exposeInMainWorld(\n  'handoff',\n  buildPreloadApi(")
     expect(source).toContain("exposeInMainWorld('handoffEvents', buildPreloadEvents(ipcRenderer))")
