@@ -259,6 +259,7 @@ CREATE TABLE inbound_messages (
   UNIQUE (channel_id, external_id)
 );
 CREATE INDEX inbound_messages_by_external ON inbound_messages (external_id) WHERE status = 'item';
+CREATE INDEX customers_by_email ON customers (lower(email)) WHERE email IS NOT NULL;
 
 ALTER TABLE messages ADD COLUMN external_id text;
 CREATE INDEX messages_by_external ON messages (external_id) WHERE external_id IS NOT NULL;
