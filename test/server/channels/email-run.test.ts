@@ -1,8 +1,10 @@
 /** The mailbox runner against a real Dovecot and the store on PGlite: mail in the inbox becomes items. */
+import { randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startChannels, type ChannelRunner } from '../../../src/server/channels/email/run'
 import { addChannel, listChannels } from '../../../src/server/channels/registry'
 import { openStore, type ServerStore } from '../../../src/server/store'
+import { pullResponse } from '../../../src/shared/sync/protocol'
 import { startDovecot, type Dovecot } from '../../support/dovecot'
 import { until } from '../../support/until'
 
@@ -33,6 +35,11 @@ describe('email runner', () => {
     await dovecot.deliver(mail('<run-1@customer.example>', 'The kettle leaks.'))
     await dovecot.deliver(Buffer.from('\u0000\u0001 not a mail at all'))
     await dovecot.deliver(mail('<run-2@customer.example>', 'And the lid is stuck.', ['In-Reply-To: <run-1@customer.example>']))
+    // A frontline console has synced before the mail arrives; it gets the item through the feed.
+    const { agent } = await store.addAgent({ id: 'fran', name: 'Fran', email: 'fran@handoff.example', role: 'service', tiers: [], admin: false })
+    const clientId = randomUUID()
+    const first = pullResponse.parse(await store.pull(agent, { clientId, cursor: null, limit: 500, rejectionsAfter: 0 }))
+    expect(first.items).toEqual([])
     runner = await startChannels(store.sql, { imap: { pollIntervalMs: 200 }, healthEveryMs: 100 })
     await until('the mailbox is emptied', async () => (await dovecot.count('INBOX')) === 0, 20_000, 100)
     await until('both messages stored', async () => (await count(`SELECT count(*)::int AS n FROM messages WHERE external_id IS NOT NULL`)) === 2, 10_000, 100)
@@ -42,6 +49,9 @@ describe('email runner', () => {
     expect(items[0]).toMatchObject({ channel: 'email', queue: 'service' })
     const { rows: msgs } = await store.sql.query<{ body: string }>('SELECT body FROM messages WHERE item_id = $1 ORDER BY created_at, id', [items[0]!.id])
     expect(msgs.map((m) => m.body)).toEqual(['The kettle leaks.', 'And the lid is stuck.'])
+    const later = pullResponse.parse(await store.pull(agent, { clientId, cursor: first.cursor, limit: 500, rejectionsAfter: 0 }))
+    expect(later.items.map((i) => i.id)).toEqual([items[0]!.id])
+    expect(later.messages.filter((m) => m.itemId === items[0]!.id).map((m) => m.body)).toEqual(['The kettle leaks.', 'And the lid is stuck.'])
     const { rows: refused } = await store.sql.query<{ reason: string }>(`SELECT reason FROM inbound_messages WHERE status = 'refused'`)
     expect(refused).toHaveLength(1)
     expect(refused[0]!.reason).toMatch(/\S/)
