@@ -1,9 +1,10 @@
-/** Inbound email -> items on the server store (PGlite), through the real MIME parser. */
+/** Inbound email -> items on the server store (PostgreSQL and PGlite), through the real MIME parser. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ingestEmail, itemIdOfKey, itemKey, recordRefused } from '../../../src/server/channels/ingest'
 import { parseInboundEmail } from '../../../src/server/channels/email/parse'
 import { handoffMessageId } from '../../../src/server/channels/email/compose'
 import { openStore, type ServerStore } from '../../../src/server/store'
+import { freshDatabase } from '../../support/pg-database'
 
 const channel = { id: 'support' }
 const T0 = Date.parse('2026-03-02T09:00:00.000Z')
@@ -30,10 +31,16 @@ function raw(opts: { from?: string; subject?: string; body?: string; messageId?:
 }
 const email = async (opts: Parameters<typeof raw>[0] = {}) => parseInboundEmail(raw(opts))
 
-describe('ingestEmail', () => {
+const backends = [
+  { name: 'postgres', url: () => freshDatabase('ingest') },
+  { name: 'pglite', url: async () => undefined }
+] as const
+
+describe.each(backends)('ingestEmail on $name', ({ url }) => {
   let store: ServerStore
   beforeAll(async () => {
-    store = await openStore()
+    const databaseUrl = await url()
+    store = await openStore(databaseUrl ? { databaseUrl } : {})
     await store.sql.query(`INSERT INTO channels (id, kind, name, address, config) VALUES ('support', 'email', 'Support', 'support@handoff.example', '{}')`)
   })
   afterAll(async () => {
