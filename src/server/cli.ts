@@ -5,6 +5,7 @@ import { StoreError, openStore } from './store'
 import { ImportError } from './import'
 import { ImportUsageError, runImportCommand } from './import/cli'
 import { parseReportArgs, runReportCommand } from './cli/report'
+import { runChannelCommand } from './cli/channel'
 
 async function main(argv: string[]): Promise<void> {
   const flags = splitStoreFlags(argv)
@@ -14,7 +15,7 @@ async function main(argv: string[]): Promise<void> {
     return
   }
   const [group, ...commandArgs] = rest
-  if (group !== 'agent' && group !== 'import' && group !== 'report') throw new UsageError(`Unknown command "${group}".\n${USAGE}`)
+  if (group !== 'agent' && group !== 'import' && group !== 'report' && group !== 'channel') throw new UsageError(`Unknown command "${group}".\n${USAGE}`)
   if (group === 'report') parseReportArgs(commandArgs, flags.json) // a bad range fails before the store is opened
   const location = storeLocation({ 'database-url': flags.databaseUrl, data: flags.data })
   const release = location.kind === 'embedded' ? lockEmbeddedStore(location.dir, 'cli') : () => undefined
@@ -22,6 +23,7 @@ async function main(argv: string[]): Promise<void> {
     const store = await openStore(storeOptions(location))
     try {
       if (group === 'report') await runReportCommand(store, commandArgs, { out: (line) => console.log(line) }, flags.json)
+      else if (group === 'channel') process.exitCode = await runChannelCommand(store, commandArgs, { out: (line) => console.log(line) }, flags.json)
       else if (group === 'import') await runImportCommand(store, commandArgs, { out: (line) => console.log(line) }, flags.json)
       else await runAgentCommand(store, commandArgs, { out: (line) => console.log(line) }, flags.json)
     } finally {

@@ -2,12 +2,15 @@
  * `npm run server`: the Handoff sync server.
  *   --port N (PORT, default 8787)   --host H (HOST, default 127.0.0.1)
  *   --database-url URL (DATABASE_URL)  or  --data DIR (HANDOFF_SERVER_DATA, default ./.handoff-server)
- * Stateless: any number of processes may serve one PostgreSQL.
+ *   --no-channels: do not read the email channels' mailboxes (another process does)
+ * Stateless: any number of processes may serve one PostgreSQL. Each enabled email channel's
+ * mailbox is read (channels/email/run.ts) and the readers stop before the store closes.
  */
 import { parseArgs } from 'node:util'
 import { buildApp } from './http/app'
 import { ConfigError, describeLocation, lockEmbeddedStore, storeLocation, storeOptions } from './config'
 import { openStore } from './store'
+import { startChannels, type ChannelRunner } from './channels/email/run'
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -16,7 +19,8 @@ async function main(): Promise<void> {
       host: { type: 'string' },
       'database-url': { type: 'string' },
       data: { type: 'string' },
-      quiet: { type: 'boolean', default: false }
+      quiet: { type: 'boolean', default: false },
+      'no-channels': { type: 'boolean', default: false }
     },
     strict: true
   })
@@ -31,12 +35,14 @@ async function main(): Promise<void> {
     const address = await app.listen({ host, port })
     // One parseable line for scripts and tests.
     console.log(`Handoff server listening on ${address} (${describeLocation(location)})`)
+    const channels: ChannelRunner | null = values['no-channels'] ? null : await startChannels(store.sql, { log: (line) => console.log(line) })
     let stopping = false
     const stop = async (signal: string) => {
       if (stopping) return
       stopping = true
       console.log(`Handoff server stopping (${signal})`)
       try {
+        await channels?.stop()
         await app.close()
         await store.close()
       } finally {

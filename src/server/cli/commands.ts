@@ -7,6 +7,7 @@
  *   agent set-team ID --team NAME | --none
  *   agent reset-credential ID
  *   agent disable ID | agent enable ID
+ *   channel add email ... | channel list | channel test ID   email channels (cli/channel.ts)
  *
  * A credential is printed once, when it is made; the store keeps only its hash. `--json` prints
  * machine-readable output. Exit code 2 for a usage or input error, with the reason on stderr.
@@ -25,7 +26,13 @@ export const USAGE = `Usage: npm run cli -- <command> [--database-url URL | --da
   agent enable ID
   import FILE --mapping MAPPING.json [--recorded-by AGENT_ID]   load a helpdesk export (CSV; see docs/import.md)
   report --from DATE --to DATE [--by agent|team|kind|channel|tier] [--kind K] [--channel C] [--tier 1|2|3|none] [--team NAME] [--tz ZONE] [--format json|csv]
-                                        figures from the store (DATE: YYYY-MM-DD, a UTC day, --to included; or ISO)`
+                                        figures from the store (DATE: YYYY-MM-DD, a UTC day, --to included; or ISO)
+  channel add email --name NAME --address SUPPORT@X [--id ID] --imap-host H --imap-port P [--imap-security tls|starttls|none] --imap-user U
+      (--imap-password-env VAR | --imap-password-file FILE) [--mailbox INBOX] [--processed-folder F]
+      --smtp-host H --smtp-port P [--smtp-security tls|starttls|none] --smtp-user U (--smtp-password-env VAR | --smtp-password-file FILE)
+                                        a support mailbox; only where each password is gets stored (a file must be mode 600)
+  channel list                          channels with their health
+  channel test ID                       connects IMAP and SMTP; exit 1 with the reason when either fails`
 
 export class UsageError extends Error {
   constructor(message: string) {

@@ -223,6 +223,48 @@ DROP INDEX mutations_by_id;
 ALTER TABLE mutations DROP CONSTRAINT mutations_client_id_fkey;
 `
 
+/**
+ * Email in (issue 12): a channel is a support mailbox (IMAP in, SMTP out). Its config names where
+ * each password is (an environment variable or a file), never the password itself; its health is
+ * what the runner last saw. inbound_messages is the dedupe record of every email taken from a
+ * mailbox, keyed by (channel, Message-ID): what became of it ('item': written to item_id as
+ * message_id; 'ignored': automated mail; 'refused': unreadable), why, and what could not be read.
+ * messages.external_id is the Message-ID of an inbound email (and later of an outbound reply), so
+ * an answer's In-Reply-To/References find their item.
+ */
+const V7 = `
+CREATE TABLE channels (
+  id text PRIMARY KEY,
+  kind text NOT NULL CHECK (${oneOf('kind', ['email'])}),
+  name text NOT NULL,
+  address text NOT NULL,
+  config jsonb NOT NULL,
+  disabled boolean NOT NULL DEFAULT false,
+  created_at timestamptz NOT NULL DEFAULT now(),
+  connected boolean NOT NULL DEFAULT false,
+  last_poll_at timestamptz,
+  last_error text,
+  last_error_at timestamptz
+);
+
+CREATE TABLE inbound_messages (
+  channel_id text NOT NULL REFERENCES channels (id),
+  external_id text NOT NULL,
+  status text NOT NULL CHECK (${oneOf('status', ['item', 'ignored', 'refused'])}),
+  item_id text,
+  message_id text,
+  reason text,
+  problems jsonb NOT NULL DEFAULT '[]',
+  received_at timestamptz NOT NULL DEFAULT now(),
+  UNIQUE (channel_id, external_id)
+);
+CREATE INDEX inbound_messages_by_external ON inbound_messages (external_id) WHERE status = 'item';
+CREATE INDEX customers_by_email ON customers (lower(email)) WHERE email IS NOT NULL;
+
+ALTER TABLE messages ADD COLUMN external_id text;
+CREATE INDEX messages_by_external ON messages (external_id) WHERE external_id IS NOT NULL;
+`
+
 /** Migrations in order: MIGRATIONS[i] brings the schema from version i to i + 1. */
-export const MIGRATIONS: readonly string[] = [V1, V2, V3, V4, V5, V6]
+export const MIGRATIONS: readonly string[] = [V1, V2, V3, V4, V5, V6, V7]
 export const SCHEMA_VERSION = MIGRATIONS.length
