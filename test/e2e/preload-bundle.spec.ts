@@ -4,6 +4,7 @@ import { runInNewContext } from 'node:vm'
 import { expect, test } from '@playwright/test'
 import { channelFor } from '../../src/shared/contract/doors'
 import { OPERATION_NAMES } from '../../src/shared/contract/names'
+import { EVENT_NAMES, eventChannel } from '../../src/shared/contract/events'
 
 /**
  * The built preload (out/preload/index.cjs, from the `npm run build` that precedes these tests),
@@ -13,18 +14,21 @@ import { OPERATION_NAMES } from '../../src/shared/contract/names'
  */
 const bundle = fileURLToPath(new URL('../../out/preload/index.cjs', import.meta.url))
 
-test('the built preload exposes exactly one method per operation, requires only electron, and carries no schemas', async () => {
+test('the built preload exposes exactly one method per operation and one subscription per event, requires only electron, and carries no schemas', async () => {
   const code = await readFile(bundle, 'utf8')
   const required: string[] = []
-  const exposed: [string, Record<string, (args: unknown) => Promise<unknown>>][] = []
+  const exposed: [string, Record<string, (args: unknown) => unknown>][] = []
   const invoked: [string, unknown][] = []
+  const listening = new Map<string, (event: unknown, payload: unknown) => void>()
   const electron = {
-    contextBridge: { exposeInMainWorld: (key: string, api: Record<string, (args: unknown) => Promise<unknown>>) => exposed.push([key, api]) },
+    contextBridge: { exposeInMainWorld: (key: string, api: Record<string, (args: unknown) => unknown>) => exposed.push([key, api]) },
     ipcRenderer: {
       invoke: async (channel: string, args: unknown) => {
         invoked.push([channel, args])
         return { ok: true, value: channel }
-      }
+      },
+      on: (channel: string, listener: (event: unknown, payload: unknown) => void) => listening.set(channel, listener),
+      removeListener: (channel: string) => listening.delete(channel)
     }
   }
   const module = { exports: {} }
@@ -39,12 +43,22 @@ test('the built preload exposes exactly one method per operation, requires only 
   })
 
   expect(required).toEqual(['electron'])
-  expect(exposed.map(([key]) => key)).toEqual(['handoff'])
+  expect(exposed.map(([key]) => key)).toEqual(['handoff', 'handoffEvents'])
   const api = exposed[0]![1]
+  const events = exposed[1]![1]
   expect(Object.keys(api)).toEqual([...OPERATION_NAMES])
   for (const name of OPERATION_NAMES) {
     await expect(api[name]!({ probe: name })).resolves.toEqual({ ok: true, value: channelFor(name) })
     expect(invoked.at(-1)).toEqual([`handoff:${name}`, { probe: name }])
+  }
+  expect(Object.keys(events)).toEqual([...EVENT_NAMES])
+  for (const name of EVENT_NAMES) {
+    const got: unknown[] = []
+    const unsubscribe = events[name]!((payload: unknown) => got.push(payload)) as () => void
+    listening.get(eventChannel(name))!({ sender: 'electron event' }, { probe: name })
+    expect(got).toEqual([{ probe: name }])
+    unsubscribe()
+    expect(listening.has(eventChannel(name))).toBe(false)
   }
   // The contract's table would bring zod and the mutations' rules (~200 kB); the names are ~1 kB.
   expect(code).not.toMatch(/zod/i)
