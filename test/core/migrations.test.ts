@@ -48,7 +48,7 @@ describe('a fresh database', () => {
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal')
     expect(db.pragma('synchronous', { simple: true })).toBe(1) // NORMAL
     expect(db.pragma('foreign_keys', { simple: true })).toBe(1)
-    expect(tablesOf(db)).toEqual(['agents', 'customers', 'customers_fts', 'item_events', 'item_facets', 'items', 'items_fts', 'messages', 'meta', 'outbox', 'personal_figures_archive', 'ratings', 'search_dirty', 'settings', 'sync_purge', 'sync_rejections', 'sync_shadow', 'team_figures_cache', 'views'])
+    expect(tablesOf(db)).toEqual(['agents', 'attachments', 'customers', 'customers_fts', 'item_events', 'item_facets', 'items', 'items_fts', 'messages', 'meta', 'outbox', 'personal_figures_archive', 'ratings', 'search_dirty', 'settings', 'sync_purge', 'sync_rejections', 'sync_shadow', 'team_figures_cache', 'unread_items', 'views'])
     expect(db.prepare(`SELECT value FROM meta WHERE key = 'app'`).pluck().get()).toBe('handoff')
     db.close()
     // Reopening migrates nothing.
@@ -134,10 +134,10 @@ describe('refused files stay byte-for-byte untouched', () => {
     const file = tempFile()
     openDatabase(file).close()
     const raw = new Database(file)
-    raw.pragma('user_version = 7')
+    raw.pragma(`user_version = ${latestVersion() + 1}`)
     raw.pragma('journal_mode = DELETE')
     raw.close()
-    expectRefusedUntouched(file, 'newer', new RegExp(`^This database was written by a newer version of Handoff \\(schema 7; this version knows up to ${latestVersion()}\\)\\. Update Handoff to open it\\.$`))
+    expectRefusedUntouched(file, 'newer', new RegExp(`^This database was written by a newer version of Handoff \\(schema ${latestVersion() + 1}; this version knows up to ${latestVersion()}\\)\\. Update Handoff to open it\\.$`))
   })
 
   it('refuses a newer database still in WAL mode', () => {

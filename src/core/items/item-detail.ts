@@ -1,5 +1,6 @@
 import type { Database } from 'better-sqlite3'
 import type { ItemDetail, ThreadEntry } from '../../shared/contract'
+import type { MessageAttachment, MessageDelivery } from '../../shared/domain/entities'
 import {
   CUSTOMER_COLUMNS,
   ITEM_COLUMNS,
@@ -31,11 +32,12 @@ export function itemDetail(db: Database, itemId: string): ItemDetail | null {
   const customerRow = prepared<[string], CustomerRow>(db, `SELECT ${CUSTOMER_COLUMNS} FROM customers c WHERE c.id = ?`).get(row.customer_id)
   if (!customerRow) throw new Error(`Item ${itemId} names a missing customer ${row.customer_id}`)
 
-  const messages = prepared<[number], MessageRow & { author_name: string | null }>(
+  const messages = prepared<[number], MessageRow & { rid: number; author_name: string | null; delivery: string | null; problems: string | null }>(
     db,
-    `SELECT m.id, m.kind, m.author_id, m.channel, m.body, m.created_at, a.name AS author_name
+    `SELECT m.rid, m.id, m.kind, m.author_id, m.channel, m.body, m.created_at, m.delivery, m.problems, a.name AS author_name
      FROM messages m LEFT JOIN agents a ON a.id = m.author_id WHERE m.item_rid = ? ORDER BY m.created_at, m.rid`
   ).all(row.rid)
+  const attachments = messageAttachments(db, row.rid)
   const events = prepared<[number], EventRow & { actor_name: string | null }>(
     db,
     `SELECT e.id, e.type, e.actor_id, e.from_value, e.to_value, e.reason, e.created_at, a.name AS actor_name
@@ -49,7 +51,15 @@ export function itemDetail(db: Database, itemId: string): ItemDetail | null {
     const e = events[ei]
     const messageFirst = m && (!e || m.created_at < e.created_at || (m.created_at === e.created_at && e.type !== 'created'))
     if (m && messageFirst) {
-      thread.push({ type: 'message', at: m.created_at, message: messageFromRow(itemId, m), authorName: m.author_name })
+      thread.push({
+        type: 'message',
+        at: m.created_at,
+        message: messageFromRow(itemId, m),
+        authorName: m.author_name,
+        delivery: m.delivery === null ? null : (JSON.parse(m.delivery) as MessageDelivery),
+        attachments: attachments.get(m.rid) ?? [],
+        problems: m.problems === null ? [] : (JSON.parse(m.problems) as string[])
+      })
       mi++
     } else if (e) {
       thread.push({ type: 'event', at: e.created_at, event: eventFromRow(itemId, e), actorName: e.actor_name })
@@ -68,4 +78,20 @@ export function itemDetail(db: Database, itemId: string): ItemDetail | null {
     .map(inboxRowFromRow)
 
   return { item: itemFromRow(row), customer: customerFromRow(customerRow), assigneeName: row.assignee_name, thread, ratings, customerItems }
+}
+
+/** The attachments of an item's messages, by message rid, in the order the message listed them. */
+function messageAttachments(db: Database, itemRid: number): Map<number, MessageAttachment[]> {
+  const rows = prepared<[number], { message_rid: number; id: string; name: string; content_type: string; size: number; refused: string | null }>(
+    db,
+    `SELECT a.message_rid, a.id, a.name, a.content_type, a.size, a.refused FROM attachments a
+      WHERE a.message_rid IN (SELECT rid FROM messages WHERE item_rid = ?) ORDER BY a.message_rid, a.position`
+  ).all(itemRid)
+  const out = new Map<number, MessageAttachment[]>()
+  for (const r of rows) {
+    const list = out.get(r.message_rid) ?? []
+    list.push({ id: r.id, name: r.name, contentType: r.content_type, size: r.size, refused: r.refused })
+    out.set(r.message_rid, list)
+  }
+  return out
 }

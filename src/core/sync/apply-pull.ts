@@ -47,7 +47,17 @@ export interface PurgeKeeper {
  * Either all of it is on disk or none (a failure rolls back, the cursor included, so the page is
  * pulled again). Returns whether local data changed.
  */
-export function applyPullPage(db: Database, page: PullResponse, now: Date, keeper: PurgeKeeper): { changed: boolean } {
+/** What one applied pull page did: whether local data changed, and the customer messages that arrived (not on the first sync). */
+export interface PulledPage {
+  changed: boolean
+  arrived: ArrivedMessage[]
+}
+export interface ArrivedMessage {
+  itemId: string
+  messageId: string
+}
+
+export function applyPullPage(db: Database, page: PullResponse, now: Date, keeper: PurgeKeeper): PulledPage {
   try {
     return db.transaction(() => applyInTransaction(db, page, now, keeper)).immediate()
   } finally {
@@ -56,10 +66,11 @@ export function applyPullPage(db: Database, page: PullResponse, now: Date, keepe
   }
 }
 
-function applyInTransaction(db: Database, page: PullResponse, now: Date, keeper: PurgeKeeper): { changed: boolean } {
+function applyInTransaction(db: Database, page: PullResponse, now: Date, keeper: PurgeKeeper): PulledPage {
   const binding = readBinding(db)
   if (!binding) throw new Error('A pull was applied to a workspace that is not bound to a server.')
   let changed = false
+  const arrived: ArrivedMessage[] = []
 
   if (page.settings) {
     // Also recomputes the deadlines of active items, as the server did without sending them;
@@ -85,18 +96,52 @@ function applyInTransaction(db: Database, page: PullResponse, now: Date, keeper:
     changed = true
   }
   const ridOf = (itemId: string) => plucked<[string], number>(db, 'SELECT rid FROM items WHERE id = ?').get(itemId)
+  // The first sync brings the past, not news: only later pages mark items unread.
+  const news = page.progress === null
   for (const m of page.messages) {
     const rid = ridOf(m.itemId)
     if (rid === undefined) continue // an item not in scope here: nothing to hang it on
+    const fresh = news && m.kind === 'customer' && prepared<[string], { one: number }>(db, 'SELECT 1 AS one FROM messages WHERE id = ?').get(m.id) === undefined
     const r = prepared(
       db,
-      // The server's copy replaces a local optimistic one (its time is the server's clock).
-      `INSERT INTO messages (id, item_rid, kind, author_id, channel, body, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)
-         ON CONFLICT (id) DO UPDATE SET kind = excluded.kind, author_id = excluded.author_id, channel = excluded.channel, body = excluded.body, created_at = excluded.created_at
+      // The server's copy replaces a local optimistic one (its time is the server's clock), and
+      // its delivery state is the latest the server knows.
+      `INSERT INTO messages (id, item_rid, kind, author_id, channel, body, created_at, delivery, problems) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (id) DO UPDATE SET kind = excluded.kind, author_id = excluded.author_id, channel = excluded.channel, body = excluded.body, created_at = excluded.created_at,
+           delivery = excluded.delivery, problems = excluded.problems
          WHERE messages.created_at IS NOT excluded.created_at OR messages.body IS NOT excluded.body OR messages.kind IS NOT excluded.kind
-            OR messages.author_id IS NOT excluded.author_id OR messages.channel IS NOT excluded.channel`
-    ).run(m.id, rid, m.kind, m.authorId, m.channel, m.body, m.createdAt)
+            OR messages.author_id IS NOT excluded.author_id OR messages.channel IS NOT excluded.channel
+            OR messages.delivery IS NOT excluded.delivery OR messages.problems IS NOT excluded.problems`
+    ).run(
+      m.id,
+      rid,
+      m.kind,
+      m.authorId,
+      m.channel,
+      m.body,
+      m.createdAt,
+      m.delivery ? JSON.stringify(m.delivery) : null,
+      m.problems && m.problems.length > 0 ? JSON.stringify(m.problems) : null
+    )
     if (r.changes > 0) changed = true
+    if (m.attachments && m.attachments.length > 0) {
+      const messageRid = plucked<[string], number>(db, 'SELECT rid FROM messages WHERE id = ?').get(m.id)!
+      m.attachments.forEach((a, position) => {
+        prepared(db, 'INSERT OR IGNORE INTO attachments (id, message_rid, position, name, content_type, size, refused) VALUES (?, ?, ?, ?, ?, ?, ?)').run(
+          a.id,
+          messageRid,
+          position,
+          a.name,
+          a.contentType,
+          a.size,
+          a.refused
+        )
+      })
+    }
+    if (fresh) {
+      prepared(db, 'INSERT INTO unread_items (item_rid, since) VALUES (?, ?) ON CONFLICT (item_rid) DO NOTHING').run(rid, m.createdAt)
+      arrived.push({ itemId: m.itemId, messageId: m.id })
+    }
   }
   for (const e of page.events) {
     const rid = ridOf(e.itemId)
@@ -181,7 +226,7 @@ function applyInTransaction(db: Database, page: PullResponse, now: Date, keeper:
   setMeta(db, META.syncCursor, page.cursor)
   setMeta(db, META.syncRejectionsAfter, String(rejectionsAfter))
   setMeta(db, META.syncLastSyncedAt, now.toISOString())
-  return { changed }
+  return { changed, arrived }
 }
 
 /** The server's directory replaces the local one; an agent still named by a local row stays. */

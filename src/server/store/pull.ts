@@ -1,5 +1,5 @@
 import type { Agent, Item } from '../../shared/domain/entities'
-import { DEFAULT_PULL_LIMIT, type PullRequest, type PullResponse, type RejectionWire } from '../../shared/sync/protocol'
+import { DEFAULT_PULL_LIMIT, type MessageWire, type PullRequest, type PullResponse, type RejectionWire } from '../../shared/sync/protocol'
 import { bindClient } from './push'
 import { compareXid, decodeCursor, encodeCursor, type Cursor } from './cursor'
 import { StoreError } from './errors'
@@ -31,6 +31,7 @@ import {
   type ViewRow
 } from './rows'
 import type { SqlClient } from './sql'
+import { withMessageExtras } from './message-extras'
 
 interface ChangeRow {
   tx: string
@@ -176,13 +177,18 @@ async function withThreads(tx: SqlClient, items: readonly Item[], res: PullRespo
   const customerIds = [...new Set(items.map((i) => i.customerId))]
   const [customers, messages, events, ratings] = [
     await tx.query<CustomerRow>(`SELECT ${CUSTOMER_COLUMNS} FROM customers WHERE id = ANY($1::text[])`, [customerIds]),
-    await tx.query<MessageRow>(`SELECT ${MESSAGE_COLUMNS} FROM messages WHERE item_id = ANY($1::text[]) ORDER BY item_id, created_at, id`, [ids]),
+    await tx.query<MessageRow & { problems: string[] | null }>(
+      `SELECT ${MESSAGE_COLUMNS}, problems FROM messages WHERE item_id = ANY($1::text[]) ORDER BY item_id, created_at, id`,
+      [ids]
+    ),
     await tx.query<EventRow>(`SELECT ${EVENT_COLUMNS} FROM item_events WHERE item_id = ANY($1::text[]) ORDER BY item_id, created_at, id`, [ids]),
     await tx.query<RatingRow>(`SELECT ${RATING_COLUMNS} FROM ratings WHERE item_id = ANY($1::text[]) ORDER BY item_id, created_at, id`, [ids])
   ]
   res.items.push(...items)
   res.customers.push(...customers.rows.map(customerFromRow))
-  res.messages.push(...messages.rows.map(messageFromRow))
+  const wireMessages: MessageWire[] = messages.rows.map(messageFromRow)
+  await withMessageExtras(tx, wireMessages, new Map(messages.rows.flatMap((m) => (m.problems ? [[m.id, m.problems] as const] : []))))
+  res.messages.push(...wireMessages)
   res.events.push(...events.rows.map(eventFromRow))
   res.ratings.push(...ratings.rows.map(ratingFromRow))
 }

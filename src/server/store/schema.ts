@@ -265,6 +265,53 @@ ALTER TABLE messages ADD COLUMN external_id text;
 CREATE INDEX messages_by_external ON messages (external_id) WHERE external_id IS NOT NULL;
 `
 
+/**
+ * Email out and attachments (issue 12).
+ * deliveries: one row per reply the server must deliver on a channel, written in the reply's own
+ * push transaction (so a reply applied is a reply queued, exactly once). 'sending' is committed
+ * before the hand-over to SMTP, with the claiming process and a lease: a row found 'sending' after
+ * its lease ran out belongs to a process that died mid-hand-over, and becomes 'unconfirmed' (maybe
+ * sent), never queued again by itself. external_id is the Message-ID it is sent with.
+ * attachments: the files of inbound messages (content null when refused, with why), fetched by
+ * consoles on demand. messages.problems: what could not be read of an inbound message.
+ */
+const V8 = `
+CREATE TABLE deliveries (
+  message_id text PRIMARY KEY,
+  item_id text NOT NULL,
+  channel_id text,
+  state text NOT NULL CHECK (${oneOf('state', ['queued', 'sending', 'sent', 'failed', 'unconfirmed'])}),
+  attempts int NOT NULL DEFAULT 0,
+  next_attempt_at timestamptz,
+  last_error text,
+  claimed_by text,
+  claimed_until timestamptz,
+  sent_at timestamptz,
+  external_id text,
+  created_at timestamptz NOT NULL DEFAULT now(),
+  updated_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX deliveries_by_item ON deliveries (item_id);
+CREATE INDEX deliveries_due ON deliveries (next_attempt_at) WHERE state IN ('queued', 'failed') AND next_attempt_at IS NOT NULL;
+CREATE INDEX deliveries_claimed ON deliveries (claimed_until) WHERE state = 'sending';
+
+CREATE TABLE attachments (
+  id text PRIMARY KEY,
+  message_id text NOT NULL,
+  item_id text NOT NULL,
+  position int NOT NULL,
+  filename text NOT NULL,
+  content_type text NOT NULL,
+  size bigint NOT NULL,
+  inline boolean NOT NULL DEFAULT false,
+  content bytea,
+  refused text
+);
+CREATE INDEX attachments_by_message ON attachments (message_id, position);
+
+ALTER TABLE messages ADD COLUMN problems jsonb;
+`
+
 /** Migrations in order: MIGRATIONS[i] brings the schema from version i to i + 1. */
-export const MIGRATIONS: readonly string[] = [V1, V2, V3, V4, V5, V6, V7]
+export const MIGRATIONS: readonly string[] = [V1, V2, V3, V4, V5, V6, V7, V8]
 export const SCHEMA_VERSION = MIGRATIONS.length

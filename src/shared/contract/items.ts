@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import type { Customer, Item, ItemEvent, Message, Rating } from '../domain/entities'
+import type { Customer, Item, ItemEvent, Message, MessageAttachment, MessageDelivery, Rating } from '../domain/entities'
 import type { Queue } from '../domain/escalation'
 import { LIMITS, idField, sortField, viewFilterField } from '../mutations/fields'
 import { operation, result } from './operation'
@@ -24,7 +24,17 @@ export interface InboxRow {
 }
 
 export type ThreadEntry =
-  | { type: 'message'; at: string; message: Message; authorName: string | null }
+  | {
+      type: 'message'
+      at: string
+      message: Message
+      authorName: string | null
+      /** A reply delivered on a channel: where it stands (null: not delivered by the server). */
+      delivery: MessageDelivery | null
+      attachments: MessageAttachment[]
+      /** What the server could not read of an inbound message. */
+      problems: string[]
+    }
   | { type: 'event'; at: string; event: ItemEvent; actorName: string | null }
 
 export interface ItemDetail {

@@ -62,6 +62,36 @@ export interface Message {
   createdAt: Iso
 }
 
+/**
+ * Where a reply on a channel (email) stands with the server's delivery queue. 'sending': handed to
+ * the channel's server right now; 'failed' with nextAttemptAt: retried then, without it: given up
+ * (the agent may retry); 'unconfirmed': the server stopped while handing it over, so it may or may
+ * not have arrived, and it is never resent without the agent's word (a customer must not get it twice).
+ */
+export const DELIVERY_STATES = ['queued', 'sending', 'sent', 'failed', 'unconfirmed'] as const
+export type DeliveryState = (typeof DELIVERY_STATES)[number]
+export interface MessageDelivery {
+  state: DeliveryState
+  /** Hand-overs tried so far. */
+  attempts: number
+  /** The next automatic attempt ('queued' or 'failed'); null when none is planned. */
+  nextAttemptAt: Iso | null
+  /** Why the last attempt failed (for people: the remote server's answer, or what went wrong). */
+  error: string | null
+  sentAt: Iso | null
+}
+
+/** A file that came with a customer's message; its bytes stay on the server until fetched. */
+export interface MessageAttachment {
+  id: string
+  name: string
+  contentType: string
+  /** Decoded bytes. */
+  size: number
+  /** Why the server did not keep its content (too large, unreadable); null when it can be fetched. */
+  refused: string | null
+}
+
 export const EVENT_TYPES = ['created', 'status', 'priority', 'assigned', 'rating', 'contact_logged', 'escalated', 'handed_back', 'deescalated'] as const
 export type EventType = (typeof EVENT_TYPES)[number]
 

@@ -14,7 +14,7 @@
  */
 import { z } from 'zod'
 import { QUEUES } from '../domain/escalation'
-import { EVENT_TYPES } from '../domain/entities'
+import { DELIVERY_STATES, EVENT_TYPES } from '../domain/entities'
 import { AGENT_ROLES, CATEGORIES, CHANNELS, ITEM_KINDS, MESSAGE_KINDS, PRIORITIES, RATING_KINDS, STATUSES, TIERS } from '../domain/vocabulary'
 import { sortField, viewFilterField } from '../mutations/fields'
 import { reasonsField, slaPolicyField } from '../mutations/settings'
@@ -78,9 +78,41 @@ export const itemWire = z
     slaDueAt: iso.nullable()
   })
   .strict()
-export const messageWire = z
-  .object({ id, itemId: id, kind: z.enum(MESSAGE_KINDS), authorId: id.nullable(), channel: z.enum(CHANNELS), body: z.string().max(100_000), createdAt: iso })
+export const deliveryWire = z
+  .object({
+    state: z.enum(DELIVERY_STATES),
+    attempts: z.number().int().min(0),
+    nextAttemptAt: iso.nullable(),
+    error: z.string().max(2000).nullable(),
+    sentAt: iso.nullable()
+  })
   .strict()
+export const attachmentWire = z
+  .object({ id, name: z.string().min(1).max(255), contentType: z.string().max(255), size: z.number().int().min(0), refused: z.string().max(500).nullable() })
+  .strict()
+/**
+ * A message. delivery, attachments and problems came with the channels and travel only when
+ * there is something to say (an older console's strict schema refuses a field it does not know;
+ * a console that knows them reads their absence as none).
+ */
+export const messageWire = z
+  .object({
+    id,
+    itemId: id,
+    kind: z.enum(MESSAGE_KINDS),
+    authorId: id.nullable(),
+    channel: z.enum(CHANNELS),
+    body: z.string().max(100_000),
+    createdAt: iso,
+    /** A reply the server delivers on its channel. */
+    delivery: deliveryWire.optional(),
+    /** Files that came with a customer's message. */
+    attachments: z.array(attachmentWire).max(100).optional(),
+    /** What could not be read of an inbound message (a part over the size limit, an unknown charset). */
+    problems: z.array(z.string().max(500)).max(50).optional()
+  })
+  .strict()
+export type MessageWire = z.infer<typeof messageWire>
 export const eventWire = z
   .object({
     id,

@@ -7,6 +7,7 @@ import { migration as m003 } from './003-sync-rejections'
 import { migration as m004 } from './004-figures-indexes'
 import { migration as m005 } from './005-team-figures-cache'
 import { migration as m006 } from './006-figures-archive'
+import { migration as m007 } from './007-channel-messages'
 
 /**
  * Schema migrations, modelled on Signal Desktop's ts/sql/migrations: an ordered list, each step
@@ -16,7 +17,7 @@ import { migration as m006 } from './006-figures-archive'
  * at the latest, never in between. A released migration is never edited; add a new one.
  */
 
-export const MIGRATIONS: readonly Migration[] = [m001, m002, m003, m004, m005, m006]
+export const MIGRATIONS: readonly Migration[] = [m001, m002, m003, m004, m005, m006, m007]
 
 /** `PRAGMA application_id` of every Handoff database: "HAND" in ASCII. */
 export const HANDOFF_APPLICATION_ID = 0x48414e44
