@@ -78,7 +78,8 @@ const applying: { [K in MutationName]: unknown } = {
   'item.escalateTier': handoff('tier1', 'tier1', 1, 'other'),
   'item.handBack': handoff('tier1', 'tier1', 1, 'other'),
   'item.deescalate': handoff('tier2', 'tier2', 2, 'other'),
-  'settings.update': { escalationReasons: [{ code: 'other', label: 'Other' }] }
+  'settings.update': { escalationReasons: [{ code: 'other', label: 'Other' }] },
+  'item.retryDelivery': { itemId: 'front', messageId: 'reply-1' }
 }
 
 function changesOf(name: MutationName): Change[] {

@@ -7,7 +7,7 @@ import { allocateItemKey } from './item-keys'
 import { itemRid } from './item-rids'
 
 /** How the items capability writes its change ops: items, their thread, history and ratings. */
-export const itemAppliers: ChangeAppliers<'insertItem' | 'updateItem' | 'insertMessage' | 'insertEvent' | 'insertRating'> = {
+export const itemAppliers: ChangeAppliers<'insertItem' | 'updateItem' | 'insertMessage' | 'insertEvent' | 'insertRating' | 'requeueDelivery'> = {
   insertItem(ctx, { item }) {
     if (keptOnReplay(ctx, 'items', item.id)) return
     ctx.touched.add(insertItem(ctx.db, item))
@@ -29,6 +29,14 @@ export const itemAppliers: ChangeAppliers<'insertItem' | 'updateItem' | 'insertM
   insertRating(ctx, { rating }) {
     if (keptOnReplay(ctx, 'ratings', rating.id)) return
     insertRating(ctx.db, rating)
+  },
+  requeueDelivery(ctx, { messageId }) {
+    // The console's copy of the server's queue: shown as queued again until the server reports.
+    prepared(
+      ctx.db,
+      `UPDATE messages SET delivery = json_set(delivery, '$.state', 'queued', '$.nextAttemptAt', NULL, '$.error', NULL)
+        WHERE id = ? AND (json_extract(delivery, '$.state') = 'unconfirmed' OR (json_extract(delivery, '$.state') = 'failed' AND json_extract(delivery, '$.nextAttemptAt') IS NULL))`
+    ).run(messageId)
   }
 }
 

@@ -122,6 +122,7 @@ export const CHANGE_WRITTEN: { readonly [Op in Change['op']]: 'in-statement' | '
   insertMessage: 'in-statement',
   insertEvent: 'in-statement',
   insertRating: 'in-statement',
+  requeueDelivery: 'in-statement',
   upsertView: 'apart',
   deleteView: 'apart',
   setSettings: 'apart'
@@ -155,6 +156,7 @@ export async function applyChanges(tx: SqlClient, changes: readonly Change[], be
   const messages: object[] = []
   const events: object[] = []
   const ratings: object[] = []
+  const requeued: { itemId: string; messageId: string }[] = []
   const feed: FeedRow[] = []
   const viewWrites: Change[] = []
   let settings: WorkspaceSettings | null = null
@@ -202,6 +204,10 @@ export async function applyChanges(tx: SqlClient, changes: readonly Change[], be
         touched.add(r.itemId)
         break
       }
+      case 'requeueDelivery':
+        requeued.push({ itemId: change.itemId, messageId: change.messageId })
+        touched.add(change.itemId)
+        break
       case 'upsertView':
       case 'deleteView':
         viewWrites.push(change)
@@ -231,6 +237,13 @@ export async function applyChanges(tx: SqlClient, changes: readonly Change[], be
   out.insertRecords('messages', messages)
   out.insertRecords('item_events', events)
   out.insertRecords('ratings', ratings)
+  for (const r of requeued) {
+    // Only a delivery given up on or unconfirmed: one queued, being sent or sent stays as it is.
+    out.cte(
+      `UPDATE deliveries SET state = 'queued', next_attempt_at = now(), last_error = NULL, claimed_by = NULL, claimed_until = NULL, updated_at = now()
+        WHERE message_id = ${out.param(r.messageId)} AND item_id = ${out.param(r.itemId)} AND (state = 'unconfirmed' OR (state = 'failed' AND next_attempt_at IS NULL)) AND ${out.when}`
+    )
+  }
 
   for (const change of viewWrites) {
     if (change.op === 'upsertView') {

@@ -133,7 +133,8 @@ export const PUSH_PATH: { readonly [K in MutationName]: 'ahead' | 'fresh' } = {
   'item.deescalate': 'ahead',
   'view.save': 'fresh',
   'view.delete': 'fresh',
-  'settings.update': 'fresh'
+  'settings.update': 'fresh',
+  'item.retryDelivery': 'ahead'
 }
 /** A pushed name that is no mutation is refused from the read-ahead like any other refusal. */
 const alwaysFresh = (name: string): boolean => isMutationName(name) && PUSH_PATH[name] === 'fresh'

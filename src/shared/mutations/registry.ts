@@ -3,6 +3,7 @@ import { itemAddNote, itemAssign, itemRecordRating, itemReply, itemSetPriority, 
 import { viewDelete, viewSave } from './view'
 import { itemDeescalate, itemEscalateTier, itemEscalateToSupport, itemHandBack } from './item-handoff'
 import { settingsUpdate } from './settings'
+import { itemRetryDelivery } from './item-delivery'
 
 /** Every named mutation, by name. The outbox stores these names; the server re-runs the same decide(). */
 export const mutations = {
@@ -20,7 +21,8 @@ export const mutations = {
   'item.escalateTier': itemEscalateTier,
   'item.handBack': itemHandBack,
   'item.deescalate': itemDeescalate,
-  'settings.update': settingsUpdate
+  'settings.update': settingsUpdate,
+  'item.retryDelivery': itemRetryDelivery
 } as const
 
 export type Mutations = typeof mutations

@@ -36,6 +36,8 @@ export type Change =
   | { op: 'insertMessage'; message: Message }
   | { op: 'insertEvent'; event: ItemEvent }
   | { op: 'insertRating'; rating: Rating }
+  /** A reply whose delivery failed for good or is unconfirmed goes back to the delivery queue (see item-delivery.ts). */
+  | { op: 'requeueDelivery'; itemId: string; messageId: string; at: Iso }
   | { op: 'upsertView'; view: SavedView }
   | { op: 'deleteView'; id: string }
   | { op: 'setSettings'; settings: WorkspaceSettings }

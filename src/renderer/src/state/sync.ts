@@ -1,5 +1,6 @@
 import { create } from 'zustand'
 import type { SyncRejection, SyncState, SyncStatus } from '../../../shared/contract'
+import type { MutationName } from '../../../shared/mutations'
 import { api } from '../api/client'
 import { onReconnect, subscribe } from '../api/events'
 import { refreshInbox, useInboxStore } from './inbox'
@@ -22,7 +23,7 @@ const set = useSyncStore.setState
 const get = useSyncStore.getState
 
 /** The server's name for a change, as the agent knows it. */
-const MUTATION_LABEL: Record<string, string> = {
+const MUTATION_LABEL: Record<MutationName, string> = {
   'item.create': 'New item',
   'item.logContact': 'Logged contact',
   'item.reply': 'Reply',
@@ -37,10 +38,11 @@ const MUTATION_LABEL: Record<string, string> = {
   'item.escalateTier': 'Escalation',
   'item.handBack': 'Hand-back to service',
   'item.deescalate': 'De-escalation',
-  'settings.update': 'Settings change'
+  'settings.update': 'Settings change',
+  'item.retryDelivery': 'Retry of a delivery'
 }
 
-export const mutationLabel = (name: string): string => MUTATION_LABEL[name] ?? name
+export const mutationLabel = (name: string): string => (Object.hasOwn(MUTATION_LABEL, name) ? MUTATION_LABEL[name as MutationName] : name)
 
 /** The words of a state, for the status bar pill. */
 export const SYNC_STATE_LABEL: Record<SyncState, string> = {
