@@ -21,7 +21,7 @@ export function createHandlers(db: Database, clock: () => Date, sync: SyncContro
     mergeDisjoint(
       peopleHandlers(ctx),
       demoHandlers(ctx),
-      itemHandlers(ctx),
+      itemHandlers(ctx, { dataChanged: () => sync.notifyDataChanged() }),
       viewHandlers(ctx),
       settingsHandlers(ctx),
       figureHandlers(ctx, sync),

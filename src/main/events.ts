@@ -33,25 +33,31 @@ export interface ForwardOptions {
 
 /** Forwards every event of `source` to the main window; returns the function that stops it. */
 export function forwardCoreEvents(source: EventSourceLike, options: ForwardOptions): () => void {
+  return source.onEvent((event) => sendToWindow(event, options))
+}
+
+/**
+ * Sends one event to the main window, on the event's own channel, if it shows the app. Also
+ * main's own events (ui.openItem when a notification is clicked).
+ */
+export function sendToWindow(event: HandoffEvent, options: ForwardOptions): void {
   const log = options.log ?? (() => {})
-  return source.onEvent((event) => {
-    // The worker is ours, but the name becomes a channel: only the contract's.
-    if (!isEventName(event.name)) {
-      log('Dropped a core event with an unknown name', event.name)
-      return
-    }
-    const contents = options.target()
-    // No window (yet, or any more): the renderer asks for the current state when it starts.
-    if (!contents || contents.isDestroyed()) return
-    if (!isAppUrl(contents.getURL(), options.appUrl)) {
-      log(`Withheld '${event.name}' from a window that does not show the app`, contents.getURL())
-      return
-    }
-    try {
-      contents.send(eventChannel(event.name), event.payload)
-    } catch (error) {
-      // The window may go away between the check and the send; the core carries on.
-      log(`Could not send '${event.name}' to the window`, error)
-    }
-  })
+  // The worker is ours, but the name becomes a channel: only the contract's.
+  if (!isEventName(event.name)) {
+    log('Dropped a core event with an unknown name', event.name)
+    return
+  }
+  const contents = options.target()
+  // No window (yet, or any more): the renderer asks for the current state when it starts.
+  if (!contents || contents.isDestroyed()) return
+  if (!isAppUrl(contents.getURL(), options.appUrl)) {
+    log(`Withheld '${event.name}' from a window that does not show the app`, contents.getURL())
+    return
+  }
+  try {
+    contents.send(eventChannel(event.name), event.payload)
+  } catch (error) {
+    // The window may go away between the check and the send; the core carries on.
+    log(`Could not send '${event.name}' to the window`, error)
+  }
 }

@@ -1,15 +1,16 @@
 /**
  * The Electron shell: one window, locked down; the contract over IPC; the core in a worker.
  * Kept thin on purpose: every decision lives in a small module tested without Electron
- * (security.ts, ipc.ts, events.ts, core/worker/host.ts, native.ts).
+ * (security.ts, ipc.ts, events.ts, arrivals.ts, core/worker/host.ts, native.ts).
  */
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
-import { app, BrowserWindow, ipcMain, safeStorage, session, shell } from 'electron'
+import { app, BrowserWindow, ipcMain, Notification, safeStorage, session, shell } from 'electron'
 import { startCoreWorker, type CoreHost, type CoreWorkerOptions } from '../core/worker/host'
 import { safeStorageVault } from './credentials'
-import { forwardCoreEvents } from './events'
+import { createArrivals, type DesktopNotice } from './arrivals'
+import { forwardCoreEvents, sendToWindow, type ForwardOptions } from './events'
 import { registerHandoffIpc } from './ipc'
 import { nativeBindingFor } from './native'
 import { createOpenExternalSafely, cspHeader, isAppUrl, isTrustedSender } from './security'
@@ -46,6 +47,27 @@ function startCore(): CoreHost {
   // is a main-process API (the core asks for it across the worker boundary).
   const vault = safeStorageVault(join(app.getPath('userData'), 'sync-credential.bin'), safeStorage)
   return startCoreWorker(join(here, 'core-worker.js'), options, { vault })
+}
+
+/** Notifications on screen, kept referenced until closed (one collected early loses its click handler). */
+const shownNotices = new Set<Notification>()
+
+/** The Electron side of a desktop notice (arrivals.ts decides whether and what): a click brings the window forward and opens the item. */
+function showNotice(notice: DesktopNotice, toWindow: ForwardOptions): void {
+  if (!Notification.isSupported()) return
+  const notification = new Notification({ title: notice.title, body: notice.body, silent: false })
+  shownNotices.add(notification)
+  notification.on('click', () => {
+    const window = mainWindow
+    if (window && !window.isDestroyed()) {
+      if (window.isMinimized()) window.restore()
+      window.show()
+      window.focus()
+    }
+    sendToWindow({ name: 'ui.openItem', payload: { itemId: notice.itemId } }, toWindow)
+  })
+  notification.on('close', () => shownNotices.delete(notification))
+  notification.show()
 }
 
 function lockDownSession(): void {
@@ -119,8 +141,19 @@ if (!app.requestSingleInstanceLock()) {
     lockDownSession()
     core = startCore()
     const host = core
+    const toWindow: ForwardOptions = {
+      appUrl,
+      target: () => (mainWindow && !mainWindow.isDestroyed() ? mainWindow.webContents : null),
+      log: (message, detail) => console.warn(message, detail ?? '')
+    }
+    const arrivals = createArrivals({
+      windowFocused: () => !!mainWindow && !mainWindow.isDestroyed() && mainWindow.isVisible() && !mainWindow.isMinimized() && mainWindow.isFocused(),
+      show: (notice) => showNotice(notice, toWindow),
+      log: (message, detail) => console.warn(message, detail ?? '')
+    })
     registerHandoffIpc(ipcMain, {
-      call: (name, args) => host.call(name, args),
+      // What the window shows is main's to know (notifications); every other call goes to the core.
+      call: (name, args) => (name === 'ui.showingItem' ? Promise.resolve(arrivals.showingItem(args)) : host.call(name, args)),
       isTrustedSender: (frame) =>
         isTrustedSender(frame, {
           appUrl,
@@ -128,12 +161,10 @@ if (!app.requestSingleInstanceLock()) {
         }),
       log: (message, detail) => console.warn(message, detail ?? '')
     })
-    // The core's events (outbox, sync status, pulled data) go to the window as they happen.
-    forwardCoreEvents(host, {
-      appUrl,
-      target: () => (mainWindow && !mainWindow.isDestroyed() ? mainWindow.webContents : null),
-      log: (message, detail) => console.warn(message, detail ?? '')
-    })
+    // The core's events (outbox, sync status, pulled data, arrived messages) go to the window as
+    // they happen; an arrived message may also become a desktop notification.
+    forwardCoreEvents(host, toWindow)
+    host.onEvent((event) => arrivals.onEvent(event))
     mainWindow = createWindow()
     app.on('activate', () => {
       if (BrowserWindow.getAllWindows().length === 0) mainWindow = createWindow()

@@ -22,7 +22,7 @@ function signedIn(): { core: Core; file: string; itemId: string; events: Handoff
 
 describe('the contract’s event list', () => {
   it('names each event once, and only those', () => {
-    expect([...EVENT_NAMES].sort()).toEqual(['items.changed', 'outbox.changed', 'sync.changed'])
+    expect([...EVENT_NAMES].sort()).toEqual(['items.changed', 'messages.arrived', 'outbox.changed', 'sync.changed', 'ui.openItem'])
     expect(Object.isFrozen(EVENT_NAMES)).toBe(true)
     for (const name of EVENT_NAMES) expect(isEventName(name)).toBe(true)
     for (const name of ['sync.status', 'toString', '__proto__', '', 42, null]) expect(isEventName(name)).toBe(false)

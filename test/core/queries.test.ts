@@ -211,9 +211,10 @@ describe('inbox facets', () => {
 
   it('returns the denormalized names and the fields of an inbox row', () => {
     const [row] = inboxPage(db, page({ assignee: { type: 'me' } }, { column: 'age', direction: 'desc' }, 0, 1), ctx)
-    expect(row).toMatchObject({ assigneeId: me, assigneeName: 'Maya Okafor' })
+    // A workspace nobody synced has no unread marks (only a pull sets them).
+    expect(row).toMatchObject({ assigneeId: me, assigneeName: 'Maya Okafor', unread: false })
     expect(Object.keys(row ?? {}).sort()).toEqual(
-      ['assigneeId', 'assigneeName', 'category', 'channel', 'createdAt', 'customerId', 'customerName', 'id', 'kind', 'priority', 'queue', 'slaDueAt', 'status', 'subject', 'tier', 'updatedAt'].sort()
+      ['assigneeId', 'assigneeName', 'category', 'channel', 'createdAt', 'customerId', 'customerName', 'id', 'kind', 'priority', 'queue', 'slaDueAt', 'status', 'subject', 'tier', 'updatedAt', 'unread'].sort()
     )
   })
 })

@@ -16,7 +16,9 @@ const STATUS: SyncStatus = { state: 'online', serverUrl: 'https://s.test', agent
 const SAMPLE: { [K in HandoffEvent['name']]: Extract<HandoffEvent, { name: K }> } = {
   'outbox.changed': { name: 'outbox.changed', payload: { pending: 3 } },
   'sync.changed': { name: 'sync.changed', payload: STATUS },
-  'items.changed': { name: 'items.changed', payload: { dataVersion: 4 } }
+  'items.changed': { name: 'items.changed', payload: { dataVersion: 4 } },
+  'messages.arrived': { name: 'messages.arrived', payload: { itemId: 'i1', messageId: 'm1', subject: 'Parcel', customerName: 'Ann Smith', preview: 'Where is it?' } },
+  'ui.openItem': { name: 'ui.openItem', payload: { itemId: 'i1' } }
 }
 
 /** The host's side: a list of listeners the test emits to. */

@@ -112,7 +112,13 @@ describe('the renderer’s events under Electron (the preload’s subscriptions)
       listeners.push(listener as (payload: unknown) => void)
       return unsubscribe
     }
-    const bridge = { 'outbox.changed': subscription('outbox.changed'), 'sync.changed': subscription('sync.changed'), 'items.changed': subscription('items.changed') }
+    const bridge = {
+      'outbox.changed': subscription('outbox.changed'),
+      'sync.changed': subscription('sync.changed'),
+      'items.changed': subscription('items.changed'),
+      'messages.arrived': subscription('messages.arrived'),
+      'ui.openItem': subscription('ui.openItem')
+    }
     const events = await load({ bridge })
     const statuses: SyncStatus[] = []
     const stop = events.subscribe('sync.changed', (s) => statuses.push(s))

@@ -25,13 +25,14 @@ import { mutationOperations } from '../../src/shared/contract/mutation-operation
 import { peopleOperations } from '../../src/shared/contract/people'
 import { settingsOperations } from '../../src/shared/contract/settings'
 import { syncOperations } from '../../src/shared/contract/sync'
+import { uiOperations } from '../../src/shared/contract/ui'
 import { viewOperations } from '../../src/shared/contract/views'
 import { workspaceOperations } from '../../src/shared/contract/workspace'
 import { MUTATION_NAMES, mutations, type MutationName } from '../../src/shared/mutations'
 
 /** The contract is one table (each operation defined once); everything else is derived from it. */
 describe('the operation table', () => {
-  const groups = [workspaceOperations, peopleOperations, itemOperations, viewOperations, settingsOperations, figureOperations, syncOperations, mutationOperations]
+  const groups = [workspaceOperations, peopleOperations, itemOperations, viewOperations, settingsOperations, figureOperations, syncOperations, uiOperations, mutationOperations]
 
   it('names exactly its keys, each once', () => {
     expect(OPERATION_NAMES).toEqual(Object.keys(operations))

@@ -21,7 +21,8 @@ export interface ItemRow extends ItemColumns {
 
 export const itemFromRow: (r: ItemRow) => Item = itemFromColumns
 
-export function inboxRowFromRow(r: ItemRow): InboxRow {
+/** An inbox row: an item row with its unread mark (items/unread.ts, UNREAD_COLUMN). */
+export function inboxRowFromRow(r: ItemRow & { unread: number }): InboxRow {
   return {
     id: r.id,
     kind: r.kind as ItemKind,
@@ -38,7 +39,8 @@ export function inboxRowFromRow(r: ItemRow): InboxRow {
     queue: r.queue as Queue,
     createdAt: r.created_at,
     updatedAt: r.updated_at,
-    slaDueAt: r.sla_due_at
+    slaDueAt: r.sla_due_at,
+    unread: r.unread === 1
   }
 }
 

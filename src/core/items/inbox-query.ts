@@ -8,6 +8,7 @@ import { flushSearchIndex } from '../search/search-index'
 import { searchExpression } from '../search/search-query'
 import { isFtsQueryError } from '../search/search-text'
 import { plucked, prepared } from '../infra/statements'
+import { UNREAD_COLUMN } from './unread'
 
 export { PLANS, isSearchPlan, type Plan } from './inbox-plan'
 
@@ -188,7 +189,10 @@ export function inboxPage(db: Database, q: InboxPageQuery, ctx: QueryContext, fo
     throw e
   }
   if (rids.length === 0) return []
-  const rows = prepared<[string], ItemRow>(db, `SELECT ${ITEM_COLUMNS} FROM items i WHERE i.rid IN (SELECT value FROM json_each(?))`).all(JSON.stringify(rids))
+  // Only the page's rows are read, each with its unread mark (a primary-key look-up).
+  const rows = prepared<[string], ItemRow & { unread: number }>(db, `SELECT ${ITEM_COLUMNS}, ${UNREAD_COLUMN} FROM items i WHERE i.rid IN (SELECT value FROM json_each(?))`).all(
+    JSON.stringify(rids)
+  )
   const byRid = new Map(rows.map((r) => [r.rid, r]))
   return rids.flatMap((rid) => {
     const row = byRid.get(rid)

@@ -16,7 +16,8 @@ import {
   type MessageRow,
   type RatingRow
 } from '../infra/rows'
-import { prepared } from '../infra/statements'
+import { plucked, prepared } from '../infra/statements'
+import { UNREAD_COLUMN } from './unread'
 
 /** How many of the customer's other items the detail carries. */
 export const CUSTOMER_ITEMS_LIMIT = 50
@@ -38,6 +39,7 @@ export function itemDetail(db: Database, itemId: string): ItemDetail | null {
      FROM messages m LEFT JOIN agents a ON a.id = m.author_id WHERE m.item_rid = ? ORDER BY m.created_at, m.rid`
   ).all(row.rid)
   const attachments = messageAttachments(db, row.rid)
+  const pending = pendingMessages(db, messages)
   const events = prepared<[number], EventRow & { actor_name: string | null }>(
     db,
     `SELECT e.id, e.type, e.actor_id, e.from_value, e.to_value, e.reason, e.created_at, a.name AS actor_name
@@ -58,7 +60,8 @@ export function itemDetail(db: Database, itemId: string): ItemDetail | null {
         authorName: m.author_name,
         delivery: m.delivery === null ? null : (JSON.parse(m.delivery) as MessageDelivery),
         attachments: attachments.get(m.rid) ?? [],
-        problems: m.problems === null ? [] : (JSON.parse(m.problems) as string[])
+        problems: m.problems === null ? [] : (JSON.parse(m.problems) as string[]),
+        pending: pending.has(m.id)
       })
       mi++
     } else if (e) {
@@ -70,9 +73,9 @@ export function itemDetail(db: Database, itemId: string): ItemDetail | null {
   const ratings = prepared<[number], RatingRow>(db, 'SELECT r.id, r.kind, r.score, r.recorded_by, r.created_at FROM ratings r WHERE r.item_rid = ? ORDER BY r.rid')
     .all(row.rid)
     .map((r) => ratingFromRow(itemId, r))
-  const customerItems = prepared<[string, number, number], ItemRow>(
+  const customerItems = prepared<[string, number, number], ItemRow & { unread: number }>(
     db,
-    `SELECT ${ITEM_COLUMNS} FROM items i WHERE i.customer_id = ? AND i.rid <> ? ORDER BY i.rid DESC LIMIT ?`
+    `SELECT ${ITEM_COLUMNS}, ${UNREAD_COLUMN} FROM items i WHERE i.customer_id = ? AND i.rid <> ? ORDER BY i.rid DESC LIMIT ?`
   )
     .all(row.customer_id, row.rid, CUSTOMER_ITEMS_LIMIT)
     .map(inboxRowFromRow)
@@ -94,4 +97,23 @@ function messageAttachments(db: Database, itemRid: number): Map<number, MessageA
     out.set(r.message_rid, list)
   }
   return out
+}
+
+/**
+ * The messages of the thread written on this console whose mutation is still in the outbox (the
+ * server has not confirmed it). A mutation's rows take their ids from it (`<mutationId>.<suffix>`,
+ * shared/mutations/types.ts childId), so each message names the outbox row to look for: one
+ * look-up in outbox's mutation_id index per message.
+ */
+function pendingMessages(db: Database, messages: readonly { id: string }[]): Set<string> {
+  const byMutation = new Map<string, string[]>()
+  for (const m of messages) {
+    const dot = m.id.lastIndexOf('.')
+    if (dot <= 0) continue // not made by a mutation of this console's kind (an inbound message)
+    const mutationId = m.id.slice(0, dot)
+    byMutation.set(mutationId, [...(byMutation.get(mutationId) ?? []), m.id])
+  }
+  if (byMutation.size === 0) return new Set()
+  const inOutbox = plucked<[string], string>(db, 'SELECT mutation_id FROM outbox WHERE mutation_id IN (SELECT value FROM json_each(?))').all(JSON.stringify([...byMutation.keys()]))
+  return new Set(inOutbox.flatMap((id) => byMutation.get(id) ?? []))
 }

@@ -7,6 +7,7 @@ import { META, getMeta } from '../infra/meta'
 import { plucked, prepared } from '../infra/statements'
 import { assertCanBind, bindWorkspace, readBinding, type Binding } from './binding'
 import type { CoreEvents } from '../infra/events'
+import { arrivalNotices } from '../items/arrivals'
 import type { PurgeKeeper } from './apply-pull'
 import type { CredentialVault } from './credentials'
 import { SyncEngine, type Timers } from './engine'
@@ -26,7 +27,7 @@ export interface SyncControllerOptions {
   random?: () => number
   pollMs?: number
   log?: (message: string, error: unknown) => void
-  /** Where outbox.changed, sync.changed and items.changed go (src/shared/contract/events.ts). */
+  /** Where outbox.changed, sync.changed, items.changed and messages.arrived go (src/shared/contract/events.ts). */
   events?: CoreEvents
 }
 
@@ -43,6 +44,8 @@ export interface SyncController {
   boundAgentId(): string | null
   /** A local mutation was recorded (and committed): push it soon, and announce the outbox. */
   notifyLocalChange(): void
+  /** Local data changed outside a mutation and a pull (an unread mark cleared, committed): items.changed, as for a pull. */
+  notifyDataChanged(): void
   /** At start-up: starts the engine when the workspace is bound and the vault has a credential. */
   resume(): Promise<void>
   /** The running engine, if any (tests). */
@@ -82,9 +85,17 @@ export function createSyncController(db: Database, options: SyncControllerOption
       ...(options.random ? { random: options.random } : {}),
       ...(options.pollMs ? { pollMs: options.pollMs } : {}),
       log,
-      onDataChanged: () => {
-        dataVersion++
-        if (!closed) options.events?.emit('items.changed', { dataVersion })
+      onDataChanged: () => dataChanged(),
+      onArrived: (arrived) => {
+        // The bound agent's own items only: a notification is for the work that is theirs.
+        const events = options.events
+        const agentId = binding?.agentId
+        if (closed || !events?.listened || !agentId) return
+        try {
+          for (const notice of arrivalNotices(db, arrived, agentId)) events.emit('messages.arrived', notice)
+        } catch (e) {
+          log('[handoff sync] could not announce the messages that arrived:', e)
+        }
       },
       onChange: () => announce(),
       onUnauthorized: (message) => {
@@ -95,6 +106,12 @@ export function createSyncController(db: Database, options: SyncControllerOption
     })
     engine = started
     started.start()
+  }
+
+  /** Data the screen shows changed (committed): a new data version, and items.changed. */
+  const dataChanged = (): void => {
+    dataVersion++
+    if (!closed) options.events?.emit('items.changed', { dataVersion })
   }
 
   const status = (): SyncStatus => {
@@ -199,6 +216,10 @@ export function createSyncController(db: Database, options: SyncControllerOption
     boundAgentId: () => binding?.agentId ?? null,
     notifyLocalChange: () => {
       engine?.notifyLocalChange()
+      announce()
+    },
+    notifyDataChanged: () => {
+      dataChanged()
       announce()
     },
     async resume() {

@@ -2,7 +2,7 @@ import type { Database } from 'better-sqlite3'
 import { DEFAULT_PULL_LIMIT, MAX_BODY_BYTES, MAX_PUSH_MUTATIONS, type PushedMutation } from '../../shared/sync/protocol'
 import { META, deleteMeta, getMeta } from '../infra/meta'
 import { plucked, prepared } from '../infra/statements'
-import { applyPullPage, type PurgeKeeper } from './apply-pull'
+import { applyPullPage, type ArrivedMessage, type PurgeKeeper } from './apply-pull'
 import { backoffDelay } from './backoff'
 import { readBinding, resetClient } from './binding'
 import { isSyncTransportError, type SyncTransport } from './transport'
@@ -34,6 +34,8 @@ export interface SyncEngineOptions {
   pushDelayMs?: number
   /** A pull changed local data (called after the page's transaction). */
   onDataChanged?: () => void
+  /** A pull page brought new customer messages (not on the first sync); called after onDataChanged. */
+  onArrived?: (arrived: ArrivedMessage[]) => void
   /**
    * What sync.status shows may have changed on the engine's own time: a pull page was applied
    * (outbox confirmed, rejections, progress, last synced), a cycle ended online, or an attempt
@@ -77,8 +79,8 @@ export class SyncEngine {
   lastError: string | null = null
   firstSync: { done: number; total: number } | null = null
 
-  private readonly o: Required<Omit<SyncEngineOptions, 'onDataChanged' | 'onChange' | 'onUnauthorized' | 'log'>> &
-    Pick<SyncEngineOptions, 'onDataChanged' | 'onChange' | 'onUnauthorized' | 'log'>
+  private readonly o: Required<Omit<SyncEngineOptions, 'onDataChanged' | 'onArrived' | 'onChange' | 'onUnauthorized' | 'log'>> &
+    Pick<SyncEngineOptions, 'onDataChanged' | 'onArrived' | 'onChange' | 'onUnauthorized' | 'log'>
   private stopped = true
   private running: Promise<void> | null = null
   private wantPull = false
@@ -319,10 +321,11 @@ export class SyncEngine {
         this.wantPull = true
         return
       }
-      const { changed } = applyPullPage(this.o.db, page, this.o.now(), this.o.keeper)
+      const { changed, arrived } = applyPullPage(this.o.db, page, this.o.now(), this.o.keeper)
       this.pullResets = 0
       this.firstSync = page.more ? page.progress : null
       if (changed) this.o.onDataChanged?.()
+      if (arrived.length > 0) this.o.onArrived?.(arrived)
       this.o.onChange?.()
       if (!page.more || this.stopped) return
     }

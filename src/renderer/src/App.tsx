@@ -23,6 +23,7 @@ import { MyFigures } from './features/figures/MyFigures'
 import { useMyFiguresOpen } from './state/figures'
 import { applyView, clearFilters, useInboxStore } from './state/inbox'
 import { loadSession, useSessionPhase, useSignedInAgent, useViews, useWorkspace, watchOutbox } from './state/session'
+import { watchShownItem } from './state/item'
 import { useIsSynced, watchSync } from './state/sync'
 import { useDialog, useModalOpen, usePaletteOpen, type DialogState } from './state/ui'
 
@@ -40,6 +41,8 @@ export function App() {
   // data, and the outbox count as changes are recorded and confirmed.
   useEffect(() => watchSync(), [])
   useEffect(() => watchOutbox(), [])
+  // Main learns which item is shown (for its notifications), and a clicked notification opens its item.
+  useEffect(() => watchShownItem(), [])
 
   if (phase === 'refused') return <DatabaseRefused />
   if (phase === 'loading') return <Loading />

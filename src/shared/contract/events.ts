@@ -18,7 +18,22 @@ export interface EventPayloads {
    * rejections touch more than the items it carries): reload what is shown.
    */
   'items.changed': { dataVersion: number }
+  /**
+   * A pull brought a new customer message (not on the first sync) on an item assigned to the
+   * signed-in agent: one event per message, after items.changed. Main shows a desktop
+   * notification from it (src/main/arrivals.ts). Plain text, cut short: the preview is the first
+   * PREVIEW_CHARS characters of the message, whitespace folded.
+   */
+  'messages.arrived': { itemId: string; messageId: string; subject: string; customerName: string; preview: string }
+  /**
+   * Sent by main, not the core: the agent clicked the notification of an item; the renderer opens
+   * it. (Main sends it on its own channel like the core's events; the harness never does.)
+   */
+  'ui.openItem': { itemId: string }
 }
+
+/** How much of a message a messages.arrived carries. */
+export const PREVIEW_CHARS = 140
 
 export type EventName = keyof EventPayloads
 export type EventPayload<K extends EventName> = EventPayloads[K]
@@ -27,7 +42,13 @@ export type EventPayload<K extends EventName> = EventPayloads[K]
 export type HandoffEvent = { [K in EventName]: { name: K; payload: EventPayloads[K] } }[EventName]
 
 // The mapped type makes the compiler refuse a name missing from, or not in, the payload map.
-const eventNameSet: { readonly [K in EventName]: true } = { 'outbox.changed': true, 'sync.changed': true, 'items.changed': true }
+const eventNameSet: { readonly [K in EventName]: true } = {
+  'outbox.changed': true,
+  'sync.changed': true,
+  'items.changed': true,
+  'messages.arrived': true,
+  'ui.openItem': true
+}
 
 /** Every event name, at run time. */
 export const EVENT_NAMES: readonly EventName[] = Object.freeze(Object.keys(eventNameSet) as EventName[])

@@ -21,6 +21,8 @@ export interface InboxRow {
   createdAt: string
   updatedAt: string
   slaDueAt: string | null
+  /** A customer message came in (through a pull) since the agent last opened the item: local to this console. */
+  unread: boolean
 }
 
 export type ThreadEntry =
@@ -34,6 +36,8 @@ export type ThreadEntry =
       attachments: MessageAttachment[]
       /** What the server could not read of an inbound message. */
       problems: string[]
+      /** Written on this console and still in its outbox: the server has not seen it yet. */
+      pending: boolean
     }
   | { type: 'event'; at: string; event: ItemEvent; actorName: string | null }
 
@@ -61,5 +65,11 @@ const inboxQuery = z
 export const itemOperations = {
   'inbox.page': operation({ args: inboxQuery, result: result<{ rows: InboxRow[] }>() }),
   'inbox.count': operation({ args: z.object({ filter: viewFilterField }).strict(), result: result<{ total: number }>() }),
-  'item.get': operation({ args: z.object({ itemId: idField }).strict(), result: result<ItemDetail>() })
+  'item.get': operation({ args: z.object({ itemId: idField }).strict(), result: result<ItemDetail>() }),
+  /**
+   * The agent opened the item: its unread mark goes. Local to this console (not a mutation, never
+   * synced: what one agent has read on one computer is nobody else's business). `cleared`: there
+   * was a mark (then items.changed follows).
+   */
+  'item.markRead': operation({ args: z.object({ itemId: idField }).strict(), result: result<{ cleared: boolean }>() })
 }

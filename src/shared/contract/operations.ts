@@ -7,6 +7,7 @@ import type { ResultType } from './operation'
 import { peopleOperations } from './people'
 import { settingsOperations } from './settings'
 import { syncOperations } from './sync'
+import { uiOperations } from './ui'
 import { viewOperations } from './views'
 import { workspaceOperations } from './workspace'
 
@@ -23,6 +24,7 @@ export const operations = mergeDisjoint(
   settingsOperations,
   figureOperations,
   syncOperations,
+  uiOperations,
   mutationOperations
 )
 

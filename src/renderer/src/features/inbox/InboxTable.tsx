@@ -242,10 +242,10 @@ const InboxRows = memo(function InboxRows({ scrollRef, rows, count }: InboxRowsP
             role="row"
             aria-rowindex={v.index + 2}
             aria-selected={selected}
-            aria-label={`${entry.subject} — ${entry.customerName}`}
+            aria-label={`${entry.subject} — ${entry.customerName}${entry.unread ? ' — unread' : ''}`}
             data-row-index={v.index}
             tabIndex={v.index === tabStop ? 0 : -1}
-            className={selected ? 'grid-row body-row selected' : 'grid-row body-row'}
+            className={`grid-row body-row${selected ? ' selected' : ''}${entry.unread ? ' unread' : ''}`}
             style={style}
             onClick={() => void openRowAt(v.index)}
             onKeyDown={(e) => onKeyDown(e, v.index)}

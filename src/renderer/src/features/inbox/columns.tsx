@@ -6,6 +6,7 @@ import { KindPill, PriorityPill, StatusPill } from '../../components/Pill'
 import { Age, SlaCell } from '../../components/time'
 import { QUEUE_LABEL, type Queue } from '../../../../shared/domain/escalation'
 import { useDueSoonMinutes } from '../../state/settings'
+import './unread.css'
 
 const SHORT_QUEUE: Record<Queue, string> = { service: 'Frontline', tier1: 'Tier 1', tier2: 'Tier 2', tier3: 'Tier 3' }
 
@@ -15,6 +16,17 @@ const QueueCell = ({ queue }: { queue: Queue }) => (
     {SHORT_QUEUE[queue]}
   </span>
 )
+
+/** The subject, bold after a dot named "unread" while a customer message waits to be seen. */
+function SubjectCell({ row }: { row: InboxRow }) {
+  if (!row.unread) return <>{row.subject}</>
+  return (
+    <>
+      <span className="unread-dot" role="img" aria-label="unread" />
+      <strong className="unread-subject">{row.subject}</strong>
+    </>
+  )
+}
 
 function SlaDueCell({ iso }: { iso: string | null }) {
   const dueSoon = useDueSoonMinutes()
@@ -42,7 +54,12 @@ export const COLUMNS = [
   col.accessor((e) => e.row.kind, { id: 'kind' satisfies SortColumn, header: 'Kind', cell: (c) => <KindPill kind={c.getValue()} />, meta: { width: '72px' } }),
   col.accessor((e) => e.row.channel, { id: 'channel' satisfies SortColumn, header: 'Channel', cell: (c) => CHANNEL_LABEL[c.getValue()], meta: { width: '72px' } }),
   col.accessor((e) => e.row.customerName, { id: 'customer' satisfies SortColumn, header: 'Customer', cell: (c) => c.getValue(), meta: { width: 'minmax(80px, 0.7fr)' } }),
-  col.accessor((e) => e.row.subject, { id: 'subject' satisfies SortColumn, header: 'Subject', cell: (c) => c.getValue(), meta: { width: 'minmax(128px, 1.5fr)' } }),
+  col.accessor((e) => e.row.subject, {
+    id: 'subject' satisfies SortColumn,
+    header: 'Subject',
+    cell: (c) => <SubjectCell row={c.row.original.row} />,
+    meta: { width: 'minmax(128px, 1.5fr)' }
+  }),
   // Not a sort column of the core: the header is a plain label.
   col.accessor((e) => e.row.queue, { id: 'queue', header: 'Queue', cell: (c) => <QueueCell queue={c.getValue()} />, meta: { width: '76px' } }),
   col.accessor((e) => e.row.status, { id: 'status' satisfies SortColumn, header: 'Status', cell: (c) => <StatusPill status={c.getValue()} />, meta: { width: '80px' } }),
