@@ -4,6 +4,7 @@ import { CHANNELS, CHANNEL_LABEL, type Channel } from '../../../../shared/domain
 import { QUEUES, QUEUE_LABEL, type Queue } from '../../../../shared/domain/escalation'
 import { RATING_SCALE } from '../../../../shared/mutations'
 import { TimeAgo } from '../../components/time'
+import { MessageAttachments } from './MessageAttachments'
 
 const isChannel = (x: string | null): x is Channel => x !== null && (CHANNELS as readonly string[]).includes(x)
 
@@ -63,6 +64,7 @@ function MessageEntry({ entry, customerName }: { entry: Extract<ThreadEntry, { t
         <TimeAgo iso={message.createdAt} />
       </div>
       <div className="entry-body">{message.body}</div>
+      <MessageAttachments attachments={entry.attachments} problems={entry.problems} />
     </li>
   )
 }
