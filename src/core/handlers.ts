@@ -1,5 +1,7 @@
 import type { Database } from 'better-sqlite3'
 import { exactHandlers, mergeDisjoint, type Handlers } from '../shared/contract'
+import { attachmentHandlers } from './attachments/handlers'
+import { channelHandlers } from './channels/handlers'
 import { demoHandlers } from './demo/handlers'
 import { figureHandlers } from './figures/handlers'
 import { createHandlerContext } from './handler-context'
@@ -25,6 +27,8 @@ export function createHandlers(db: Database, clock: () => Date, sync: SyncContro
       viewHandlers(ctx),
       settingsHandlers(ctx),
       figureHandlers(ctx, sync),
+      attachmentHandlers(ctx, sync),
+      channelHandlers(ctx, sync),
       sync.handlers,
       mutationHandlers(ctx, sync)
     )

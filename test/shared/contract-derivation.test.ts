@@ -19,6 +19,8 @@ import {
   type Result,
   type SyncStatus
 } from '../../src/shared/contract'
+import { attachmentOperations } from '../../src/shared/contract/attachments'
+import { channelOperations } from '../../src/shared/contract/channels'
 import { figureOperations } from '../../src/shared/contract/figures'
 import { itemOperations } from '../../src/shared/contract/items'
 import { mutationOperations } from '../../src/shared/contract/mutation-operations'
@@ -32,7 +34,7 @@ import { MUTATION_NAMES, mutations, type MutationName } from '../../src/shared/m
 
 /** The contract is one table (each operation defined once); everything else is derived from it. */
 describe('the operation table', () => {
-  const groups = [workspaceOperations, peopleOperations, itemOperations, viewOperations, settingsOperations, figureOperations, syncOperations, uiOperations, mutationOperations]
+  const groups = [workspaceOperations, peopleOperations, itemOperations, viewOperations, settingsOperations, figureOperations, syncOperations, uiOperations, attachmentOperations, channelOperations, mutationOperations]
 
   it('names exactly its keys, each once', () => {
     expect(OPERATION_NAMES).toEqual(Object.keys(operations))
@@ -62,7 +64,7 @@ describe('the operation table', () => {
 
   it('derives the asynchronous operations from their definitions', () => {
     expect(ASYNC_OPERATIONS).toEqual(OPERATION_NAMES.filter((n) => operations[n].async))
-    expect([...ASYNC_OPERATIONS].sort()).toEqual(['figures.team', 'figures.teamItems', 'sync.signIn'])
+    expect([...ASYNC_OPERATIONS].sort()).toEqual(['attachments.save', 'channels.health', 'figures.team', 'figures.teamItems', 'sync.signIn'])
   })
 
   it('knows its names and nothing else, inherited properties included', () => {
@@ -90,7 +92,7 @@ describe('the types derived from the table', () => {
   it('derive names, arguments and results', () => {
     expectTypeOf<MutationName>().toExtend<OperationName>()
     expectTypeOf<'item.get' | 'sync.status'>().toExtend<OperationName>()
-    expectTypeOf<AsyncOperationName>().toEqualTypeOf<'sync.signIn' | 'figures.team' | 'figures.teamItems'>()
+    expectTypeOf<AsyncOperationName>().toEqualTypeOf<'sync.signIn' | 'figures.team' | 'figures.teamItems' | 'attachments.save' | 'channels.health'>()
     expectTypeOf<Result<'item.get'>>().toEqualTypeOf<ItemDetail>()
     // A mutation answers with its decide()'s result and the id it was recorded under.
     expectTypeOf<Result<'view.save'>>().toEqualTypeOf<{ viewId: string } & { mutationId: string }>()

@@ -24,7 +24,7 @@ import { applyChanges, insertFeedRows, WriteStatement } from '../store/apply'
 import { CUSTOMER_COLUMNS, ITEM_COLUMNS, customerFromRow, itemFromRow, settingsFromValue, type CustomerRow, type ItemRow } from '../store/rows'
 import type { SqlClient } from '../store/sql'
 import { handoffMessageIdToUuid, threadKeyFromSubject } from './email/compose'
-import type { InboundEmail } from './email/parse'
+import type { InboundAttachment, InboundEmail } from './email/parse'
 
 export interface InboundChannel {
   id: string
@@ -77,6 +77,16 @@ async function threadItemId(tx: SqlClient, email: InboundEmail, customer: Custom
   return null
 }
 
+/** The email's files, in the order it listed them: content for those kept, NULL and the reason for those refused. */
+async function insertAttachments(tx: SqlClient, messageId: string, itemId: string, attachments: readonly InboundAttachment[]): Promise<void> {
+  for (const [position, a] of attachments.entries()) {
+    await tx.query(
+      `INSERT INTO attachments (id, message_id, item_id, position, filename, content_type, size, inline, content, refused) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+      [uuidv7(), messageId, itemId, position, a.filename, a.contentType, a.size, a.inline, a.content, a.refused]
+    )
+  }
+}
+
 export async function ingestEmail(store: { sql: SqlClient }, channel: InboundChannel, email: InboundEmail, now: Date = new Date()): Promise<IngestOutcome> {
   const nowIso = now.toISOString()
   const problems = JSON.stringify(email.problems)
@@ -123,7 +133,13 @@ export async function ingestEmail(store: { sql: SqlClient }, channel: InboundCha
     const { feed } = await applyChanges(tx, decision.changes, snapshot, out)
     await out.run(tx, 'SELECT 1')
     await insertFeedRows(tx, feed)
-    await tx.query('UPDATE messages SET external_id = $2 WHERE id = $1', [decision.messageId, email.messageId])
+    // problems NULL when there are none: the pull sends the field only when there is something to say.
+    await tx.query('UPDATE messages SET external_id = $2, problems = $3::jsonb WHERE id = $1', [
+      decision.messageId,
+      email.messageId,
+      email.problems.length > 0 ? problems : null
+    ])
+    await insertAttachments(tx, decision.messageId, decision.itemId, email.attachments)
     await tx.query('UPDATE inbound_messages SET item_id = $3, message_id = $4 WHERE channel_id = $1 AND external_id = $2', [channel.id, email.messageId, decision.itemId, decision.messageId])
     await tx.query("SELECT pg_notify('handoff_changes', '')")
     return { status: 'item', action: decision.action, itemId: decision.itemId, messageId: decision.messageId, customerId: decision.customerId, linkedTo: decision.linkedTo }

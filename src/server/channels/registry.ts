@@ -21,7 +21,20 @@ export interface MailServerConfig {
 export interface EmailChannelConfig {
   imap: MailServerConfig & { mailbox: string; processedFolder: string }
   smtp: MailServerConfig
+  /**
+   * Decoded size over which an inbound attachment is refused (listed on the message with why,
+   * its bytes not kept). Absent in channels added before it existed: DEFAULT_MAX_ATTACHMENT_BYTES.
+   */
+  maxAttachmentBytes?: number
 }
+
+/** The attachment limit of a channel that names none: 10 MB. */
+export const DEFAULT_MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
+/** The most a channel may allow: bytes are kept in one PostgreSQL row and sent in one response. */
+export const MAX_ATTACHMENT_BYTES_LIMIT = 100 * 1024 * 1024
+
+/** The attachment limit a channel's mail is parsed with. */
+export const attachmentLimitOf = (config: EmailChannelConfig): number => config.maxAttachmentBytes ?? DEFAULT_MAX_ATTACHMENT_BYTES
 
 export interface EmailChannel {
   id: string

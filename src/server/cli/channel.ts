@@ -3,6 +3,7 @@
  *   channel add email --name NAME --address support@x --imap-host H --imap-port P [--imap-security tls|starttls|none]
  *     --imap-user U (--imap-password-env VAR | --imap-password-file FILE) [--mailbox INBOX] [--processed-folder F]
  *     --smtp-host H --smtp-port P [--smtp-security tls|starttls|none] --smtp-user U (--smtp-password-env VAR | --smtp-password-file FILE) [--id ID]
+ *     [--max-attachment-mb MB]   attachments larger than this are listed but not kept (default 10, at most 100)
  *   channel list              with each channel's health
  *   channel test ID           connects IMAP and SMTP; exit 1 with the reason when either fails
  * Only where a password is (a variable's name, a file's path) is stored; a password file must be
@@ -13,7 +14,19 @@ import { z } from 'zod'
 import type { ServerStore } from '../store'
 import { createImapReader } from '../channels/email/imap'
 import { createSmtpSender } from '../channels/email/smtp'
-import { addChannel, channelById, checkSecretFile, listChannels, readSecret, SecretError, type EmailChannel, type SecretRef } from '../channels/registry'
+import {
+  addChannel,
+  attachmentLimitOf,
+  channelById,
+  checkSecretFile,
+  DEFAULT_MAX_ATTACHMENT_BYTES,
+  listChannels,
+  MAX_ATTACHMENT_BYTES_LIMIT,
+  readSecret,
+  SecretError,
+  type EmailChannel,
+  type SecretRef
+} from '../channels/registry'
 import { UsageError, type CliIo } from './commands'
 
 const security = z.enum(['tls', 'starttls', 'none'], { message: 'A --*-security is tls, starttls or none.' })
@@ -34,6 +47,17 @@ function secretRef(kind: 'imap' | 'smtp', env: string | undefined, file: string 
   return { file: file! }
 }
 
+const MB = 1024 * 1024
+/** --max-attachment-mb as bytes: a positive number of megabytes up to the limit (decimals allowed: 0.5 is 512 kB). */
+function attachmentLimit(given: string | undefined): number {
+  if (given === undefined) return DEFAULT_MAX_ATTACHMENT_BYTES
+  const mb = Number(given)
+  if (given.trim() === '' || !Number.isFinite(mb) || mb <= 0 || mb * MB > MAX_ATTACHMENT_BYTES_LIMIT) {
+    throw new UsageError(`--max-attachment-mb is a number of megabytes above 0 and at most ${MAX_ATTACHMENT_BYTES_LIMIT / MB}.`)
+  }
+  return Math.max(1, Math.round(mb * MB))
+}
+
 const errorText = (e: unknown) => (e instanceof Error ? e.message : String(e))
 const scrub = (text: string, secrets: string[]) => secrets.reduce((t, s) => (s ? t.split(s).join('***') : t), text)
 
@@ -47,6 +71,7 @@ export async function runChannelCommand(store: ServerStore, args: string[], io: 
       address: { type: 'string' },
       mailbox: { type: 'string' },
       'processed-folder': { type: 'string' },
+      'max-attachment-mb': { type: 'string' },
       ...Object.fromEntries(
         (['imap', 'smtp'] as const).flatMap((k) => ['host', 'port', 'security', 'user', 'password-env', 'password-file'].map((f) => [`${k}-${f}`, { type: 'string' as const }]))
       )
@@ -77,7 +102,11 @@ export async function runChannelCommand(store: ServerStore, args: string[], io: 
         id,
         name,
         address: address.data.toLowerCase(),
-        config: { imap: { ...server('imap'), mailbox: v.mailbox ?? 'INBOX', processedFolder: v['processed-folder'] ?? 'Handoff/Processed' }, smtp: server('smtp') }
+        config: {
+          imap: { ...server('imap'), mailbox: v.mailbox ?? 'INBOX', processedFolder: v['processed-folder'] ?? 'Handoff/Processed' },
+          smtp: server('smtp'),
+          maxAttachmentBytes: attachmentLimit(v['max-attachment-mb'])
+        }
       })
       io.out(json ? JSON.stringify(channel) : `Added email channel ${channel.id} (${channel.address}). Check it with: channel test ${channel.id}`)
       return 0
@@ -141,5 +170,6 @@ function describe(c: EmailChannel): string {
   const state = c.disabled ? 'DISABLED' : h.connected ? 'connected' : 'not connected'
   const poll = h.lastPollAt ? `last poll ${h.lastPollAt}` : 'never polled'
   const error = h.lastError ? `\tlast error ${h.lastErrorAt ?? ''}: ${h.lastError}` : ''
-  return `${c.id}\t${c.name}\t${c.address}\timap ${c.config.imap.host}:${c.config.imap.port}\tsmtp ${c.config.smtp.host}:${c.config.smtp.port}\t${state}\t${poll}${error}`
+  const limit = `attachments up to ${+(attachmentLimitOf(c.config) / MB).toFixed(2)} MB`
+  return `${c.id}\t${c.name}\t${c.address}\timap ${c.config.imap.host}:${c.config.imap.port}\tsmtp ${c.config.smtp.host}:${c.config.smtp.port}\t${limit}\t${state}\t${poll}${error}`
 }

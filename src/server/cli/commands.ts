@@ -30,7 +30,7 @@ export const USAGE = `Usage: npm run cli -- <command> [--database-url URL | --da
   channel add email --name NAME --address SUPPORT@X [--id ID] --imap-host H --imap-port P [--imap-security tls|starttls|none] --imap-user U
       (--imap-password-env VAR | --imap-password-file FILE) [--mailbox INBOX] [--processed-folder F]
       --smtp-host H --smtp-port P [--smtp-security tls|starttls|none] --smtp-user U (--smtp-password-env VAR | --smtp-password-file FILE)
-                                        a support mailbox; only where each password is gets stored (a file must be mode 600)
+      [--max-attachment-mb MB]          a support mailbox (attachments over MB, default 10, are listed but not kept); only where each password is gets stored (a file must be mode 600)
   channel list                          channels with their health
   channel test ID                       connects IMAP and SMTP; exit 1 with the reason when either fails`
 

@@ -18,10 +18,15 @@ import {
   type SyncErrorCode
 } from '../../shared/sync/protocol'
 import { StoreError, type AgentRecord, type ServerStore } from '../store'
+import { registerAttachmentRoutes } from './attachment-routes'
 import { bearerCredential } from './auth'
+import { registerChannelRoutes } from './channel-routes'
+import { HttpError, STATUS } from './errors'
 import { figuresQuery } from './figures-query'
 import { registerFiguresRoutes } from './figures-routes'
 import { Nudger } from './nudger'
+
+export { HttpError }
 
 export interface AppOptions {
   store: ServerStore
@@ -34,28 +39,6 @@ export interface AppOptions {
 declare module 'fastify' {
   interface FastifyRequest {
     agent: AgentRecord | null
-  }
-}
-
-const STATUS: Record<SyncErrorCode, number> = {
-  bad_request: 400,
-  unauthorized: 401,
-  forbidden: 403,
-  not_found: 404,
-  sequence_gap: 409,
-  client_conflict: 409,
-  too_large: 413,
-  internal: 500
-}
-
-export class HttpError extends Error {
-  constructor(
-    readonly code: SyncErrorCode,
-    message: string,
-    readonly expectedSeq?: number
-  ) {
-    super(message)
-    this.name = 'HttpError'
   }
 }
 
@@ -168,6 +151,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   })
 
   registerFiguresRoutes(app, { store, parse, agentOf })
+  registerAttachmentRoutes(app, { store, parse, agentOf })
+  registerChannelRoutes(app, { store, agentOf })
 
   await nudger.start()
   return app

@@ -1,6 +1,6 @@
 /**
  * The contract between the renderer and the core. Each operation is defined once, in the file of
- * its group (workspace.ts, people.ts, items.ts, views.ts, settings.ts, figures.ts, sync.ts; every
+ * its group (workspace.ts, people.ts, items.ts, views.ts, settings.ts, figures.ts, sync.ts, attachments.ts, channels.ts; every
  * mutation of shared/mutations is one too); operations.ts combines them and derives the rest.
  *
  * A new query or command: its definition in its group's file, its handler in
@@ -18,6 +18,8 @@ export * from './settings'
 export * from './figures'
 export * from './sync'
 export * from './ui'
+export * from './attachments'
+export * from './channels'
 export * from './names'
 export * from './errors'
 export * from './personal-figures'

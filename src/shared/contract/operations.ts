@@ -1,4 +1,6 @@
 import type { z } from 'zod'
+import { attachmentOperations } from './attachments'
+import { channelOperations } from './channels'
 import { mergeDisjoint } from './disjoint'
 import { figureOperations } from './figures'
 import { itemOperations } from './items'
@@ -25,6 +27,8 @@ export const operations = mergeDisjoint(
   figureOperations,
   syncOperations,
   uiOperations,
+  attachmentOperations,
+  channelOperations,
   mutationOperations
 )
 

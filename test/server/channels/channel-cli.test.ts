@@ -82,4 +82,21 @@ describe('channel commands', () => {
     expect((notFile as Error).message).toMatch(/not a regular file/)
     expect(await store.sql.query(`SELECT id FROM channels WHERE id IN ('open', 'dir')`)).toEqual({ rows: [] })
   })
+
+  it('stores the attachment limit: 10 MB unless --max-attachment-mb says otherwise, and refuses a limit that is no size', async () => {
+    process.env.HANDOFF_CLI_LIMIT = 'x'
+    const pw = ['--imap-password-env', 'HANDOFF_CLI_LIMIT']
+    const smtpPw = ['--smtp-password-env', 'HANDOFF_CLI_LIMIT']
+    const plain = JSON.parse((await run(addArgs('limit-default', pw, smtpPw))).out) as { config: { maxAttachmentBytes: number } }
+    expect(plain.config.maxAttachmentBytes).toBe(10 * 1024 * 1024)
+    const half = JSON.parse((await run([...addArgs('limit-half', pw, smtpPw), '--max-attachment-mb', '0.5'])).out) as { config: { maxAttachmentBytes: number } }
+    expect(half.config.maxAttachmentBytes).toBe(512 * 1024)
+    expect((await run(['list'], false)).out).toMatch(/^limit-half\t.*attachments up to 0\.5 MB/m)
+    for (const bad of ['0', '-1', 'ten', '101']) {
+      const error = await run([...addArgs(`limit-bad`, pw, smtpPw), `--max-attachment-mb=${bad}`]).catch((e: unknown) => e)
+      expect(error).toBeInstanceOf(UsageError)
+      expect((error as Error).message).toMatch(/--max-attachment-mb is a number of megabytes above 0 and at most 100/)
+    }
+    expect(await store.sql.query(`SELECT id FROM channels WHERE id = 'limit-bad'`)).toEqual({ rows: [] })
+  })
 })

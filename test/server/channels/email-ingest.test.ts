@@ -1,4 +1,5 @@
 /** Inbound email -> items on the server store (PostgreSQL and PGlite), through the real MIME parser. */
+import { randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ingestEmail, itemIdOfKey, itemKey, recordRefused } from '../../../src/server/channels/ingest'
 import { parseInboundEmail } from '../../../src/server/channels/email/parse'
@@ -158,6 +159,73 @@ describe.each(backends)('ingestEmail on $name', ({ url }) => {
       { status: 'ignored', reason: 'automated: auto-reply' },
       { status: 'ignored', reason: 'automated: bounce' }
     ])
+  })
+
+  it('stores the attachments in order (bytes kept, or refused with why) and the problems on the message, and the pull carries them', async () => {
+    const pdf = Buffer.from([0x25, 0x50, 0x44, 0x46, 0x00, 0xff, 0x10, 0x80, 0x0d, 0x0a])
+    const big = Buffer.alloc(3000, 7)
+    const e = await parseInboundEmail(
+      Buffer.from(
+        [
+          'From: Carla Customer <carla@customer.example>',
+          'To: support@handoff.example',
+          'Subject: Files for you',
+          `Message-ID: <files.${Date.now()}@customer.example>`,
+          'Content-Type: multipart/mixed; boundary="b1"',
+          '',
+          '--b1',
+          'Content-Type: text/plain; charset=utf-8',
+          '',
+          'See the invoice and the photo.',
+          '--b1',
+          'Content-Type: application/pdf; name="invoice.pdf"',
+          'Content-Disposition: attachment; filename="invoice.pdf"',
+          'Content-Transfer-Encoding: base64',
+          '',
+          pdf.toString('base64'),
+          '--b1',
+          'Content-Type: image/png; name="photo.png"',
+          'Content-Disposition: inline; filename="photo.png"',
+          'Content-Transfer-Encoding: base64',
+          '',
+          big.toString('base64'),
+          '--b1--',
+          ''
+        ].join('\r\n')
+      ),
+      { maxAttachmentBytes: 1000 }
+    )
+    const out = await ingestEmail(store, channel, e, at(0))
+    if (out.status !== 'item') throw new Error(out.status)
+    const { rows } = await store.sql.query<{ id: string; message_id: string; item_id: string; position: number; filename: string; content_type: string; size: string | number; inline: boolean; content: Uint8Array | null; refused: string | null }>(
+      'SELECT * FROM attachments WHERE message_id = $1 ORDER BY position',
+      [out.messageId]
+    )
+    expect(rows.map((r) => ({ ...r, size: Number(r.size), content: r.content === null ? null : Buffer.from(r.content), id: typeof r.id }))).toEqual([
+      { id: 'string', message_id: out.messageId, item_id: out.itemId, position: 0, filename: 'invoice.pdf', content_type: 'application/pdf', size: pdf.length, inline: false, content: pdf, refused: null },
+      { id: 'string', message_id: out.messageId, item_id: out.itemId, position: 1, filename: 'photo.png', content_type: 'image/png', size: 3000, inline: true, content: null, refused: '2.9 kB is over the 1000 B limit' }
+    ])
+    const { rows: msg } = await store.sql.query<{ problems: string[] | null }>('SELECT problems FROM messages WHERE id = $1', [out.messageId])
+    expect(msg[0]!.problems).toEqual(['Attachment "photo.png" was not kept: 2.9 kB is over the 1000 B limit.'])
+
+    // A clean email keeps problems NULL and has no attachment rows.
+    const clean = await ingestEmail(store, channel, await email({ subject: 'Plain' }), at(0))
+    if (clean.status !== 'item') throw new Error(clean.status)
+    expect((await store.sql.query('SELECT problems FROM messages WHERE id = $1', [clean.messageId])).rows).toEqual([{ problems: null }])
+    expect((await store.sql.query('SELECT id FROM attachments WHERE message_id = $1', [clean.messageId])).rows).toEqual([])
+
+    // A supervisor's first pull lists the files (never their bytes) and the problems.
+    const { agent } = await store.addAgent({ id: `sup${n++}`, name: 'Sue Pervisor', email: `sup${n}@example.com`, role: 'supervisor', tiers: [], admin: false })
+    const page = await store.pull(agent, { clientId: randomUUID(), cursor: null, limit: 2000 })
+    const wire = page.messages.find((m) => m.id === out.messageId)!
+    expect(wire.problems).toEqual(['Attachment "photo.png" was not kept: 2.9 kB is over the 1000 B limit.'])
+    expect(wire.attachments).toEqual([
+      { id: rows[0]!.id, name: 'invoice.pdf', contentType: 'application/pdf', size: pdf.length, refused: null },
+      { id: rows[1]!.id, name: 'photo.png', contentType: 'image/png', size: 3000, refused: '2.9 kB is over the 1000 B limit' }
+    ])
+    const plain = page.messages.find((m) => m.id === clean.messageId)!
+    expect(plain).not.toHaveProperty('attachments')
+    expect(plain).not.toHaveProperty('problems')
   })
 
   it('records a refused message once, by its key', async () => {

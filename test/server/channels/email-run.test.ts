@@ -63,4 +63,44 @@ describe('email runner', () => {
     expect(channel!.health.lastError).toBeNull()
     expect(JSON.stringify(channel)).not.toContain(dovecot.password)
   })
+
+  it('parses with the channel’s attachment limit: a file over it is listed as refused, one under it kept', async () => {
+    await runner?.stop()
+    await store.sql.query(`UPDATE channels SET config = jsonb_set(config, '{maxAttachmentBytes}', '100') WHERE id = 'support'`)
+    const file = (name: string, bytes: number) => [
+      '--b',
+      `Content-Type: application/octet-stream; name="${name}"`,
+      `Content-Disposition: attachment; filename="${name}"`,
+      'Content-Transfer-Encoding: base64',
+      '',
+      Buffer.alloc(bytes, 5).toString('base64')
+    ]
+    await dovecot.deliver(
+      [
+        'From: Dora <dora@customer.example>',
+        'To: support@handoff.example',
+        'Subject: Photos of the kettle',
+        'Message-ID: <run-files@customer.example>',
+        'Content-Type: multipart/mixed; boundary="b"',
+        '',
+        '--b',
+        'Content-Type: text/plain; charset=utf-8',
+        '',
+        'Two files.',
+        ...file('small.bin', 60),
+        ...file('large.bin', 500),
+        '--b--',
+        ''
+      ].join('\r\n')
+    )
+    runner = await startChannels(store.sql, { imap: { pollIntervalMs: 200 }, healthEveryMs: 100 })
+    await until('the files stored', async () => (await count(`SELECT count(*)::int AS n FROM attachments`)) === 2, 20_000, 100)
+    const { rows } = await store.sql.query<{ filename: string; size: number; refused: string | null; kept: boolean }>(
+      'SELECT filename, size::int AS size, refused, content IS NOT NULL AS kept FROM attachments ORDER BY position'
+    )
+    expect(rows).toEqual([
+      { filename: 'small.bin', size: 60, refused: null, kept: true },
+      { filename: 'large.bin', size: 500, refused: '500 B is over the 100 B limit', kept: false }
+    ])
+  })
 })

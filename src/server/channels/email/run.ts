@@ -9,7 +9,7 @@
 import { createHash } from 'node:crypto'
 import type { SqlClient } from '../../store/sql'
 import { ingestEmail, recordRefused } from '../ingest'
-import { listChannels, readSecret, saveHealth, type EmailChannel } from '../registry'
+import { attachmentLimitOf, listChannels, readSecret, saveHealth, type EmailChannel } from '../registry'
 import { createImapReader, type ImapReader, type ImapReaderOptions } from './imap'
 import { parseInboundEmail } from './parse'
 
@@ -46,7 +46,7 @@ export function startChannel(sql: SqlClient, channel: EmailChannel, opts: Runner
     async (raw) => {
       let email
       try {
-        email = await parseInboundEmail(raw)
+        email = await parseInboundEmail(raw, { maxAttachmentBytes: attachmentLimitOf(channel.config) })
       } catch (e) {
         const head = raw.subarray(0, 64 * 1024).toString('latin1').split(/\r?\n\r?\n/)[0] ?? ''
         const key = MESSAGE_ID.exec(head)?.[1] ?? `sha256:${createHash('sha256').update(raw).digest('hex')}`

@@ -12,6 +12,7 @@ import { useSignedInAgent } from '../../state/session'
 import { loadSettings, setSettings, useSettings } from '../../state/settings'
 import { closeDialog, showSuccess } from '../../state/ui'
 import { BusinessHoursSection } from './BusinessHoursSection'
+import { ChannelsSection } from './ChannelsSection'
 import { fromBusinessDraft, toBusinessDraft, type BusinessHoursDraft, type BusinessHoursErrors } from './business-hours-draft'
 
 type TargetKey = 'firstResponseMinutes' | 'resolutionMinutes'
@@ -247,6 +248,7 @@ export function SettingsDialog() {
           </div>
           <BusinessHoursSection draft={hours} errors={hoursErrors} onChange={setHours} />
         </fieldset>
+        {canEdit ? <ChannelsSection /> : null}
         <div className="dialog-actions">
           <span className="spacer" />
           <button type="button" onClick={closeDialog}>

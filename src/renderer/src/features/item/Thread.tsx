@@ -5,6 +5,7 @@ import { QUEUES, QUEUE_LABEL, type Queue } from '../../../../shared/domain/escal
 import { RATING_SCALE } from '../../../../shared/mutations'
 import { TimeAgo } from '../../components/time'
 import { DeliveryStatus } from './DeliveryStatus'
+import { MessageAttachments } from './MessageAttachments'
 
 const isChannel = (x: string | null): x is Channel => x !== null && (CHANNELS as readonly string[]).includes(x)
 
@@ -64,6 +65,7 @@ function MessageEntry({ entry, customerName }: { entry: Extract<ThreadEntry, { t
         <TimeAgo iso={message.createdAt} />
       </div>
       <div className="entry-body">{message.body}</div>
+      <MessageAttachments attachments={entry.attachments} problems={entry.problems} />
       <DeliveryStatus entry={entry} />
     </li>
   )
