@@ -32,21 +32,23 @@ export function enqueueDelivery(out: WriteStatement, message: Message, item: Ite
   const customerId = out.param(item?.customerId ?? null)
   const knownEmail = out.param(customer ? customer.email : null)
   const reason = out.param(NO_ADDRESS_REASON)
-  // pg_notify in FROM runs with the insert (it is announced on commit only; a notice for a guard
-  // that failed is only a needless wake-up of the worker).
+  // One enabled email channel, the item's own first: the channel of its latest email (found through
+  // the item's messages, which are indexed by item; inbound_messages are not). pg_notify runs only
+  // for a row inserted queued (an InitPlan is evaluated when first needed); it is announced on commit.
   out.cte(
     `INSERT INTO deliveries (message_id, item_id, channel_id, state, next_attempt_at, last_error)
-     SELECT ${out.param(message.id)}, ${itemId}, ch.id,
+     SELECT ${out.param(message.id)}, ${itemId}, c.id,
             CASE WHEN a.email IS NULL THEN 'failed' ELSE 'queued' END,
-            CASE WHEN a.email IS NULL THEN NULL ELSE now() END,
+            CASE WHEN a.email IS NULL THEN NULL ELSE (SELECT now() FROM (SELECT pg_notify('${DELIVERIES_CHANNEL}', '')) n) END,
             CASE WHEN a.email IS NULL THEN ${reason} END
-       FROM (SELECT COALESCE(
-               (SELECT c.id FROM inbound_messages im JOIN channels c ON c.id = im.channel_id
-                 WHERE im.item_id = ${itemId} AND im.status = 'item' AND c.kind = 'email' AND NOT c.disabled
-                 ORDER BY im.received_at DESC LIMIT 1),
-               (SELECT c.id FROM channels c WHERE c.kind = 'email' AND NOT c.disabled ORDER BY c.created_at, c.id LIMIT 1)) AS id) ch,
-            (SELECT NULLIF(btrim(COALESCE(${knownEmail}::text, (SELECT email FROM customers WHERE id = ${customerId}))), '') AS email) a,
-            (SELECT pg_notify('${DELIVERIES_CHANNEL}', '')) n
-      WHERE ch.id IS NOT NULL AND ${out.when}`
+       FROM channels c,
+            (SELECT NULLIF(btrim(COALESCE(${knownEmail}::text, (SELECT email FROM customers WHERE id = ${customerId}))), '') AS email) a
+      WHERE c.kind = 'email' AND NOT c.disabled AND ${out.when}
+      ORDER BY c.id IS NOT DISTINCT FROM (
+                 SELECT im.channel_id FROM messages m JOIN inbound_messages im ON im.external_id = m.external_id AND im.status = 'item' AND im.message_id = m.id
+                  WHERE m.item_id = ${itemId} AND m.kind = 'customer' AND m.external_id IS NOT NULL
+                  ORDER BY m.created_at DESC, m.id DESC LIMIT 1) DESC,
+               c.created_at, c.id
+      LIMIT 1`
   )
 }
