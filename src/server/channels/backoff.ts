@@ -18,7 +18,7 @@ export interface BackoffPolicy {
 
 /**
  * The defaults: 30 s, 1 min, 2 min, … up to 1 h between attempts, 10 attempts, so a relay that
- * stays away gets about 3.5 hours before the reply is failed for good (the agent may then Retry).
+ * stays away gets 2.3 to 3 hours (with the jitter) before the reply is failed for good (the agent may then Retry).
  */
 export const DEFAULT_BACKOFF: BackoffPolicy = { baseMs: 30_000, maxDelayMs: 3_600_000, maxAttempts: 10 }
 

@@ -4,11 +4,15 @@
  * threading headers the customer's mail client needs; the pull carries its delivery state. On
  * PostgreSQL and PGlite.
  */
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { simpleParser } from 'mailparser'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startDeliveries, type DeliveryEvent, type DeliveryWorker } from '../../../src/server/channels/email/deliver'
 import { parseInboundEmail } from '../../../src/server/channels/email/parse'
 import { ingestEmail, itemKey } from '../../../src/server/channels/ingest'
+import { importFile, importedItemId, parseMapping } from '../../../src/server/import'
 import { NO_ADDRESS_REASON } from '../../../src/server/store/delivery-enqueue'
 import { openStore, type ServerStore } from '../../../src/server/store'
 import { freshDatabase } from '../../support/pg-database'
@@ -132,6 +136,26 @@ describe.each(backends)('email delivery on $name', ({ url }) => {
     const { rows: messages } = await store.sql.query<{ id: string; kind: string }>('SELECT id, kind FROM messages WHERE item_id = ANY($1::text[]) ORDER BY created_at', [[itemId, contactItem, chatItem, noChannelItem]])
     expect(messages.map((m) => m.kind)).toEqual(expect.arrayContaining(['note', 'contact', 'handoff', 'reply']))
     const { rows: queued } = await store.sql.query<{ message_id: string }>('SELECT message_id FROM deliveries WHERE message_id = ANY($1::text[])', [[...messages.map((m) => m.id), noteId, handoffId, chatReply, noChannelReply]])
+    expect(queued).toEqual([])
+  })
+
+  it('an import never sends: its historical replies on email items are not queued', async () => {
+    await store.addAgent({ id: 'sam', name: 'Sam Okafor', email: 'sam@example.com', role: 'support', tiers: [1], admin: false })
+    const file = join(mkdtempSync(join(tmpdir(), 'handoff-deliver-')), 'tickets.csv')
+    writeFileSync(file, 'id,name,email,opened,answered,agent,text\n1,Ada,ada@example.com,2024-03-01 09:00,2024-03-01 09:30,sam@example.com,Printer on fire\n')
+    const mapping = parseMapping(
+      JSON.stringify({
+        source: 'deliver-test',
+        shape: 'item-per-row',
+        dates: { format: 'yyyy-MM-dd HH:mm', timeZone: 'UTC' },
+        fields: { externalId: 'id', customerName: 'name', customerEmail: 'email', subject: 'text', body: 'text', kind: { value: 'service' }, category: { value: 'order' }, channel: { value: 'email' }, status: { value: 'open' }, createdAt: 'opened', firstResponseAt: 'answered', agent: { column: 'agent', by: 'email', unknown: 'error' } }
+      })
+    )
+    expect((await importFile(store, file, mapping)).items.new).toBe(1)
+    const itemId = importedItemId('deliver-test', '1')
+    const { rows } = await store.sql.query<{ id: string; kind: string }>('SELECT id, kind FROM messages WHERE item_id = $1', [itemId])
+    expect(rows.map((r) => r.kind).sort()).toEqual(['customer', 'reply'])
+    const { rows: queued } = await store.sql.query('SELECT * FROM deliveries WHERE item_id = $1', [itemId])
     expect(queued).toEqual([])
   })
 
