@@ -241,13 +241,13 @@ export async function startDeliveries(sql: SqlClient, options: DeliveryOptions =
     await record(j.d, outcome)
   }
 
-  /** Starts sending a claimed job; its slot frees (and more is claimed) when it is recorded. */
+  /** Starts sending a claimed job; its slot frees (and more is claimed, if more may be due) when it is recorded. */
   function start(j: Job): Promise<void> {
     inflight.set(j.d.messageId, j.d)
     const p = deliver(j).finally(() => {
       inflight.delete(j.d.messageId)
       running.delete(p)
-      wake()
+      if (backlog) wake()
     })
     running.add(p)
     return p
@@ -262,40 +262,48 @@ export async function startDeliveries(sql: SqlClient, options: DeliveryOptions =
   }
 
   // The pump claims while there are free slots and due rows; wake() asks for a pump (one at a time).
-  let pumping = false
+  // backlog: more may be due than was claimed (a notice, the timer, or a claim that got all it asked
+  // for), so a freed slot claims again; otherwise a finished delivery costs no query.
+  let pumping: Promise<void> | null = null
   let again = false
+  let backlog = true
   function wake(): void {
     if (stopped) return
     if (pumping) {
       again = true
       return
     }
-    pumping = true
-    void pump()
+    pumping = pump()
       .catch((e: unknown) => log(`deliveries: ${e instanceof Error ? e.message : String(e)}`))
       .finally(() => {
-        pumping = false
+        pumping = null
         if (again) {
           again = false
           wake()
         }
       })
   }
+  const due = () => {
+    backlog = true
+    wake()
+  }
   async function pump(): Promise<void> {
     while (!stopped) {
       const free = concurrency - inflight.size
       if (free <= 0) return
-      const jobs = await claim(Math.min(free, CLAIM_BATCH))
-      if (jobs.length === 0) return
+      const limit = Math.min(free, CLAIM_BATCH)
+      const jobs = await claim(limit)
+      backlog = jobs.length === limit
       for (const j of jobs) void start(j)
+      if (!backlog) return
     }
   }
 
-  const unlisten = await sql.listen(DELIVERIES_CHANNEL, () => wake())
+  const unlisten = await sql.listen(DELIVERIES_CHANNEL, due)
   const poll = setInterval(() => {
     void sweep()
       .catch((e: unknown) => log(`deliveries sweep: ${e instanceof Error ? e.message : String(e)}`))
-      .finally(wake)
+      .finally(due)
   }, options.pollIntervalMs ?? DEFAULTS.pollIntervalMs)
   const renew = setInterval(() => {
     if (inflight.size > 0) void extendLeases(sql, [...inflight.values()], leaseMs).catch(() => {})
@@ -305,7 +313,7 @@ export async function startDeliveries(sql: SqlClient, options: DeliveryOptions =
   // What was queued while no worker ran (a restart) goes now; so do leases that ran out meanwhile.
   void sweep()
     .catch((e: unknown) => log(`deliveries sweep: ${e instanceof Error ? e.message : String(e)}`))
-    .finally(wake)
+    .finally(due)
 
   return {
     workerId,
@@ -319,6 +327,8 @@ export async function startDeliveries(sql: SqlClient, options: DeliveryOptions =
       stopped = true
       clearInterval(poll)
       await unlisten().catch(() => {})
+      // A claim under way commits its rows 'sending': they are sent (and recorded) like the others.
+      await pumping
       let timer: NodeJS.Timeout | undefined
       await Promise.race([Promise.allSettled([...running]), new Promise((r) => (timer = setTimeout(r, graceMs)))])
       clearTimeout(timer)
