@@ -2,15 +2,18 @@
  * `npm run server`: the Handoff sync server.
  *   --port N (PORT, default 8787)   --host H (HOST, default 127.0.0.1)
  *   --database-url URL (DATABASE_URL)  or  --data DIR (HANDOFF_SERVER_DATA, default ./.handoff-server)
- *   --no-channels: do not read the email channels' mailboxes (another process does)
+ *   --no-channels: do not read the email channels' mailboxes nor deliver replies (another process does)
  * Stateless: any number of processes may serve one PostgreSQL. Each enabled email channel's
- * mailbox is read (channels/email/run.ts) and the readers stop before the store closes.
+ * mailbox is read (channels/email/run.ts), agents' replies are delivered from the queue
+ * (channels/email/deliver.ts; any number of processes may deliver, each reply goes once), and
+ * both stop before the store closes.
  */
 import { parseArgs } from 'node:util'
 import { buildApp } from './http/app'
 import { ConfigError, describeLocation, lockEmbeddedStore, storeLocation, storeOptions } from './config'
 import { openStore } from './store'
 import { startChannels, type ChannelRunner } from './channels/email/run'
+import { startDeliveries, type DeliveryWorker } from './channels/email/deliver'
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -36,6 +39,7 @@ async function main(): Promise<void> {
     // One parseable line for scripts and tests.
     console.log(`Handoff server listening on ${address} (${describeLocation(location)})`)
     const channels: ChannelRunner | null = values['no-channels'] ? null : await startChannels(store.sql, { log: (line) => console.log(line) })
+    const deliveries: DeliveryWorker | null = values['no-channels'] ? null : await startDeliveries(store.sql, { log: (line) => console.log(line) })
     let stopping = false
     const stop = async (signal: string) => {
       if (stopping) return
@@ -43,6 +47,8 @@ async function main(): Promise<void> {
       console.log(`Handoff server stopping (${signal})`)
       try {
         await channels?.stop()
+        // Replies being handed over get a moment to be recorded; one cut short ends unconfirmed, never sent twice.
+        await deliveries?.stop()
         await app.close()
         await store.close()
       } finally {

@@ -2,7 +2,10 @@
  * A real SMTP listener for the email channel's tests (smtp-server): 127.0.0.1, a free port, no
  * TLS, AUTH PLAIN/LOGIN required with the sink's own user and password. It keeps every message
  * it accepts, raw and with its envelope, and can be told to refuse the next messages with a
- * temporary (4xx) or permanent (5xx) answer, as a relay that is busy or that rejects would.
+ * temporary (4xx) or permanent (5xx) answer, as a relay that is busy or that rejects would; to
+ * hold its answer to the messages it receives until released (a slow relay, so a test can act
+ * between the hand-over and the answer); or to take a message and drop the connection without
+ * answering (a relay that died after taking it: the sender cannot know it arrived).
  */
 import { randomBytes } from 'node:crypto'
 import { SMTPServer } from 'smtp-server'
@@ -31,6 +34,14 @@ export interface SmtpSink {
   readonly messages: readonly ReceivedMessage[]
   /** Refuses the next `count` messages as `refusal` says, then accepts again. */
   refuseNext(count: number, refusal: Refusal): void
+  /** From now on, messages received wait for release() before they are accepted and answered. */
+  hold(): void
+  /** Messages received and waiting for release(). */
+  readonly held: number
+  /** Accepts and answers the waiting messages, and stops holding. */
+  release(): void
+  /** The next `count` messages are kept (they arrived) but the connection is dropped before the answer. */
+  dropAfterDataNext(count: number): void
   stop(): Promise<void>
 }
 
@@ -45,6 +56,9 @@ export async function startSmtpSink(): Promise<SmtpSink> {
   const password = randomBytes(12).toString('hex')
   const messages: ReceivedMessage[] = []
   let refusals: Refusal[] = []
+  let holding = false
+  let waiting: (() => void)[] = []
+  let drops = 0
   const take = (stage: 'rcpt' | 'data'): Refusal | null => {
     const next = refusals[0]
     if (!next || (next.at ?? 'data') !== stage) return null
@@ -75,15 +89,27 @@ export async function startSmtpSink(): Promise<SmtpSink> {
       stream.on('end', () => {
         const refusal = take('data')
         if (refusal) return callback(refusalError(refusal))
-        messages.push({
-          raw: Buffer.concat(chunks),
-          envelope: {
-            from: session.envelope.mailFrom ? session.envelope.mailFrom.address : null,
-            to: session.envelope.rcptTo.map((r) => r.address)
-          },
-          user: String(session.user)
-        })
-        callback(null)
+        const keep = () =>
+          messages.push({
+            raw: Buffer.concat(chunks),
+            envelope: {
+              from: session.envelope.mailFrom ? session.envelope.mailFrom.address : null,
+              to: session.envelope.rcptTo.map((r) => r.address)
+            },
+            user: String(session.user)
+          })
+        if (drops > 0) {
+          drops--
+          keep()
+          for (const c of server.connections) if (c.id === session.id) c._socket.destroy()
+          return
+        }
+        const accept = () => {
+          keep()
+          callback(null)
+        }
+        if (holding) waiting.push(accept)
+        else accept()
       })
     }
   })
@@ -105,6 +131,21 @@ export async function startSmtpSink(): Promise<SmtpSink> {
     messages,
     refuseNext(count, refusal) {
       refusals = [...refusals, ...Array.from({ length: count }, () => refusal)]
+    },
+    hold() {
+      holding = true
+    },
+    get held() {
+      return waiting.length
+    },
+    release() {
+      holding = false
+      const now = waiting
+      waiting = []
+      for (const accept of now) accept()
+    },
+    dropAfterDataNext(count) {
+      drops += count
     },
     stop() {
       if (stopped) return Promise.resolve()

@@ -3,7 +3,9 @@ import { ITEM_PATCH_COLUMNS, isItemPatchKey, type ItemPatch } from '../../shared
 import { QUEUES } from '../../shared/domain/escalation'
 import type { WorkspaceSettings } from '../../shared/domain/settings'
 import { PRIORITIES } from '../../shared/domain/vocabulary'
+import type { Customer, Message } from '../../shared/domain/entities'
 import type { Change, Snapshot } from '../../shared/mutations/types'
+import { DELIVERIES_CHANNEL, deliveredByEmail, enqueueDelivery } from './delivery-enqueue'
 import type { SqlClient } from './sql'
 
 /** One row of the change feed, written in the mutation's own transaction. */
@@ -153,7 +155,9 @@ export async function applyChanges(tx: SqlClient, changes: readonly Change[], be
   const updated = new Set<string>()
   const touched = new Set<string>()
   const customers: object[] = []
+  const newCustomers = new Map<string, Customer>()
   const messages: object[] = []
+  const replies: Message[] = []
   const events: object[] = []
   const ratings: object[] = []
   const requeued: { itemId: string; messageId: string }[] = []
@@ -166,6 +170,7 @@ export async function applyChanges(tx: SqlClient, changes: readonly Change[], be
       case 'insertCustomer': {
         const c = change.customer
         customers.push({ id: c.id, name: c.name, email: c.email, phone: c.phone, created_at: c.createdAt })
+        newCustomers.set(c.id, c)
         break
       }
       case 'insertItem':
@@ -189,6 +194,7 @@ export async function applyChanges(tx: SqlClient, changes: readonly Change[], be
       case 'insertMessage': {
         const m = change.message
         messages.push({ id: m.id, item_id: m.itemId, kind: m.kind, author_id: m.authorId, channel: m.channel, body: m.body, created_at: m.createdAt })
+        if (m.kind === 'reply') replies.push(m)
         touched.add(m.itemId)
         break
       }
@@ -235,12 +241,19 @@ export async function applyChanges(tx: SqlClient, changes: readonly Change[], be
     out.updatedItems.add(id)
   }
   out.insertRecords('messages', messages)
+  // An agent's reply on an email item is queued for delivery in this same statement (delivery-enqueue.ts).
+  for (const m of replies) {
+    const item = state.get(m.itemId)
+    if (deliveredByEmail(m, item)) enqueueDelivery(out, m, item, item ? newCustomers.get(item.customerId) : undefined)
+  }
   out.insertRecords('item_events', events)
   out.insertRecords('ratings', ratings)
   for (const r of requeued) {
     // Only a delivery given up on or unconfirmed: one queued, being sent or sent stays as it is.
+    // The attempts start again (the cap counts the tries since the agent's word); the worker is woken.
     out.cte(
-      `UPDATE deliveries SET state = 'queued', next_attempt_at = now(), last_error = NULL, claimed_by = NULL, claimed_until = NULL, updated_at = now()
+      `UPDATE deliveries SET state = 'queued', attempts = 0, next_attempt_at = now(), last_error = NULL, claimed_by = NULL, claimed_until = NULL, updated_at = now()
+         FROM (SELECT pg_notify('${DELIVERIES_CHANNEL}', '')) n
         WHERE message_id = ${out.param(r.messageId)} AND item_id = ${out.param(r.itemId)} AND (state = 'unconfirmed' OR (state = 'failed' AND next_attempt_at IS NULL)) AND ${out.when}`
     )
   }
