@@ -77,8 +77,8 @@ describe('what a failure means', () => {
     expect(outcomeOf(smtp({ temporary: true, reason: 'ECONNECTION', afterData: true }))).toEqual({ kind: 'unconfirmed', reason: LOST_AFTER_DATA_REASON })
   })
 
-  it('a password that cannot be read is retried; an address composeReply refuses is final', () => {
+  it('a password that cannot be read, or anything unforeseen, is retried', () => {
     expect(outcomeOf(new SecretError('The environment variable X (a password) is not set.'))).toMatchObject({ kind: 'failed', temporary: true })
-    expect(outcomeOf(new TypeError('to is not an email address: "x"'))).toMatchObject({ kind: 'failed', temporary: false })
+    expect(outcomeOf(new Error('socket hang up'))).toMatchObject({ kind: 'failed', temporary: true, reason: 'Sending failed: socket hang up' })
   })
 })

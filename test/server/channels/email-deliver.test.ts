@@ -165,6 +165,18 @@ describe.each(backends)('email delivery on $name', ({ url }) => {
     expect(await deliveryRow(store, replyId)).toMatchObject({ state: 'failed', next_attempt_at: null, last_error: NO_ADDRESS_REASON, attempts: 0, channel_id: 'support' })
   })
 
+  it('an address a mail cannot be sent to fails for good, before anything reaches the relay', async () => {
+    const itemId = await newEmailItem({ name: 'Odd', email: 'odd@customer.example' })
+    await store.sql.query(`UPDATE customers SET email = 'odd@customer.example>\r\nBcc: x@evil.example' WHERE id = (SELECT customer_id FROM items WHERE id = $1)`, [itemId])
+    const before = sink.messages.length
+    const replyId = await ann.reply(itemId, 'Hello')
+    await settled(replyId, 'failed')
+    const row = (await deliveryRow(store, replyId))!
+    expect(row).toMatchObject({ next_attempt_at: null, attempts: 1 })
+    expect(row.last_error).toMatch(/^The reply could not be composed: to is not an email address/)
+    expect(sink.messages).toHaveLength(before)
+  })
+
   it('a relay that answers 4xx twice: failed with the next attempt and the reason each time, then sent, after 3 attempts', async () => {
     const itemId = await emailItem('support', 'grey')
     const before = sink.messages.length

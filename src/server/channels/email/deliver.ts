@@ -112,8 +112,6 @@ export function outcomeOf(e: unknown): Outcome {
   if (e instanceof Undeliverable) return { kind: 'failed', temporary: e.temporary, reason: e.message }
   // The channel's password is not where its settings say: an administrator can fix that.
   if (e instanceof SecretError) return { kind: 'failed', temporary: true, reason: `The channel's SMTP password cannot be read: ${e.message}` }
-  // composeReply refuses an address or id that would make a broken or forged message.
-  if (e instanceof TypeError) return { kind: 'failed', temporary: false, reason: `The reply could not be composed: ${e.message}` }
   return { kind: 'failed', temporary: true, reason: `Sending failed: ${e instanceof Error ? e.message : String(e)}` }
 }
 
@@ -175,6 +173,7 @@ export async function startDeliveries(sql: SqlClient, options: DeliveryOptions =
     if (!j.externalId) throw new Undeliverable(`The email channel "${channel.name}" has no usable address (${channel.address}).`, false)
     if (d.body === null || d.subject === null) throw new Undeliverable('The reply or its item is missing.', false)
     if (!d.customerEmail?.trim()) throw new Undeliverable(NO_ADDRESS_REASON, false)
+    if (!channel.config?.smtp) throw new Undeliverable(`The email channel "${channel.name}" has no SMTP settings.`, false)
     const composed = await composeReply({
       agentName: d.agentName ?? 'Support',
       workspaceName: channel.name,
@@ -186,6 +185,9 @@ export async function startDeliveries(sql: SqlClient, options: DeliveryOptions =
       inReplyTo: j.threading.inReplyTo,
       references: j.threading.references,
       text: d.body
+    }).catch((e: unknown) => {
+      // composeReply refuses an address or id that would make a broken or forged message.
+      throw e instanceof TypeError ? new Undeliverable(`The reply could not be composed: ${e.message}`, false) : e
     })
     await senders.get(channel).send(composed.raw, composed.envelope)
     emit({ type: 'accepted', messageId: d.messageId })
