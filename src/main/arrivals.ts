@@ -52,12 +52,22 @@ export function plainLine(text: string, max: number): string {
  * item in the focused window (they see it come in); otherwise the customer's name as the title,
  * the subject and the preview as the body.
  */
-export function noticeFor(arrival: Arrival, view: WindowView): DesktopNotice | null {
+export function noticeFor(arrival: Arrival, view: WindowView, platform: NodeJS.Platform = process.platform): DesktopNotice | null {
   if (view.focused && view.showingItemId === arrival.itemId) return null
+  const text = platform === 'linux' ? (s: string) => escapeMarkup(s) : (s: string) => s
   const title = plainLine(arrival.customerName, TITLE_CHARS) || 'A customer'
-  const subject = plainLine(arrival.subject, SUBJECT_CHARS)
-  const preview = plainLine(arrival.preview, PREVIEW_CHARS_SHOWN)
+  const subject = text(plainLine(arrival.subject, SUBJECT_CHARS))
+  const preview = text(plainLine(arrival.preview, PREVIEW_CHARS_SHOWN))
   return { title, body: preview ? `${subject}\n${preview}` : subject, itemId: arrival.itemId }
+}
+
+/**
+ * Linux notification servers that announce "body-markup" read a body as a small HTML subset
+ * (links, images, bold), and Electron hands the body to libnotify as is: a customer's `<a href>`
+ * would become a live link. Escaped, it shows as the characters the customer typed.
+ */
+export function escapeMarkup(s: string): string {
+  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
 }
 
 export interface ArrivalsOptions {

@@ -38,7 +38,8 @@ describe('noticeFor: whether and what', () => {
         subject: `Re:\r\n${'parcel '.repeat(40)}`,
         preview: '<img src=x onerror=alert(1)>\nhello'
       },
-      { focused: false, showingItemId: null }
+      { focused: false, showingItemId: null },
+      'darwin'
     )!
     expect(notice.title.startsWith('<b>Ann</b> Smith')).toBe(true)
     expect(Array.from(notice.title)).toHaveLength(TITLE_CHARS)
@@ -48,6 +49,14 @@ describe('noticeFor: whether and what', () => {
     expect(Array.from(subject!).length).toBeLessThanOrEqual(SUBJECT_CHARS)
     expect(subject!.startsWith('Re: parcel parcel')).toBe(true)
     expect(preview).toBe('<img src=x onerror=alert(1)> hello')
+  })
+
+  it('on Linux, where notification servers read the body as markup, the customer’s <, > and & are escaped; the title is plain text there too', () => {
+    const arrival = { ...ARRIVAL, customerName: 'Ann <b>&</b>', subject: '<a href="https://evil.example">Your invoice</a>', preview: 'Tom & Jerry <img src=x>' }
+    const linux = noticeFor(arrival, { focused: false, showingItemId: null }, 'linux')!
+    expect(linux.body).toBe('&lt;a href="https://evil.example"&gt;Your invoice&lt;/a&gt;\nTom &amp; Jerry &lt;img src=x&gt;')
+    expect(linux.title).toBe('Ann <b>&</b>')
+    expect(noticeFor(arrival, { focused: false, showingItemId: null }, 'win32')!.body).toBe('<a href="https://evil.example">Your invoice</a>\nTom & Jerry <img src=x>')
   })
 
   it('plainLine never cuts inside a surrogate pair', () => {

@@ -70,16 +70,33 @@ describe('unread marks', () => {
     await b.pull(page(0, { messages: [wireMessage('m3', 'i-theirs', 'Any news?', { createdAt: '2026-11-23T08:40:00.000Z' })] }))
     expect(unread(b)).toEqual({ 'i-mine': false, 'i-theirs': true })
     expect(marks(b)).toEqual(['i-theirs'])
-    // A new item of Ann's with her message: unread, in the inbox and among her other items (item.get).
+    // A new item of Ann's, written since this console last synced (09:00 by its clock): unread, in
+    // the inbox and among her other items (item.get).
     await b.pull(
       page(0, {
-        items: [wireItem('i-more', 'c1', { createdAt: '2026-11-23T08:45:00.000Z', updatedAt: '2026-11-23T08:45:00.000Z' })],
-        messages: [wireMessage('m4', 'i-more', 'And another thing', { createdAt: '2026-11-23T08:45:00.000Z' })]
+        items: [wireItem('i-more', 'c1', { createdAt: '2026-11-23T09:05:00.000Z', updatedAt: '2026-11-23T09:05:00.000Z' })],
+        messages: [wireMessage('m4', 'i-more', 'And another thing', { createdAt: '2026-11-23T09:05:00.000Z' })]
       })
     )
     expect(unread(b)).toEqual({ 'i-mine': false, 'i-theirs': true, 'i-more': true })
     const detail = b.call<ItemDetail>('item.get', { itemId: 'i-mine' })
     expect(detail.customerItems.map((r) => [r.id, r.unread])).toEqual([['i-more', true]])
+  })
+
+  it('an item that enters the scope with an old thread (handed to the agent) is history: only what was written since the last sync is news', async () => {
+    const { b, events } = await afterFirstSync()
+    await b.pull(
+      page(0, {
+        customers: [wireCustomer('c3', 'Cy Old')],
+        items: [wireItem('i-handed', 'c3', { assigneeId: AGENT.id, subject: 'Long story', updatedAt: '2026-11-23T09:10:00.000Z' })],
+        messages: [
+          ...Array.from({ length: 15 }, (_, i) => wireMessage(`old-${i}`, 'i-handed', `Message ${i}`, { createdAt: `2026-11-2${i < 9 ? 0 : 1}T10:${String(10 + i).padStart(2, '0')}:00.000Z` })),
+          wireMessage('new-1', 'i-handed', 'Written just now', { createdAt: '2026-11-23T09:09:00.000Z' })
+        ]
+      })
+    )
+    expect(marks(b)).toEqual(['i-handed'])
+    expect(arrivals(events).map((a) => a.messageId)).toEqual(['new-1'])
   })
 
   it('a message the console already has (sent again by the feed) marks nothing', async () => {

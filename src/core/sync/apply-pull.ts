@@ -47,6 +47,9 @@ export interface PurgeKeeper {
  * Either all of it is on disk or none (a failure rolls back, the cursor included, so the page is
  * pulled again). Returns whether local data changed.
  */
+/** How far the server's clock may run ahead of this console's for a message to still count as news. */
+const NEWS_CLOCK_MARGIN_MS = 60_000
+
 /** What one applied pull page did: whether local data changed, and the customer messages that arrived (not on the first sync). */
 export interface PulledPage {
   changed: boolean
@@ -88,20 +91,29 @@ function applyInTransaction(db: Database, page: PullResponse, now: Date, keeper:
   }
   /** Items this page updated (they were here before it), by id, with their rid. */
   const updated = new Map<string, number>()
+  /** Items this page brought into the scope (not here before it). */
+  const entered = new Set<string>()
   for (const item of page.items) {
     const known = upsertItem(db, item, keeper)
     if (known !== null) updated.set(item.id, known)
+    else entered.add(item.id)
     // The server's version is the new base of the pending mutations that touch it.
     prepared(db, 'UPDATE sync_shadow SET item = ? WHERE item_id = ?').run(JSON.stringify(item), item.id)
     changed = true
   }
   const ridOf = (itemId: string) => plucked<[string], number>(db, 'SELECT rid FROM items WHERE id = ?').get(itemId)
-  // The first sync brings the past, not news: only later pages mark items unread.
+  // The first sync brings the past, not news: only later pages mark items unread. An item that
+  // enters the scope (new on the server, or moved to this agent, or back after a purge) comes
+  // whole: of its thread only what was written since this console last synced is news (less a
+  // margin for the two clocks), so an old conversation handed over raises no flood of notices.
   const news = page.progress === null
+  const lastSynced = getMeta(db, META.syncLastSyncedAt)
+  const newsSince = lastSynced ? new Date(Date.parse(lastSynced) - NEWS_CLOCK_MARGIN_MS).toISOString() : null
+  const isNews = (itemId: string, createdAt: string) => !entered.has(itemId) || (newsSince !== null && createdAt >= newsSince)
   for (const m of page.messages) {
     const rid = ridOf(m.itemId)
     if (rid === undefined) continue // an item not in scope here: nothing to hang it on
-    const fresh = news && m.kind === 'customer' && prepared<[string], { one: number }>(db, 'SELECT 1 AS one FROM messages WHERE id = ?').get(m.id) === undefined
+    const fresh = news && m.kind === 'customer' && isNews(m.itemId, m.createdAt) && prepared<[string], { one: number }>(db, 'SELECT 1 AS one FROM messages WHERE id = ?').get(m.id) === undefined
     const r = prepared(
       db,
       // The server's copy replaces a local optimistic one (its time is the server's clock), and

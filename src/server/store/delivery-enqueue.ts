@@ -3,7 +3,9 @@
  * is one more CTE of the mutation's statement, so a reply applied is a reply queued, exactly once,
  * and a push that wrote nothing (its guard failed) queued nothing. Only agents' replies on email
  * items are sent; notes, handoff summaries, logged contacts and customers' messages never leave,
- * and a workspace without an enabled email channel queues nothing. The helpdesk import writes its
+ * and a workspace without any email channel queues nothing. A reply made while every email channel
+ * is disabled is queued on one anyway: the worker retries it with backoff until the channel is
+ * enabled again, then it fails for good and says so, so no reply is silently dropped. The helpdesk import writes its
  * rows by itself (import/write.ts), never through here: a historical reply is never sent.
  */
 import type { Customer, Item, Message } from '../../shared/domain/entities'
@@ -22,8 +24,8 @@ export function deliveredByEmail(message: Message, item: Item | undefined): bool
 
 /**
  * Adds to `out` the insert of a deliveries row for `message`. The channel it goes out on: the one
- * the item's latest email came in on (if still enabled), else the first enabled email channel; with
- * none, no row. A customer without an email address gets the row 'failed' for good with the reason.
+ * the item's latest email came in on, else the first email channel, enabled ones first; with no email
+ * channel at all, no row. A customer without an email address gets the row 'failed' for good with the reason.
  * `customer` is the customer row when the same decision inserts it (the statement cannot read a row
  * it writes itself); otherwise the address is read from the customers table.
  */
@@ -32,7 +34,7 @@ export function enqueueDelivery(out: WriteStatement, message: Message, item: Ite
   const customerId = out.param(item?.customerId ?? null)
   const knownEmail = out.param(customer ? customer.email : null)
   const reason = out.param(NO_ADDRESS_REASON)
-  // One enabled email channel, the item's own first: the channel of its latest email (found through
+  // One email channel, enabled first, the item's own first: the channel of its latest email (found through
   // the item's messages, which are indexed by item; inbound_messages are not). pg_notify runs only
   // for a row inserted queued (an InitPlan is evaluated when first needed); it is announced on commit.
   out.cte(
@@ -43,8 +45,8 @@ export function enqueueDelivery(out: WriteStatement, message: Message, item: Ite
             CASE WHEN a.email IS NULL THEN ${reason} END
        FROM channels c,
             (SELECT NULLIF(btrim(COALESCE(${knownEmail}::text, (SELECT email FROM customers WHERE id = ${customerId}))), '') AS email) a
-      WHERE c.kind = 'email' AND NOT c.disabled AND ${out.when}
-      ORDER BY c.id IS NOT DISTINCT FROM (
+      WHERE c.kind = 'email' AND ${out.when}
+      ORDER BY c.disabled, c.id IS NOT DISTINCT FROM (
                  SELECT im.channel_id FROM messages m JOIN inbound_messages im ON im.external_id = m.external_id AND im.status = 'item' AND im.message_id = m.id
                   WHERE m.item_id = ${itemId} AND m.kind = 'customer' AND m.external_id IS NOT NULL
                   ORDER BY m.created_at DESC, m.id DESC LIMIT 1) DESC,

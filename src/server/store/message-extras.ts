@@ -27,6 +27,21 @@ interface AttachmentRow {
 
 const iso = (d: Date | string | null): string | null => (d === null ? null : new Date(d).toISOString())
 
+/**
+ * The wire's limits (protocol.ts) are a console's: a page with one value over them is refused,
+ * and the same page would come back on every pull, stopping sync for everyone in scope. What a
+ * stranger wrote (101 attachments, 60 unreadable headers) or a relay answered (a long 5xx) is
+ * therefore cut here to fit, and the cut said in words.
+ */
+export const WIRE = { attachments: 100, problems: 50, problemChars: 500, errorChars: 2000, nameChars: 255, typeChars: 255, refusedChars: 500 } as const
+const clip = (s: string, max: number): string => (s.length <= max ? s : `${s.slice(0, max - 1)}…`)
+
+function fitProblems(problems: string[], attachmentsLeftOut: number): string[] {
+  const all = attachmentsLeftOut > 0 ? [...problems, `${attachmentsLeftOut} more attachment${attachmentsLeftOut === 1 ? ' is' : 's are'} not listed.`] : problems
+  const fitted = all.length <= WIRE.problems ? all : [...all.slice(0, WIRE.problems - 1), `${all.length - WIRE.problems + 1} more problems are not listed.`]
+  return fitted.map((p) => clip(p, WIRE.problemChars))
+}
+
 /** Sets delivery, attachments and problems on the messages given (in place). */
 export async function withMessageExtras(tx: SqlClient, messages: MessageWire[], problems: ReadonlyMap<string, string[]>): Promise<void> {
   if (messages.length === 0) return
@@ -51,11 +66,20 @@ export async function withMessageExtras(tx: SqlClient, messages: MessageWire[], 
   for (const m of messages) {
     const d = delivery.get(m.id)
     if (d) {
-      m.delivery = { state: d.state, attempts: d.attempts, nextAttemptAt: iso(d.next_attempt_at), error: d.last_error, sentAt: iso(d.sent_at) }
+      const error = d.last_error === null ? null : clip(d.last_error, WIRE.errorChars)
+      m.delivery = { state: d.state, attempts: d.attempts, nextAttemptAt: iso(d.next_attempt_at), error, sentAt: iso(d.sent_at) }
     }
-    const list = files.get(m.id)
-    if (list) m.attachments = list.map((a) => ({ id: a.id, name: a.filename, contentType: a.content_type, size: Number(a.size), refused: a.refused }))
-    const p = problems.get(m.id)
-    if (p && p.length > 0) m.problems = p
+    const list = files.get(m.id) ?? []
+    if (list.length > 0) {
+      m.attachments = list.slice(0, WIRE.attachments).map((a) => ({
+        id: a.id,
+        name: clip(a.filename, WIRE.nameChars) || 'attachment',
+        contentType: clip(a.content_type, WIRE.typeChars),
+        size: Number(a.size),
+        refused: a.refused === null ? null : clip(a.refused, WIRE.refusedChars)
+      }))
+    }
+    const p = fitProblems(problems.get(m.id) ?? [], Math.max(0, list.length - WIRE.attachments))
+    if (p.length > 0) m.problems = p
   }
 }

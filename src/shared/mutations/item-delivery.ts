@@ -16,7 +16,8 @@ export const itemRetryDelivery = defineMutation({
   args: z.object({ itemId: idField, messageId: idField }).strict(),
   needs: (a) => ({ items: [a.itemId] }),
   decide(state, args, ctx): Decision<{ messageId: string }> {
-    const item = target(state, args.itemId, { openOnly: true })
+    // A closed item is final, but a reply written before it closed may still need to go out.
+    const item = target(state, args.itemId, { openOnly: false })
     if (isRejection(item)) return item
     return { ok: true, changes: [{ op: 'requeueDelivery', itemId: item.id, messageId: args.messageId, at: ctx.now }], result: { messageId: args.messageId } }
   }

@@ -178,4 +178,22 @@ describe('email delivery faults (PostgreSQL)', () => {
     await until('all three sent', async () => (await states(replies)).every((r) => r.state === 'sent'), 15_000, 50)
     expect(receivedIds(sink).slice(before).sort()).toEqual(replies.map((id) => `<handoff.${id}@acme.test>`).sort())
   })
+  it('a stop while replies wait for a pooled connection: those that never left are failed and retried (not left to become unconfirmed); the one at the relay is left to its lease', async () => {
+    const worker = await serverWorker('stopping', { connectionsPerChannel: 1, concurrency: 4, backoff: { baseMs: 60_000, maxDelayMs: 60_000, maxAttempts: 5 } })
+    sink.hold()
+    const items = await Promise.all([emailItem(), emailItem(), emailItem()])
+    const replies = [] as string[]
+    for (const itemId of items) replies.push(await ann.reply(itemId, 'Sent while the server stops'))
+    await until('one reply at the relay, the others waiting for the connection', async () => (await states(replies)).every((r) => r.state === 'sending') && sink.held >= 1, 15_000, 20)
+    const held = sink.held
+    await worker.stop(200)
+    workers.splice(workers.indexOf(worker), 1)
+    const after = await states(replies)
+    sink.release()
+    // One connection: the relay holds one reply (it may arrive: its lease decides); the others never left.
+    expect(held).toBe(1)
+    expect(after.filter((r) => r.state === 'sending')).toHaveLength(1)
+    expect(after.filter((r) => r.state === 'failed')).toHaveLength(2)
+    for (const r of await Promise.all(after.filter((x) => x.state === 'failed').map((x) => deliveryRow(store, x.message_id)))) expect(r!.next_attempt_at).not.toBeNull()
+  })
 })

@@ -120,7 +120,7 @@ describe.each(backends)('email delivery on $name', ({ url }) => {
     expect(receivedIds(sink).filter((id) => id === messageId)).toHaveLength(1)
   })
 
-  it('queues nothing for a note, a handoff summary, a logged contact or a reply on a chat item; no enabled channel, no row', async () => {
+  it('queues nothing for a note, a handoff summary, a logged contact or a reply on a chat item', async () => {
     const itemId = await emailItem('support', 'quiet')
     const noteId = `${await ann.do('item.addNote', { itemId, body: 'Internal: customer is a VIP' })}.m`
     const contactItem = await ann.do('item.logContact', { channel: 'phone', category: 'order', subject: 'Called about parcel', summary: 'Explained delay', outcome: 'open', customer: { type: 'new', name: 'Phil', email: 'phil@customer.example' } })
@@ -128,15 +128,25 @@ describe.each(backends)('email delivery on $name', ({ url }) => {
     const chatItem = await newEmailItem({ name: 'Chad', email: 'chad@customer.example' }, 'chat')
     const chatReply = await ann.reply(chatItem, 'Hi from chat')
 
-    await store.sql.query('UPDATE channels SET disabled = true')
-    const noChannelItem = await newEmailItem({ name: 'Nina', email: 'nina@customer.example' })
-    const noChannelReply = await ann.reply(noChannelItem, 'No channel to send this on')
-    await store.sql.query('UPDATE channels SET disabled = false')
-
-    const { rows: messages } = await store.sql.query<{ id: string; kind: string }>('SELECT id, kind FROM messages WHERE item_id = ANY($1::text[]) ORDER BY created_at', [[itemId, contactItem, chatItem, noChannelItem]])
+    const { rows: messages } = await store.sql.query<{ id: string; kind: string }>('SELECT id, kind FROM messages WHERE item_id = ANY($1::text[]) ORDER BY created_at', [[itemId, contactItem, chatItem]])
     expect(messages.map((m) => m.kind)).toEqual(expect.arrayContaining(['note', 'contact', 'handoff', 'reply']))
-    const { rows: queued } = await store.sql.query<{ message_id: string }>('SELECT message_id FROM deliveries WHERE message_id = ANY($1::text[])', [[...messages.map((m) => m.id), noteId, handoffId, chatReply, noChannelReply]])
+    const { rows: queued } = await store.sql.query<{ message_id: string }>('SELECT message_id FROM deliveries WHERE message_id = ANY($1::text[])', [[...messages.map((m) => m.id), noteId, handoffId, chatReply]])
     expect(queued).toEqual([])
+  })
+
+  it('a reply made while every email channel is disabled is not dropped: it waits, failed with why and a next attempt, and goes once the channel is back', async () => {
+    const itemId = await newEmailItem({ name: 'Nina', email: 'nina@customer.example' })
+    await store.sql.query('UPDATE channels SET disabled = true')
+    const replyId = await ann.reply(itemId, 'Sent while the mailbox was switched off')
+    await settled(replyId, 'failed')
+    const failed = await deliveryRow(store, replyId)
+    expect(failed).toMatchObject({ state: 'failed', attempts: 1 })
+    expect(failed!.last_error).toMatch(/is disabled/)
+    expect(failed!.next_attempt_at).not.toBeNull()
+    await store.sql.query('UPDATE channels SET disabled = false')
+    await due(replyId)
+    await settled(replyId, 'sent')
+    expect(sink.messages.filter((m) => m.envelope.to.includes('nina@customer.example'))).toHaveLength(1)
   })
 
   it('an import never sends: its historical replies on email items are not queued', async () => {

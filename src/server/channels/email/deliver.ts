@@ -308,7 +308,7 @@ export async function startDeliveries(sql: SqlClient, options: DeliveryOptions =
       .finally(due)
   }, options.pollIntervalMs ?? DEFAULTS.pollIntervalMs)
   const renew = setInterval(() => {
-    if (inflight.size > 0) void extendLeases(sql, [...inflight.values()], leaseMs).catch(() => {})
+    if (inflight.size > 0) void extendLeases(sql, [...inflight.values()], leaseMs).catch((e: unknown) => log(`deliveries: a lease could not be renewed: ${e instanceof Error ? e.message : String(e)}`))
   }, Math.max(10, Math.floor(leaseMs / 3)))
   poll.unref()
   renew.unref()
@@ -336,6 +336,10 @@ export async function startDeliveries(sql: SqlClient, options: DeliveryOptions =
       clearTimeout(timer)
       clearInterval(renew)
       senders.closeAll()
+      // Replies still waiting for a pooled connection fail at once when the pool closes, before any
+      // byte of them left: recorded now as failed and retried (left 'sending', a restart would make
+      // them 'unconfirmed', which they are not). The store closes only after stop() returns.
+      await Promise.race([Promise.allSettled([...running]), new Promise((r) => setTimeout(r, 2000))])
     }
   }
 }
