@@ -20,16 +20,24 @@ function prepareWorkspace(file: string): void {
   core.close()
 }
 
-/** Runs the burst and SIGKILLs it `afterMs` after it started writing; resolves with the last commit count it reported. */
+/**
+ * Runs the burst and SIGKILLs it `afterMs` after its first reported commit (not after it started:
+ * on a loaded machine a writer may commit nothing in the first 100 ms, and a kill before any commit
+ * tests nothing); resolves with the last commit count it reported.
+ */
 function burstAndKill(file: string, afterMs: number): Promise<number> {
   return new Promise((resolve, reject) => {
     const proc = fork(child, [file], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'ignore', 'pipe', 'ipc'] })
     let reported = 0
     let stderr = ''
     proc.stderr?.on('data', (d: Buffer) => (stderr += d.toString()))
+    let armed = false
     proc.on('message', (m: { ready?: boolean; committed?: number }) => {
-      if (m.ready) setTimeout(() => proc.kill('SIGKILL'), afterMs)
       if (typeof m.committed === 'number') reported = m.committed
+      if (!armed && reported > 0) {
+        armed = true
+        setTimeout(() => proc.kill('SIGKILL'), afterMs)
+      }
     })
     proc.on('exit', (_code, signal) => {
       if (signal === 'SIGKILL') resolve(reported)
