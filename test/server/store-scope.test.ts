@@ -141,3 +141,60 @@ async function sequential<T>(steps: (() => Promise<T>)[]): Promise<T[]> {
   for (const step of steps) out.push(await step())
   return out
 }
+
+describe.each(backends)('an item created outside one’s scope, on $name', ({ open }) => {
+  let store: ServerStore
+  beforeEach(async () => {
+    store = await open()
+  })
+  afterEach(async () => {
+    await store.close()
+  })
+
+  it('is applied and leaves the creating client through left; nobody else hears of it', async () => {
+    const add = async (id: string, role: 'service' | 'support', tiers: (1 | 2 | 3)[]) =>
+      (await store.addAgent({ id, name: id.toUpperCase(), email: `${id}@example.com`, role, tiers, admin: false })).agent
+    const svc = await add('svc', 'service', [])
+    const t2 = await add('t2', 'support', [2])
+    const pull = async (agent: AgentRecord, clientId: string) => {
+      const pages = []
+      let cursor: string | null = null
+      for (;;) {
+        const page = pullResponse.parse(await store.pull(agent, { clientId, cursor, limit: 500, rejectionsAfter: 0 }))
+        pages.push(page)
+        cursor = page.cursor
+        if (!page.more) return { cursor, pages }
+      }
+    }
+    const mine = randomUUID()
+    const other = randomUUID()
+    const t2Client = randomUUID()
+    let svcCursor = (await pull(svc, mine)).cursor
+    const otherCursor = (await pull(svc, other)).cursor
+    const t2Cursor = (await pull(t2, t2Client)).cursor
+    const ticket = randomUUID()
+    const kept = randomUUID()
+    const res = pushResponse.parse(
+      await store.push(svc, {
+        clientId: mine,
+        mutations: [
+          { seq: 1, mutationId: ticket, name: 'item.create', args: newSupport('Router fails'), actorId: 'svc', clientTime: new Date().toISOString() },
+          { seq: 2, mutationId: kept, name: 'item.create', args: newService('Stays here'), actorId: 'svc', clientTime: new Date().toISOString() }
+        ]
+      })
+    )
+    expect(res.results.map((r) => r.outcome)).toEqual(['applied', 'applied'])
+    const after = async (agent: AgentRecord, clientId: string, cursor: string) => {
+      const page = pullResponse.parse(await store.pull(agent, { clientId, cursor, limit: 500, rejectionsAfter: 0 }))
+      return { left: page.left, items: page.items.map((i) => i.id), next: page.cursor }
+    }
+    const first = await after(svc, mine, svcCursor)
+    expect(first).toMatchObject({ left: [ticket], items: [kept] })
+    svcCursor = first.next
+    // Another console of the same agent never held it; a specialist of another tier never could.
+    expect(await after(svc, other, otherCursor)).toMatchObject({ left: [], items: [kept] })
+    expect(await after(t2, t2Client, t2Cursor)).toMatchObject({ left: [], items: [] })
+    // It is said once.
+    expect(await after(svc, mine, svcCursor)).toMatchObject({ left: [], items: [] })
+  })
+})
