@@ -172,7 +172,7 @@ describe('createEventStream', () => {
   })
 
   it('formats one event as an event line and one data line of JSON', () => {
-    const event: HandoffEvent = { name: 'sync.changed', payload: { state: 'offline', serverUrl: null, agentId: null, pending: 0, lastSyncedAt: null, firstSync: null, rejections: 0, dataVersion: 0, lastError: 'line one\nline two' } }
+    const event: HandoffEvent = { name: 'sync.changed', payload: { state: 'offline', serverUrl: null, agentId: null, pending: 0, lastSyncedAt: null, firstSync: null, rejections: 0, dataVersion: 0, lastError: 'line one\nline two', notices: [] } }
     const frame = formatEvent(event)
     expect(frame.split('\n')).toEqual(['event: sync.changed', `data: ${JSON.stringify(event.payload)}`, '', ''])
   })

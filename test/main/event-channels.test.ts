@@ -12,7 +12,7 @@ import { buildPreloadEvents, type IpcRendererLike } from '../../src/preload/even
 import { EVENT_NAMES, eventChannel, type HandoffEvent, type SyncStatus } from '../../src/shared/contract'
 
 const APP_URL = 'file:///app/out/renderer/index.html'
-const STATUS: SyncStatus = { state: 'online', serverUrl: 'https://s.test', agentId: 'a1', pending: 0, lastSyncedAt: null, firstSync: null, rejections: 0, dataVersion: 4, lastError: null }
+const STATUS: SyncStatus = { state: 'online', serverUrl: 'https://s.test', agentId: 'a1', pending: 0, lastSyncedAt: null, firstSync: null, rejections: 0, dataVersion: 4, lastError: null, notices: [] }
 const SAMPLE: { [K in HandoffEvent['name']]: Extract<HandoffEvent, { name: K }> } = {
   'outbox.changed': { name: 'outbox.changed', payload: { pending: 3 } },
   'sync.changed': { name: 'sync.changed', payload: STATUS },

@@ -192,7 +192,7 @@ describe.each(BACKENDS)('the sync server over HTTP (%s)', (backend) => {
         ]
       }
     })
-    for (const r of after.body.results) expect(r).toMatchObject({ outcome: 'rejected', rejection: { code: 'forbidden' } })
+    for (const r of after.body.results) expect(r).toMatchObject({ outcome: 'rejected', rejection: { code: 'not_found' } })
     expect(await snapshot()).toEqual(before)
     // Sam works tier 1: he may.
     const sam = await call<PushResponse>(server.url, '/v1/push', {

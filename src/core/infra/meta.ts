@@ -25,7 +25,9 @@ export const META = {
   syncCursor: 'sync.cursor',
   /** The highest rejection seq recorded in sync_rejections. */
   syncRejectionsAfter: 'sync.rejectionsAfter',
-  syncLastSyncedAt: 'sync.lastSyncedAt'
+  syncLastSyncedAt: 'sync.lastSyncedAt',
+  /** What a pull did that the agent should hear of (a JSON array of sentences; sync/apply-pull.ts). */
+  syncNotices: 'sync.notices'
 } as const
 export type MetaKey = (typeof META)[keyof typeof META]
 

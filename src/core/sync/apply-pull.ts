@@ -1,6 +1,6 @@
 import type { Database } from 'better-sqlite3'
 import type { Agent, Item } from '../../shared/domain/entities'
-import { QUEUES, queuesOfAgent } from '../../shared/domain/escalation'
+import { QUEUES, QUEUE_LABEL, queuesOfAgent, type Queue } from '../../shared/domain/escalation'
 import type { Tier } from '../../shared/domain/vocabulary'
 import { planStoredMutation, runMutation, type MutationContext } from '../../shared/mutations'
 import type { PullResponse, RejectionWire } from '../../shared/sync/protocol'
@@ -74,6 +74,9 @@ function applyInTransaction(db: Database, page: PullResponse, now: Date, keeper:
   if (!binding) throw new Error('A pull was applied to a workspace that is not bound to a server.')
   let changed = false
   const arrived: ArrivedMessage[] = []
+  // Items this console made (still in the outbox, confirmed by this page or pending): one that
+  // leaves is the agent's own new item gone to a queue they do not work, which they are told.
+  const madeHere = new Set(plucked<[], string>(db, "SELECT mutation_id FROM outbox WHERE name IN ('item.create', 'item.logContact')").all())
 
   if (page.settings) {
     // Also recomputes the deadlines of active items, as the server did without sending them;
@@ -210,7 +213,10 @@ function applyInTransaction(db: Database, page: PullResponse, now: Date, keeper:
   for (const id of page.deletedViews) {
     if (prepared(db, 'DELETE FROM views WHERE id = ?').run(id).changes > 0) changed = true
   }
-  if (page.left.length > 0 && purgeItems(db, page.left, { keeper, agentId: binding.agentId, now }) > 0) changed = true
+  if (page.left.length > 0) {
+    tellWhereTheyWent(db, page.left, madeHere)
+    if (purgeItems(db, page.left, { keeper, agentId: binding.agentId, now }) > 0) changed = true
+  }
   if (trimToServerThreads(db, page, updated) > 0) changed = true
 
   let rejectionsAfter = Number(getMeta(db, META.syncRejectionsAfter) ?? 0)
@@ -233,7 +239,7 @@ function applyInTransaction(db: Database, page: PullResponse, now: Date, keeper:
   }
   // An item this agent made or moved out of its own scope (a specialist logging a frontline
   // call, say) is never in the feed for them: once the server has it, it goes from here too.
-  if (confirmedItems.length > 0 && purgeOutOfScope(db, binding.agentId, confirmedItems, now, keeper) > 0) changed = true
+  if (confirmedItems.length > 0 && purgeOutOfScope(db, binding.agentId, confirmedItems, now, keeper, madeHere) > 0) changed = true
 
   setMeta(db, META.syncCursor, page.cursor)
   setMeta(db, META.syncRejectionsAfter, String(rejectionsAfter))
@@ -385,7 +391,7 @@ function trimToServerThreads(db: Database, page: PullResponse, updated: Readonly
  * Of `candidates`, purges the items outside the agent's scope (their queues, or assigned to
  * them: the rule the server's pull applies) that no pending mutation names. Returns how many.
  */
-function purgeOutOfScope(db: Database, agentId: string, candidates: readonly string[], now: Date, keeper: PurgeKeeper): number {
+function purgeOutOfScope(db: Database, agentId: string, candidates: readonly string[], now: Date, keeper: PurgeKeeper, madeHere: ReadonlySet<string>): number {
   const agent = prepared<[string], { role: Agent['role']; tiers: string }>(db, 'SELECT role, tiers FROM agents WHERE id = ?').get(agentId)
   if (!agent) return 0
   const queues = queuesOfAgent({ role: agent.role, tiers: JSON.parse(agent.tiers) as Tier[] })
@@ -396,7 +402,42 @@ function purgeOutOfScope(db: Database, agentId: string, candidates: readonly str
        AND id NOT IN (SELECT coalesce(args ->> 'itemId', mutation_id) FROM outbox)`
   )
     .all(JSON.stringify([...new Set(candidates)]), JSON.stringify(queues), agentId)
-  return outside.length > 0 ? purgeItems(db, outside, { keeper, agentId, now }) : 0
+  if (outside.length === 0) return 0
+  tellWhereTheyWent(db, outside, madeHere)
+  return purgeItems(db, outside, { keeper, agentId, now })
+}
+
+/** The most notices kept: the oldest give way (each says all it has to say at once). */
+export const MAX_SYNC_NOTICES = 20
+
+/**
+ * Before a pull removes items: for each one this console made (`madeHere`), a notice that says
+ * where it went, kept (META.syncNotices) until the agent dismisses the notices. Without it an
+ * item the agent just made would silently vanish from their screen.
+ */
+function tellWhereTheyWent(db: Database, ids: readonly string[], madeHere: ReadonlySet<string>): void {
+  const mine = ids.filter((id) => madeHere.has(id))
+  if (mine.length === 0) return
+  const notices: string[] = []
+  for (const id of mine) {
+    const item = prepared<[string], { subject: string; queue: Queue; assignee: string | null }>(
+      db,
+      'SELECT subject, queue, (SELECT name FROM agents WHERE id = items.assignee_id) AS assignee FROM items WHERE id = ?'
+    ).get(id)
+    if (!item) continue
+    const where = `in the ${QUEUE_LABEL[item.queue]} queue${item.assignee ? `, assigned to ${item.assignee}` : ''}`
+    notices.push(`Your new item “${item.subject}” is now ${where}, outside your queues.`)
+  }
+  if (notices.length === 0) return
+  setMeta(db, META.syncNotices, JSON.stringify([...syncNotices(db), ...notices].slice(-MAX_SYNC_NOTICES)))
+}
+
+/** The notices of the sync not yet dismissed (see tellWhereTheyWent), oldest first. */
+export function syncNotices(db: Database): string[] {
+  const raw = getMeta(db, META.syncNotices)
+  if (raw === null) return []
+  const parsed: unknown = JSON.parse(raw)
+  return Array.isArray(parsed) ? parsed.filter((n): n is string => typeof n === 'string') : []
 }
 
 function withPurgeFlag(db: Database, fn: () => void): void {

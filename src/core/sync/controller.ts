@@ -3,12 +3,12 @@ import type { Database } from 'better-sqlite3'
 import { HandoffError, type Handlers, type SyncRejection, type SyncStatus } from '../../shared/contract'
 import { parseCredential, type MeResponse } from '../../shared/sync/protocol'
 import { outboxPending } from '../infra/outbox'
-import { META, getMeta } from '../infra/meta'
+import { META, deleteMeta, getMeta } from '../infra/meta'
 import { plucked, prepared } from '../infra/statements'
 import { assertCanBind, bindWorkspace, readBinding, type Binding } from './binding'
 import type { CoreEvents } from '../infra/events'
 import { arrivalNotices } from '../items/arrivals'
-import type { PurgeKeeper } from './apply-pull'
+import { syncNotices, type PurgeKeeper } from './apply-pull'
 import type { CredentialVault } from './credentials'
 import { SyncEngine, type Timers } from './engine'
 import { httpTransport, isSyncTransportError, normalizeServerUrl, type SyncTransport } from './transport'
@@ -31,7 +31,7 @@ export interface SyncControllerOptions {
   events?: CoreEvents
 }
 
-type SyncHandlers = Pick<Handlers, 'sync.status' | 'sync.signIn' | 'sync.signOut' | 'sync.rejections' | 'sync.dismissRejection'>
+type SyncHandlers = Pick<Handlers, 'sync.status' | 'sync.signIn' | 'sync.signOut' | 'sync.rejections' | 'sync.dismissRejection' | 'sync.dismissNotices'>
 
 /**
  * The sync side of the core: the binding, the credential (through the vault), the engine, and
@@ -125,7 +125,8 @@ export function createSyncController(db: Database, options: SyncControllerOption
       firstSync: engine?.firstSync ?? null,
       rejections: plucked<[], number>(db, 'SELECT count(*) FROM sync_rejections WHERE dismissed = 0').get() ?? 0,
       dataVersion,
-      lastError: engine ? engine.lastError : lastError
+      lastError: engine ? engine.lastError : lastError,
+      notices: syncNotices(db)
     }
   }
 
@@ -210,6 +211,10 @@ export function createSyncController(db: Database, options: SyncControllerOption
       'sync.dismissRejection': ({ seq }) => {
         const r = prepared(db, 'UPDATE sync_rejections SET dismissed = 1 WHERE seq = ?').run(seq)
         if (r.changes === 0) throw new HandoffError({ code: 'not_found', message: `There is no refused change ${seq}.` })
+        return answer()
+      },
+      'sync.dismissNotices': () => {
+        deleteMeta(db, META.syncNotices)
         return answer()
       }
     },

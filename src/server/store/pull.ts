@@ -112,7 +112,7 @@ export async function pull(sql: SqlClient, agent: Agent, req: PullRequest, serve
          FROM changes c WHERE (c.tx, c.id) > ($1::xid8, $2::bigint) AND c.tx < $3::xid8 ORDER BY c.tx, c.id LIMIT $4`,
       [atTx, atId, hi, limit]
     )
-    await feedPage(tx, agent, scope, rows, res)
+    await feedPage(tx, agent, req.clientId, scope, rows, res)
     if (rows.length === limit) {
       const last = rows[rows.length - 1]!
       res.cursor = encodeCursor({ v: 1, s: serverId, p: 'f', lo: cursor.lo, at: [last.tx, last.id] })
@@ -125,7 +125,7 @@ export async function pull(sql: SqlClient, agent: Agent, req: PullRequest, serve
   })
 }
 
-async function feedPage(tx: SqlClient, agent: Agent, scope: Scope, rows: readonly ChangeRow[], res: PullResponse): Promise<void> {
+async function feedPage(tx: SqlClient, agent: Agent, clientId: string, scope: Scope, rows: readonly ChangeRow[], res: PullResponse): Promise<void> {
   const itemRows = new Map<string, ChangeRow[]>()
   const viewIds = new Set<string>()
   let agentsChanged = false
@@ -153,11 +153,16 @@ async function feedPage(tx: SqlClient, agent: Agent, scope: Scope, rows: readonl
     const current = await tx.query<ItemRow>(`SELECT ${ITEM_COLUMNS} FROM items WHERE id = ANY($1::text[]) ORDER BY id`, [[...itemRows.keys()]])
     const byId = new Map(current.rows.map((r) => [r.id, itemFromRow(r)]))
     const send: Item[] = []
+    const neverSeen: string[] = []
     for (const [id, changes] of itemRows) {
       const item = byId.get(id)
       if (item && inScope(scope, item.queue, item.assigneeId)) send.push(item)
       else if (changes.some((c) => inScope(scope, c.queue_before, c.assignee_before) || inScope(scope, c.queue_after, c.assignee_after))) res.left.push(id)
+      else if (item && changes.some((c) => c.queue_before === null && c.assignee_before === null)) neverSeen.push(id) // made in this page's span
     }
+    // An item this client created outside its agent's scope (a service agent opening a support
+    // ticket) was never in scope, yet the console holds its optimistic copy: it leaves too.
+    res.left.push(...(await createdBy(tx, clientId, neverSeen)))
     await withThreads(tx, send, res)
   }
   if (agentsChanged) res.agents = await directory(tx)
@@ -169,6 +174,23 @@ async function feedPage(tx: SqlClient, agent: Agent, scope: Scope, rows: readonl
     res.deletedViews = [...viewIds].filter((id) => !present.has(id))
   }
 }
+
+/**
+ * Which of `itemIds` a mutation of this client created: an item's id is the id of the mutation
+ * that made it (item.create, item.logContact), and only a uuid can be one (imported and emailed
+ * items have other ids). Found through the index of applied mutation ids.
+ */
+async function createdBy(tx: SqlClient, clientId: string, itemIds: readonly string[]): Promise<string[]> {
+  const uuids = itemIds.filter((id) => UUID.test(id))
+  if (uuids.length === 0) return []
+  const { rows } = await tx.query<{ id: string }>(
+    "SELECT mutation_id::text AS id FROM mutations WHERE mutation_id = ANY($1::uuid[]) AND status = 'applied' AND client_id = $2",
+    [uuids, clientId]
+  )
+  const created = new Set(rows.map((r) => r.id))
+  return uuids.filter((id) => created.has(id.toLowerCase()))
+}
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
 /** Puts items into the page with their customers, whole threads, histories and ratings: one query per kind of row. */
 async function withThreads(tx: SqlClient, items: readonly Item[], res: PullResponse): Promise<void> {

@@ -2,7 +2,7 @@ import type { Agent, Item } from '../../shared/domain/entities'
 import { queuesOfAgent } from '../../shared/domain/escalation'
 import { decideMutation, isMutationName, planStoredMutation, type MutationContext, type MutationName, type Needs, type PlannedMutation } from '../../shared/mutations'
 import type { PushRequest, PushResponse, PushedMutation } from '../../shared/sync/protocol'
-import type { Change } from '../../shared/mutations/types'
+import type { Change, Rejection, Snapshot } from '../../shared/mutations/types'
 import { WriteStatement, applyChanges, feedRowsSelect, itemFeedRow, writesApart, type FeedRow } from './apply'
 import { StoreError } from './errors'
 import { Prefetched } from './prefetch'
@@ -281,23 +281,19 @@ async function apply(db: SqlClient, agent: Agent, clientId: string, p: Prepared,
   if (loaded.dupSeq !== null) {
     rejection = { code: 'duplicate', message: `Mutation ${m.mutationId} was already pushed (seq ${loaded.dupSeq}).` }
   } else if (planned && !rejection) {
-    const decision = decideMutation(planned, loaded.snapshot, ctx)
-    // An agent changes only the items of their scope (their queues, or assigned to them);
-    // supervisors, any. A refusal by the rules keeps its own reason (a concurrent move names
-    // who moved the item, which is what the agent needs to hear); a change the rules allow on an
-    // item outside the scope is refused without a word about the item.
-    if (decision.ok && agent.role !== 'supervisor' && [...loaded.snapshot.items.values()].some((item) => !inScope(agent, item))) {
-      rejection = { code: 'forbidden', message: 'That item is not in your queues or assigned to you, so the change was not applied.' }
-    } else if (decision.ok) {
+    // Scope first, and a refusal there writes no feed row: nothing of it depends on the item.
+    rejection = outOfReach(agent, planned.needs, loaded.snapshot)
+    const decision = rejection ? null : decideMutation(planned, loaded.snapshot, ctx)
+    if (decision && !decision.ok) {
+      rejection = decision.rejection
+      // Clients that applied it optimistically re-receive the true state of its items.
+      feed = [...loaded.snapshot.items.values()].map((item) => itemFeedRow(item.id, item, item))
+    } else if (decision) {
       if (mode === 'optimistic' && writesApart(decision.changes)) return 'locking'
       const written = await applyChanges(db, decision.changes, loaded.snapshot, out)
       feed = written.feed
       applied = { after: written.after, changes: decision.changes }
       if (itemId === null) itemId = feed.find((f) => f.entity === 'item')?.entity_id ?? null
-    } else {
-      rejection = decision.rejection
-      // Clients that applied it optimistically re-receive the true state of its items.
-      feed = [...loaded.snapshot.items.values()].map((item) => itemFeedRow(item.id, item, item))
     }
   }
   if (applied) {
@@ -325,6 +321,29 @@ async function apply(db: SqlClient, agent: Agent, clientId: string, p: Prepared,
   if (cache) cache.recordedAs(m.mutationId, m.seq, applied && !rejection ? { loaded, ...applied, version: verdict.version! } : null)
   return { result: rejection ? { seq: m.seq, outcome: 'rejected', rejection } : { seq: m.seq, outcome: 'applied' }, lastSeq: m.seq }
 }
+
+/**
+ * An agent changes only the items of their scope (their queues, or assigned to them);
+ * supervisors, any. The check runs before the rules, and an item outside the scope gets the very
+ * answer a made-up id gets: the rules' reasons name the item's state ("already has a CSAT answer
+ * (4)", "now assigned to nobody"), and not_found against forbidden would tell whether an id
+ * exists. A mutation that names no item (item.create, views, settings) is not concerned; an item
+ * an agent creates outside their scope is applied and leaves them through the pull (pull.ts).
+ */
+function outOfReach(agent: Agent, needs: Needs, snapshot: Snapshot): Rejection | null {
+  if (agent.role === 'supervisor') return null
+  const id = (needs.items ?? []).find((itemId) => {
+    const item = snapshot.items.get(itemId)
+    return item === undefined || !inScope(agent, item)
+  })
+  return id === undefined ? null : unreachableItem(id)
+}
+
+/** The one answer for an item an agent may not change, whether it exists or not (see outOfReach). */
+export const unreachableItem = (itemId: string): Rejection => ({
+  code: 'not_found',
+  message: `There is no item ${itemId} in your queues or assigned to you, so the change was not applied.`
+})
 
 function inScope(agent: Agent, item: Item): boolean {
   return item.assigneeId === agent.id || queuesOfAgent(agent).includes(item.queue)

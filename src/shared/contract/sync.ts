@@ -26,6 +26,11 @@ export interface SyncStatus {
   dataVersion: number
   /** Why the last attempt failed (offline, credential refused), for the status line. */
   lastError: string | null
+  /**
+   * What a pull did that the agent should hear of and is no refusal, oldest first, until they
+   * dismiss it: "Your new item “X” is now in the Support tier 1 queue, outside your queues."
+   */
+  notices: string[]
 }
 
 /** A change the server refused, with its reason, kept until the agent dismisses it. */
@@ -57,5 +62,6 @@ export const syncOperations = {
   }),
   'sync.signOut': operation({ args: noArgs, result: result<SyncStatus>() }),
   'sync.rejections': operation({ args: noArgs, result: result<SyncRejection[]>() }),
-  'sync.dismissRejection': operation({ args: z.object({ seq: z.number().int().min(1) }).strict(), result: result<SyncStatus>() })
+  'sync.dismissRejection': operation({ args: z.object({ seq: z.number().int().min(1) }).strict(), result: result<SyncStatus>() }),
+  'sync.dismissNotices': operation({ args: noArgs, result: result<SyncStatus>() })
 }

@@ -136,7 +136,9 @@ function sameStatus(a: SyncStatus | null, b: SyncStatus): boolean {
     a.firstSync?.total === b.firstSync?.total &&
     a.rejections === b.rejections &&
     a.dataVersion === b.dataVersion &&
-    a.lastError === b.lastError
+    a.lastError === b.lastError &&
+    a.notices.length === b.notices.length &&
+    a.notices.every((n, i) => n === b.notices[i])
   )
 }
 
@@ -211,6 +213,10 @@ export async function dismissRejection(seq: number): Promise<void> {
   const status = await api['sync.dismissRejection']({ seq })
   set({ rejections: get().rejections.filter((r) => r.seq !== seq) })
   applySyncStatus(status)
+}
+
+export async function dismissSyncNotices(): Promise<void> {
+  applySyncStatus(await api['sync.dismissNotices']({}))
 }
 
 // Selector hooks.

@@ -1,7 +1,7 @@
 import { useId } from 'react'
 import type { SyncStatus } from '../../../../shared/contract'
 import { TimeAgo } from '../../components/time'
-import { SYNC_STATE_LABEL } from '../../state/sync'
+import { SYNC_STATE_LABEL, dismissSyncNotices } from '../../state/sync'
 import { openDialog } from '../../state/ui'
 
 const count = new Intl.NumberFormat('en-US')
@@ -21,11 +21,12 @@ export function firstSyncText(done: number, total: number): string {
 
 /**
  * The status bar's sync part, for a workspace tied to a server: the state in words, what waits
- * to be sent, when it last synced, the first download's progress, and refused changes.
+ * to be sent, when it last synced, the first download's progress, refused changes, and what a
+ * pull did that the agent should hear of (an item they made that went outside their queues).
  */
 export function SyncIndicators({ status }: { status: SyncStatus }) {
   const progressId = useId()
-  const { state, pending, lastSyncedAt, firstSync, rejections, lastError } = status
+  const { state, pending, lastSyncedAt, firstSync, rejections, lastError, notices } = status
   return (
     <>
       <span role="status" className="sync-state">
@@ -60,6 +61,15 @@ export function SyncIndicators({ status }: { status: SyncStatus }) {
         <button type="button" className="status-button rejections-button" onClick={() => openDialog({ type: 'rejections' })} title="Changes the server refused, with its reasons">
           {rejectionsText(rejections)}
         </button>
+      ) : null}
+      {notices.length > 0 ? (
+        <span role="status" className="sync-notices">
+          {notices.at(-1)}
+          {notices.length > 1 ? ` (and ${count.format(notices.length - 1)} more)` : ''}{' '}
+          <button type="button" className="status-button" title={notices.join('\n')} onClick={() => void dismissSyncNotices()}>
+            Dismiss
+          </button>
+        </span>
       ) : null}
     </>
   )
