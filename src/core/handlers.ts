@@ -3,6 +3,7 @@ import { exactHandlers, mergeDisjoint, type Handlers } from '../shared/contract'
 import { attachmentHandlers } from './attachments/handlers'
 import { channelHandlers } from './channels/handlers'
 import { demoHandlers } from './demo/handlers'
+import { draftHandlers } from './drafts/handlers'
 import { figureHandlers } from './figures/handlers'
 import { createHandlerContext } from './handler-context'
 import { itemHandlers } from './items/handlers'
@@ -29,6 +30,7 @@ export function createHandlers(db: Database, clock: () => Date, sync: SyncContro
       figureHandlers(ctx, sync),
       attachmentHandlers(ctx, sync),
       channelHandlers(ctx, sync),
+      draftHandlers(ctx),
       sync.handlers,
       mutationHandlers(ctx, sync)
     )

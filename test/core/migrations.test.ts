@@ -48,7 +48,7 @@ describe('a fresh database', () => {
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal')
     expect(db.pragma('synchronous', { simple: true })).toBe(1) // NORMAL
     expect(db.pragma('foreign_keys', { simple: true })).toBe(1)
-    expect(tablesOf(db)).toEqual(['agents', 'attachments', 'customers', 'customers_fts', 'item_events', 'item_facets', 'items', 'items_fts', 'messages', 'meta', 'outbox', 'personal_figures_archive', 'ratings', 'search_dirty', 'settings', 'sync_purge', 'sync_rejections', 'sync_shadow', 'team_figures_cache', 'unread_items', 'views'])
+    expect(tablesOf(db)).toEqual(['agents', 'attachments', 'customers', 'customers_fts', 'drafts', 'item_events', 'item_facets', 'items', 'items_fts', 'messages', 'meta', 'outbox', 'personal_figures_archive', 'ratings', 'search_dirty', 'settings', 'sync_purge', 'sync_rejections', 'sync_shadow', 'team_figures_cache', 'unread_items', 'views'])
     expect(db.prepare(`SELECT value FROM meta WHERE key = 'app'`).pluck().get()).toBe('handoff')
     db.close()
     // Reopening migrates nothing.

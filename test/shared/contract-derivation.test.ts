@@ -21,6 +21,7 @@ import {
 } from '../../src/shared/contract'
 import { attachmentOperations } from '../../src/shared/contract/attachments'
 import { channelOperations } from '../../src/shared/contract/channels'
+import { draftOperations } from '../../src/shared/contract/drafts'
 import { figureOperations } from '../../src/shared/contract/figures'
 import { itemOperations } from '../../src/shared/contract/items'
 import { mutationOperations } from '../../src/shared/contract/mutation-operations'
@@ -34,7 +35,7 @@ import { MUTATION_NAMES, mutations, type MutationName } from '../../src/shared/m
 
 /** The contract is one table (each operation defined once); everything else is derived from it. */
 describe('the operation table', () => {
-  const groups = [workspaceOperations, peopleOperations, itemOperations, viewOperations, settingsOperations, figureOperations, syncOperations, uiOperations, attachmentOperations, channelOperations, mutationOperations]
+  const groups = [workspaceOperations, peopleOperations, itemOperations, viewOperations, settingsOperations, figureOperations, syncOperations, uiOperations, attachmentOperations, channelOperations, draftOperations, mutationOperations]
 
   it('names exactly its keys, each once', () => {
     expect(OPERATION_NAMES).toEqual(Object.keys(operations))

@@ -1,6 +1,6 @@
 /**
  * The contract between the renderer and the core. Each operation is defined once, in the file of
- * its group (workspace.ts, people.ts, items.ts, views.ts, settings.ts, figures.ts, sync.ts, attachments.ts, channels.ts; every
+ * its group (workspace.ts, people.ts, items.ts, views.ts, settings.ts, figures.ts, sync.ts, attachments.ts, channels.ts, drafts.ts; every
  * mutation of shared/mutations is one too); operations.ts combines them and derives the rest.
  *
  * A new query or command: its definition in its group's file, its handler in
@@ -20,6 +20,7 @@ export * from './sync'
 export * from './ui'
 export * from './attachments'
 export * from './channels'
+export * from './drafts'
 export * from './names'
 export * from './errors'
 export * from './personal-figures'

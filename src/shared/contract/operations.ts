@@ -2,6 +2,7 @@ import type { z } from 'zod'
 import { attachmentOperations } from './attachments'
 import { channelOperations } from './channels'
 import { mergeDisjoint } from './disjoint'
+import { draftOperations } from './drafts'
 import { figureOperations } from './figures'
 import { itemOperations } from './items'
 import { mutationOperations } from './mutation-operations'
@@ -29,6 +30,7 @@ export const operations = mergeDisjoint(
   uiOperations,
   attachmentOperations,
   channelOperations,
+  draftOperations,
   mutationOperations
 )
 

@@ -8,6 +8,7 @@ import { migration as m004 } from './004-figures-indexes'
 import { migration as m005 } from './005-team-figures-cache'
 import { migration as m006 } from './006-figures-archive'
 import { migration as m007 } from './007-channel-messages'
+import { migration as m008 } from './008-drafts'
 
 /**
  * Schema migrations, modelled on Signal Desktop's ts/sql/migrations: an ordered list, each step
@@ -17,7 +18,7 @@ import { migration as m007 } from './007-channel-messages'
  * at the latest, never in between. A released migration is never edited; add a new one.
  */
 
-export const MIGRATIONS: readonly Migration[] = [m001, m002, m003, m004, m005, m006, m007]
+export const MIGRATIONS: readonly Migration[] = [m001, m002, m003, m004, m005, m006, m007, m008]
 
 /** `PRAGMA application_id` of every Handoff database: "HAND" in ASCII. */
 export const HANDOFF_APPLICATION_ID = 0x48414e44
