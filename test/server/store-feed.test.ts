@@ -8,7 +8,7 @@ import pg from 'pg'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { pullResponse, type PullResponse, type PushedMutation } from '../../src/shared/sync/protocol'
 import { openStore, type AgentRecord, type ServerStore } from '../../src/server/store'
-import { decodeCursor, compareXid, type Cursor } from '../../src/server/store/cursor'
+import { cursorKey, decodeCursor, compareXid, type Cursor } from '../../src/server/store/cursor'
 import type { Item } from '../../src/shared/domain/entities'
 import { freshDatabase } from '../support/pg-database'
 
@@ -91,7 +91,7 @@ describe('the change feed on PostgreSQL', () => {
 
       const held = await drain()
       expect(held.flatMap((p) => p.items)).toEqual([])
-      const c = decodeCursor(cursor!)
+      const c = decodeCursor(cursor!, await cursorKey(store.sql))
       expect(c.p === 'f' && compareXid(c.lo, xidA)).toBeLessThanOrEqual(0)
 
       await writerA.query('COMMIT')
@@ -120,7 +120,7 @@ describe('the change feed on PostgreSQL', () => {
       while (!done) {
         const page = await pull(7)
         for (const item of page.items) received.set(item.id, item)
-        const pos = position(decodeCursor(page.cursor))
+        const pos = position(decodeCursor(page.cursor, await cursorKey(store.sql)))
         if (last) expect(notBefore(pos, last)).toBe(true)
         last = pos
         if (!page.more) await new Promise((r) => setTimeout(r, Math.random() * 5))

@@ -353,11 +353,13 @@ describe.each(backends)('store on $name', ({ open }) => {
     it('refuses a tampered cursor as bad_request', async () => {
       await svc.pullAll()
       const good = svc.cursor!
-      const decoded = JSON.parse(Buffer.from(good, 'base64url').toString()) as { lo: string }
+      // Altered, even with the signature of the true one, or unsigned: refused alike.
+      const [payload, signature] = good.split('.') as [string, string]
+      const decoded = JSON.parse(Buffer.from(payload, 'base64url').toString()) as { lo: string }
       const ahead = Buffer.from(JSON.stringify({ ...decoded, lo: '99999999999' })).toString('base64url')
       const extra = Buffer.from(JSON.stringify({ ...decoded, x: 1 })).toString('base64url')
       const foreign = Buffer.from(JSON.stringify({ ...decoded, s: randomUUID() })).toString('base64url')
-      for (const cursor of ['garbage!', 'eyJ2IjoyfQ', ahead, extra, foreign, Buffer.from('not json').toString('base64url')]) {
+      for (const cursor of ['garbage!', 'eyJ2IjoyfQ', ahead, extra, foreign, Buffer.from('not json').toString('base64url'), payload, `${ahead}.${signature}`, `${extra}.${signature}`]) {
         const error = await store.pull(svc.agent, { clientId: svc.clientId, cursor }).catch((e: unknown) => e)
         expect(error, cursor).toBeInstanceOf(StoreError)
         expect(error).toMatchObject({ code: 'bad_request' })

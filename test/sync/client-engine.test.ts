@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { BACKOFF_CAP_MS, backoffDelay } from '../../src/core/sync/backoff'
+import { SyncTransportError } from '../../src/core/sync/transport'
 import { MAX_PUSH_MUTATIONS } from '../../src/shared/sync/protocol'
 import type { SyncStatus } from '../../src/shared/contract'
 import { boundCore, type Bound } from './client-bound'
@@ -90,6 +91,29 @@ describe('the sync engine', () => {
     b.timers.advance(100)
     await b.engine().idle()
     expect(b.timers.delays()).toEqual([250])
+  })
+
+  it.each([
+    [503, 'unavailable'],
+    [500, 'internal']
+  ] as const)('retries the same push with backoff after a %i %s, keeping the change queued', async (status, code) => {
+    const b = await bound(() => 0.5)
+    b.server.failWith = new SyncTransportError('http', 'The server cannot reach its database just now: try again shortly.', { status, code })
+    note(b)
+    b.timers.advance(100)
+    await b.engine().idle()
+    expect(b.status()).toMatchObject({ state: 'offline', pending: 1 })
+    expect(b.status().lastError).toMatch(/try again shortly/)
+    expect(b.timers.delays()).toEqual([250])
+    b.timers.advance(250)
+    await b.engine().idle()
+    expect(b.timers.delays()).toEqual([500]) // still failing: the backoff grows
+    b.server.failWith = null
+    b.timers.advance(500)
+    await b.engine().idle()
+    expect(b.status()).toMatchObject({ state: 'online', pending: 0, lastError: null })
+    expect(b.server.applied).toBe(1)
+    expect(new Set(b.server.pushes.map((p) => p.mutations[0]!.mutationId)).size).toBe(1) // the same change, retried
   })
 
   it('restarts from the expected seq on a 409 sequence_gap', async () => {

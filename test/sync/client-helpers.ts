@@ -127,6 +127,8 @@ export class FakeServer implements SyncTransport {
   reportedApplied: number | null = null
   offline = false
   unauthorized = false
+  /** While set, every request fails with it (a 503 'unavailable', say). */
+  failWith: SyncTransportError | null = null
   pushes: PushRequest[] = []
   pulls: PullRequest[] = []
   pages: PullResponse[] = []
@@ -140,6 +142,7 @@ export class FakeServer implements SyncTransport {
   private check(): void {
     if (this.offline) throw new SyncTransportError('network', 'Could not reach the test server: connection refused')
     if (this.unauthorized) throw new SyncTransportError('http', 'Unknown credential.', { status: 401, code: 'unauthorized' })
+    if (this.failWith) throw this.failWith
   }
   me(): Promise<MeResponse> {
     this.check()

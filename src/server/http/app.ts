@@ -18,6 +18,7 @@ import {
   type SyncErrorCode
 } from '../../shared/sync/protocol'
 import { StoreError, type AgentRecord, type ServerStore } from '../store'
+import { faultKind } from '../store/sql'
 import { registerAttachmentRoutes } from './attachment-routes'
 import { bearerCredential } from './auth'
 import { registerChannelRoutes } from './channel-routes'
@@ -93,6 +94,12 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     if (fastifyCode === 'FST_ERR_CTP_BODY_TOO_LARGE') return send(reply, 'too_large', `The body is larger than ${MAX_BODY_BYTES} bytes.`)
     if (fastifyCode?.startsWith('FST_ERR_CTP_') || (error as { statusCode?: number }).statusCode === 400) {
       return send(reply, 'bad_request', 'The request could not be read.')
+    }
+    // A transient fault of the database (unreachable, restarting, a serialization failure that
+    // outlived the retries) is 503: the same request succeeds later, so the client retries it.
+    if (faultKind(error) === 'transient') {
+      request.log.warn({ err: error }, 'request failed on a transient fault')
+      return send(reply, 'unavailable', 'The server cannot reach its database just now: try again shortly. A push keeps the mutations handled before the failure.')
     }
     request.log.error({ err: error }, 'request failed')
     return send(reply, 'internal', 'The server failed; the details were logged. A push keeps the mutations handled before the failure: pull to see how far it got.')

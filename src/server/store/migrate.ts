@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto'
+import { randomBytes, randomUUID } from 'node:crypto'
 import { SchemaTooNewError } from './errors'
 import { MIGRATIONS, SCHEMA_VERSION } from './schema'
 import type { SqlClient } from './sql'
@@ -24,6 +24,8 @@ export async function migrate(sql: SqlClient): Promise<number> {
     if (found < SCHEMA_VERSION) {
       await tx.query('INSERT INTO schema_version (id, version) VALUES (1, $1) ON CONFLICT (id) DO UPDATE SET version = excluded.version', [SCHEMA_VERSION])
       await tx.query('INSERT INTO server_meta (id, server_id) VALUES (1, $1) ON CONFLICT (id) DO NOTHING', [randomUUID()])
+      // The cursor signing key (V9): made once, kept for good (a new key would void every cursor).
+      await tx.query('UPDATE server_meta SET cursor_key = $1 WHERE id = 1 AND cursor_key IS NULL', [randomBytes(32)])
     }
     return found
   })

@@ -1,7 +1,7 @@
 import type { Agent, Item } from '../../shared/domain/entities'
 import { DEFAULT_PULL_LIMIT, type MessageWire, type PullRequest, type PullResponse, type RejectionWire } from '../../shared/sync/protocol'
 import { bindClient } from './push'
-import { compareXid, decodeCursor, encodeCursor, type Cursor } from './cursor'
+import { compareXid, cursorKey, decodeCursor, encodeCursor as encodeWith, type Cursor } from './cursor'
 import { StoreError } from './errors'
 import {
   AGENT_COLUMNS,
@@ -56,7 +56,9 @@ const MAX_REJECTIONS = 1000
 export async function pull(sql: SqlClient, agent: Agent, req: PullRequest, serverId = ''): Promise<PullResponse> {
   const limit = req.limit ?? DEFAULT_PULL_LIMIT
   const rejectionsAfter = req.rejectionsAfter ?? 0
-  const cursor: Cursor | null = req.cursor === null ? null : decodeCursor(req.cursor, serverId)
+  const key = await cursorKey(sql)
+  const encodeCursor = (c: Cursor) => encodeWith(c, key)
+  const cursor: Cursor | null = req.cursor === null ? null : decodeCursor(req.cursor, key, serverId)
   await bindClient(sql, agent.id, req.clientId)
   const scope = scopeOf(agent)
 

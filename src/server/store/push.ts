@@ -7,7 +7,8 @@ import { WriteStatement, applyChanges, feedRowsSelect, itemFeedRow, writesApart,
 import { StoreError } from './errors'
 import { Prefetched } from './prefetch'
 import { lockAndLoad } from './snapshot'
-import { sqlState, type SqlClient } from './sql'
+import { faultKind, sqlState, type SqlClient } from './sql'
+import { isStorableText } from '../../shared/mutations/fields'
 
 type Result = PushResponse['results'][number]
 
@@ -59,37 +60,56 @@ export async function push(sql: SqlClient, agent: Agent, req: PushRequest, optio
   let unannounced = false
   let ahead: { cache: Prefetched; end: number } | null = null
   let aheadSize = AHEAD_MAX
+  /** No read-ahead before this index (one that covered it was refused by the database). */
+  let noAheadBefore = 0
   try {
     for (const [i, p] of prepared.entries()) {
       const m = p.m
       const notify = i === req.mutations.length - 1 || performance.now() - announcedAt >= NOTIFY_EVERY_MS
       let step: Step | undefined
-      if (options.readAhead !== false) {
-        if (ahead && i >= ahead.end) {
-          ahead = null
-          aheadSize = Math.min(AHEAD_MAX, aheadSize * 2)
-        }
-        if (!ahead && !alwaysFresh(m.name)) {
-          // Up to aheadSize mutations, ending before the next that is always written the fresh way.
-          let end = i + 1
-          while (end < Math.min(req.mutations.length, i + aheadSize) && !alwaysFresh(prepared[end]!.m.name)) end++
-          if (end - i >= AHEAD_MIN) {
-            const cache = await Prefetched.read(sql, req.clientId, prepared.slice(i, end).map((q) => ({ mutationId: q.m.mutationId, needs: q.needs, actorId: agent.id })))
-            ahead = cache ? { cache, end } : null
-          }
-        }
-        if (ahead) {
-          const got = await applyAhead(sql, agent, req.clientId, p, notify, ahead.cache)
-          if (typeof got === 'object') step = got
-          else {
-            // Someone else wrote what it decided on, or it needs what was not read ahead: the
-            // fresh way below writes what the cache does not know, so the cache goes.
+      try {
+        if (options.readAhead !== false) {
+          if (ahead && i >= ahead.end) {
             ahead = null
-            if (got === 'changed') aheadSize = Math.max(AHEAD_MIN, aheadSize >> 2)
+            aheadSize = Math.min(AHEAD_MAX, aheadSize * 2)
+          }
+          if (!ahead && !alwaysFresh(m.name)) {
+            // Up to aheadSize mutations, ending before the next that is always written the fresh way.
+            let end = i + 1
+            while (end < Math.min(req.mutations.length, i + aheadSize) && !alwaysFresh(prepared[end]!.m.name)) end++
+            if (end - i >= AHEAD_MIN && i >= noAheadBefore) {
+              try {
+                const cache = await Prefetched.read(sql, req.clientId, prepared.slice(i, end).map((q) => ({ mutationId: q.m.mutationId, needs: q.needs, actorId: agent.id })))
+                ahead = cache ? { cache, end } : null
+              } catch (e) {
+                // A value of one of these mutations the database refuses (it reads them all at
+                // once): each goes the fresh way, where only the one carrying it is rejected.
+                if (faultKind(e) !== 'refused') throw e
+                noAheadBefore = end
+              }
+            }
+          }
+          if (ahead) {
+            const got = await applyAhead(sql, agent, req.clientId, p, notify, ahead.cache)
+            if (typeof got === 'object') step = got
+            else {
+              // Someone else wrote what it decided on, or it needs what was not read ahead: the
+              // fresh way below writes what the cache does not know, so the cache goes.
+              ahead = null
+              if (got === 'changed') aheadSize = Math.max(AHEAD_MIN, aheadSize >> 2)
+            }
           }
         }
+        step ??= await pushOne(sql, agent, req.clientId, p, notify)
+      } catch (e) {
+        // The database refuses this mutation's values (a NUL, a taken id): it would fail the
+        // same way on every retry and hold back every later change of this client, so it is
+        // recorded as rejected, with the reason, and the push goes on. Transient faults are
+        // thrown (the HTTP layer answers 503 and the client retries).
+        if (faultKind(e) !== 'refused') throw e
+        ahead = null
+        step = await pushOne(sql, agent, req.clientId, refusal(p, e), notify)
       }
-      step ??= await pushOne(sql, agent, req.clientId, p, notify)
       if (step.gap !== undefined) throw new StoreError('sequence_gap', `Mutation ${m.seq} skips ahead: the server expects seq ${step.gap}.`, step.gap)
       results.push(step.result)
       lastSeq = step.lastSeq
@@ -344,6 +364,34 @@ export const unreachableItem = (itemId: string): Rejection => ({
   code: 'not_found',
   message: `There is no item ${itemId} in your queues or assigned to you, so the change was not applied.`
 })
+
+/**
+ * The mutation as a rejection of what the database refused (`e`): nothing of it is applied, and
+ * only what can be stored is recorded (its name and item id as text the database accepts).
+ */
+function refusal(p: Prepared, e: unknown): Prepared {
+  const constraint = sqlState(e)?.startsWith('23') === true
+  const detail = storableText(e instanceof Error ? e.message : String(e)).slice(0, 300)
+  const rejection = constraint
+    ? { code: 'conflict', message: `The server could not store this change: it conflicts with what is stored, such as an id already in use (${detail}).` }
+    : { code: 'invalid_argument', message: `The server could not store this change: the database refuses a value in it (${detail}).` }
+  return { m: { ...p.m, name: storableText(p.m.name) }, planned: null, needs: {}, rejection, itemId: p.itemId !== null && isStorableText(p.itemId) ? p.itemId : null }
+}
+
+/** `text` with every NUL and lone surrogate replaced by U+FFFD. */
+function storableText(text: string): string {
+  let out = ''
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i)
+    const pair = c >= 0xd800 && c <= 0xdbff && text.charCodeAt(i + 1) >= 0xdc00 && text.charCodeAt(i + 1) <= 0xdfff
+    if (pair) {
+      out += text.slice(i, i + 2)
+      i++
+    } else if (c === 0 || (c >= 0xd800 && c <= 0xdfff)) out += '\ufffd'
+    else out += text[i]
+  }
+  return out
+}
 
 function inScope(agent: Agent, item: Item): boolean {
   return item.assigneeId === agent.id || queuesOfAgent(agent).includes(item.queue)

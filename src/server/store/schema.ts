@@ -312,6 +312,15 @@ CREATE INDEX attachments_by_message ON attachments (message_id, position);
 ALTER TABLE messages ADD COLUMN problems jsonb;
 `
 
+/**
+ * V9: server_meta.cursor_key, the secret pull cursors are signed with (HMAC-SHA256, cursor.ts),
+ * so that a client cannot forge one. 32 random bytes, set by migrate() for the store's one row
+ * (new or existing) where it is null.
+ */
+const V9 = `
+ALTER TABLE server_meta ADD COLUMN cursor_key bytea;
+`
+
 /** Migrations in order: MIGRATIONS[i] brings the schema from version i to i + 1. */
-export const MIGRATIONS: readonly string[] = [V1, V2, V3, V4, V5, V6, V7, V8]
+export const MIGRATIONS: readonly string[] = [V1, V2, V3, V4, V5, V6, V7, V8, V9]
 export const SCHEMA_VERSION = MIGRATIONS.length

@@ -28,6 +28,37 @@ export function sqlState(e: unknown): string | undefined {
   return typeof e === 'object' && e !== null && 'code' in e && typeof (e as { code: unknown }).code === 'string' ? (e as { code: string }).code : undefined
 }
 
+/**
+ * What a failed statement says about retrying it (docs/sync-protocol.md, "what a client does
+ * about a 500/503"):
+ * - 'refused': the database refuses the values themselves (class 22: data exception, e.g. a NUL
+ *   in text or a lone surrogate in JSON; 23: an integrity constraint, e.g. a taken id; 54: a
+ *   program limit, e.g. an index row too large). The same statement fails the same way on every
+ *   retry, so the change carrying them is rejected, never retried.
+ * - 'transient': the database is unreachable or went away (08: connection exception, 57P0x: an
+ *   operator or crash shutdown, 53: out of resources, 40: serialization failure or deadlock that
+ *   outlived the retries), or the socket broke (a Node error code, or pg's "Connection
+ *   terminated"). Answered 503: the client retries later, and the same request then succeeds.
+ * - 'other': anything else, a fault of this server's own (a 500).
+ */
+export type FaultKind = 'refused' | 'transient' | 'other'
+const SOCKET_ERRORS = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN'])
+export function faultKind(e: unknown): FaultKind {
+  const code = sqlState(e)
+  if (code !== undefined) {
+    if (SOCKET_ERRORS.has(code)) return 'transient'
+    if (/^[0-9A-Z]{5}$/.test(code)) {
+      const cls = code.slice(0, 2)
+      if (cls === '22' || cls === '23' || cls === '54') return 'refused'
+      if (cls === '08' || cls === '40' || cls === '53' || /^57P0[1-4]$/.test(code)) return 'transient'
+      return 'other'
+    }
+  }
+  // pg reports a connection that died mid-query (a restart, a cut network) without a code.
+  if (e instanceof Error && /Connection terminated|connection timeout|Client has encountered a connection error/i.test(e.message)) return 'transient'
+  return 'other'
+}
+
 async function withRetry<T>(attempt: () => Promise<T>): Promise<T> {
   for (let n = 1; ; n++) {
     try {

@@ -2,7 +2,7 @@ import { z } from 'zod'
 import type { Item, Message } from '../domain/entities'
 import { HANDOFF_ACTION_LABEL, QUEUES, QUEUE_LABEL, handoffTarget, isHandoffRefusal, queuesOfAgent, type HandoffAction } from '../domain/escalation'
 import { SUPPORT_CATEGORIES, TIERS } from '../domain/vocabulary'
-import { LIMITS, bodyField, idField } from './fields'
+import { LIMITS, bodyField, idField, storable } from './fields'
 import { historyEvent, isRejection, patchWithSla, target } from './item-work'
 import { childId, defineMutation, reject, type Change, type Decision, type MutationContext, type Snapshot } from './types'
 
@@ -16,8 +16,8 @@ const EVENT_OF: Record<HandoffAction, 'escalated' | 'handed_back' | 'deescalated
 const handoffArgs = {
   itemId: idField,
   /** A code from the workspace's reason list; `other` needs reasonText. */
-  reasonCode: z.string().min(1, 'Choose a reason.').max(60),
-  reasonText: z.string().trim().max(LIMITS.reason, `The reason is longer than ${LIMITS.reason} characters.`).optional(),
+  reasonCode: storable(z.string().min(1, 'Choose a reason.').max(60), 'The reason'),
+  reasonText: storable(z.string().trim().max(LIMITS.reason, `The reason is longer than ${LIMITS.reason} characters.`), 'The reason').optional(),
   /** What the next person needs to know, so nobody asks the customer again. */
   summary: bodyField('Handoff summary'),
   /** Optionally, the agent who picks it up; they must work the receiving queue. */

@@ -3,6 +3,7 @@ import type { WorkspaceSettings } from '../domain/settings'
 import { businessScheduleField } from '../domain/business-schedule'
 import { PRIORITIES } from '../domain/vocabulary'
 import { defineMutation, reject, type Decision } from './types'
+import { storable } from './fields'
 
 const minutes = z.number().int().min(1, 'A target is at least 1 minute.').max(525_600, 'A target is at most a year.')
 const target = z.object({ firstResponseMinutes: minutes, resolutionMinutes: minutes }).strict()
@@ -24,7 +25,7 @@ export const reasonsField = z
     z
       .object({
         code: z.string().trim().min(1).max(60).regex(/^[a-z0-9-]+$/, 'A reason code is lower-case letters, digits and dashes.'),
-        label: z.string().trim().min(1, 'A reason needs a label.').max(120)
+        label: storable(z.string().trim().min(1, 'A reason needs a label.').max(120), 'A reason label')
       })
       .strict()
   )

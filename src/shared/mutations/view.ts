@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import type { SavedView } from '../domain/entities'
-import { LIMITS, idField, sortField, viewFilterField } from './fields'
+import { LIMITS, idField, sortField, storable, viewFilterField } from './fields'
 import { defineMutation, reject, type Decision } from './types'
 
 /** An agent's own saved inbox view: create (no viewId) or rename/refilter their own. */
@@ -9,7 +9,7 @@ export const viewSave = defineMutation({
   args: z
     .object({
       viewId: idField.optional(),
-      name: z.string().trim().min(1, 'A view needs a name.').max(LIMITS.viewName, `A view name is at most ${LIMITS.viewName} characters.`),
+      name: storable(z.string().trim().min(1, 'A view needs a name.').max(LIMITS.viewName, `A view name is at most ${LIMITS.viewName} characters.`), 'The view name'),
       filter: viewFilterField,
       sort: sortField
     })
