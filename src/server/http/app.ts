@@ -19,7 +19,8 @@ import {
 } from '../../shared/sync/protocol'
 import { StoreError, type AgentRecord, type ServerStore } from '../store'
 import { registerAttachmentRoutes } from './attachment-routes'
-import { bearerCredential } from './auth'
+import { AttemptLimiter, bearerCredential, DEFAULT_ATTEMPT_LIMITS, type AttemptLimits } from './auth'
+import { parseCredential } from '../../shared/sync/protocol'
 import { registerChannelRoutes } from './channel-routes'
 import { HttpError, STATUS } from './errors'
 import { figuresQuery } from './figures-query'
@@ -34,6 +35,14 @@ export interface AppOptions {
   logger?: boolean
   /** How often an idle event stream gets a heartbeat comment (ms). */
   heartbeatMs?: number
+  /** Failed credential checks allowed per address and per agent id (default DEFAULT_ATTEMPT_LIMITS). */
+  attemptLimits?: AttemptLimits
+  /**
+   * Fastify's trustProxy: behind a reverse proxy, the client's address (the rate limit's key) is
+   * read from X-Forwarded-For only when the proxy is trusted; otherwise every client would share
+   * the proxy's address and its limit.
+   */
+  trustProxy?: boolean | string
 }
 
 declare module 'fastify' {
@@ -68,7 +77,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const { store } = options
   // On close, connections are cut rather than waited for: a request in flight then fails like a
   // network error, which every client retries, and a push's mutations are each committed or not.
-  const app = Fastify({ logger: options.logger ?? false, bodyLimit: MAX_BODY_BYTES, return503OnClosing: true, forceCloseConnections: true })
+  const app = Fastify({ logger: options.logger ?? false, bodyLimit: MAX_BODY_BYTES, return503OnClosing: true, forceCloseConnections: true, trustProxy: options.trustProxy ?? false })
+  const attempts = new AttemptLimiter(options.attemptLimits ?? DEFAULT_ATTEMPT_LIMITS)
   const nudger = new Nudger(store, options.heartbeatMs ?? 15_000)
   // Open event streams would hold close() forever: end them first, then stop listening.
   app.addHook('preClose', async () => nudger.endStreams())
@@ -100,12 +110,21 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.setNotFoundHandler((_request, reply) => send(reply, 'not_found', 'There is no such route.'))
 
   // Every route but the health check needs a valid credential.
-  app.addHook('onRequest', async (request) => {
+  app.addHook('onRequest', async (request, reply) => {
     if (request.url === '/v1/health') return
     const credential = bearerCredential(request.headers.authorization)
     if (!credential) throw new HttpError('unauthorized', 'A credential is required (Authorization: Bearer hf1.…).')
-    const agent = await store.authenticate(credential)
+    const { agentId } = parseCredential(credential)!
+    const limited = attempts.begin(request.ip, agentId)
+    // While limited, a credential this process already verified still works (it costs no scrypt):
+    // guessing at an agent's id must not sign the agent out.
+    const agent = await store.authenticate(credential, { onlyRemembered: limited !== null })
+    if (limited && !agent) {
+      void reply.header('retry-after', String(limited.retryAfterSeconds))
+      throw new HttpError('rate_limited', `Too many failed sign-ins from this address or for this agent; try again in ${limited.retryAfterSeconds} s.`)
+    }
     if (!agent) throw new HttpError('unauthorized', 'The credential was not accepted: it is wrong, revoked, or its agent is disabled.')
+    if (!limited) attempts.succeeded(request.ip, agentId)
     request.agent = agent
   })
 

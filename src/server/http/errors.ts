@@ -26,5 +26,6 @@ export const STATUS: Record<SyncErrorCode, number> = {
   client_conflict: 409,
   gone: 410,
   too_large: 413,
+  rate_limited: 429,
   internal: 500
 }

@@ -31,7 +31,8 @@ export interface ServerStore {
   /** The low-level client (tests, tools). */
   readonly sql: SqlClient
   serverId(): string
-  authenticate(credential: string): Promise<AgentRecord | null>
+  /** See Agents.authenticate: `onlyRemembered` refuses, without a scrypt, a credential this process has not verified before. */
+  authenticate(credential: string, options?: { onlyRemembered?: boolean }): Promise<AgentRecord | null>
   agentById(id: string): Promise<AgentRecord | null>
   addAgent(agent: NewAgent): Promise<{ agent: AgentRecord; credential: string }>
   resetCredential(id: string): Promise<string>
@@ -77,7 +78,7 @@ export async function openStore(opts: OpenOptions = {}): Promise<ServerStore> {
     kind,
     sql,
     serverId: () => serverId,
-    authenticate: (credential) => agents.authenticate(credential),
+    authenticate: (credential, options) => agents.authenticate(credential, options),
     agentById: (id) => agents.byId(id),
     addAgent: (a) => agents.add(a),
     resetCredential: (id) => agents.resetCredential(id),

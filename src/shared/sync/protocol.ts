@@ -13,7 +13,7 @@
  *   GET  /v1/attachments/:id  the bytes of an inbound attachment in the agent's scope (application/octet-stream;
  *                             404 when missing or out of scope, alike; 410 gone when the server refused to keep it)
  *   GET  /v1/channels         the channels' health (supervisors only; shapes in ./channels-protocol.ts)
- * Errors: { error: { code: SyncErrorCode, message } } with 400/401/403/404/409/410/413/500.
+ * Errors: { error: { code: SyncErrorCode, message } } with 400/401/403/404/409/410/413/429/500.
  */
 import { z } from 'zod'
 import { QUEUES } from '../domain/escalation'
@@ -246,7 +246,7 @@ export type PullResponse = z.infer<typeof pullResponse>
 
 // ---- Errors ----------------------------------------------------------------------------------
 
-export const SYNC_ERROR_CODES = ['bad_request', 'unauthorized', 'forbidden', 'not_found', 'sequence_gap', 'client_conflict', 'gone', 'too_large', 'internal'] as const
+export const SYNC_ERROR_CODES = ['bad_request', 'unauthorized', 'forbidden', 'not_found', 'sequence_gap', 'client_conflict', 'gone', 'too_large', 'rate_limited', 'internal'] as const
 export type SyncErrorCode = (typeof SYNC_ERROR_CODES)[number]
 export const syncErrorBody = z
   .object({
