@@ -145,8 +145,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.post('/v1/pull', async (request) => store.pull(agentOf(request), parse(pullRequest, request.body)))
 
   app.get('/v1/events', (request, reply) => {
-    agentOf(request)
-    nudger.attach(request, reply)
+    // The stream is ended when this credential stops signing in (a reset, a disabled agent).
+    nudger.attach(request, reply, agentOf(request), bearerCredential(request.headers.authorization)!)
   })
 
   app.get('/v1/figures/escalations', async (request) => {

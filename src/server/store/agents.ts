@@ -26,6 +26,12 @@ export interface NewAgent {
   team?: string | null
 }
 
+/**
+ * The change notification's payload when an agent's credential or disabled flag changed: event
+ * streams opened with the old credential must be checked again (other changes notify '').
+ */
+export const AGENTS_CHANGED = 'agents'
+
 const AGENT_ID = /^[A-Za-z0-9_-]{1,64}$/
 const SCRYPT = { N: 16384, r: 8, p: 1, keylen: 32 }
 
@@ -167,7 +173,8 @@ export class Agents {
       const { rows } = await tx.query<AgentRow>(`UPDATE agents SET credential_hash = $2 WHERE id = $1 RETURNING ${AGENT_COLUMNS}`, [id, hash])
       if (!rows[0]) throw new StoreError('not_found', `There is no agent ${id}.`)
       await insertFeedRows(tx, [agentFeedRow(id)])
-      await tx.query("SELECT pg_notify('handoff_changes', '')") // the directory changed: consoles pull now
+      // The directory changed: consoles pull now, and open event streams are checked again (AGENTS_CHANGED).
+      await tx.query("SELECT pg_notify('handoff_changes', $1)", [AGENTS_CHANGED])
     })
     return `hf1.${id}.${secret}`
   }
@@ -177,7 +184,8 @@ export class Agents {
       const { rows } = await tx.query<AgentRow>(`UPDATE agents SET disabled = $2 WHERE id = $1 RETURNING ${AGENT_COLUMNS}`, [id, disabled])
       if (!rows[0]) throw new StoreError('not_found', `There is no agent ${id}.`)
       await insertFeedRows(tx, [agentFeedRow(id)])
-      await tx.query("SELECT pg_notify('handoff_changes', '')") // the directory changed: consoles pull now
+      // The directory changed: consoles pull now, and open event streams are checked again (AGENTS_CHANGED).
+      await tx.query("SELECT pg_notify('handoff_changes', $1)", [AGENTS_CHANGED])
       return recordFromRow(rows[0])
     })
   }
