@@ -43,6 +43,8 @@ export interface AppOptions {
    * the proxy's address and its limit.
    */
   trustProxy?: boolean | string
+  /** PEM certificate and key: serve HTTPS (TLS) instead of plain HTTP. */
+  tls?: { cert: string | Buffer; key: string | Buffer }
 }
 
 declare module 'fastify' {
@@ -77,7 +79,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const { store } = options
   // On close, connections are cut rather than waited for: a request in flight then fails like a
   // network error, which every client retries, and a push's mutations are each committed or not.
-  const app = Fastify({ logger: options.logger ?? false, bodyLimit: MAX_BODY_BYTES, return503OnClosing: true, forceCloseConnections: true, trustProxy: options.trustProxy ?? false })
+  const base = { logger: options.logger ?? false, bodyLimit: MAX_BODY_BYTES, return503OnClosing: true, forceCloseConnections: true, trustProxy: options.trustProxy ?? false }
+  // With TLS the server is an https.Server; the routes and hooks are the same, so the app is typed
+  // as the plain one (Fastify's types only differ in the raw request/response classes, which the
+  // nudger uses through the methods both share).
+  const app = options.tls ? (Fastify({ ...base, https: { cert: options.tls.cert, key: options.tls.key } }) as unknown as FastifyInstance) : Fastify(base)
   const attempts = new AttemptLimiter(options.attemptLimits ?? DEFAULT_ATTEMPT_LIMITS)
   const nudger = new Nudger(store, options.heartbeatMs ?? 15_000)
   // Open event streams would hold close() forever: end them first, then stop listening.
