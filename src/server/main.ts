@@ -3,11 +3,16 @@
  *   --port N (PORT, default 8787)   --host H (HOST, default 127.0.0.1)
  *   --database-url URL (DATABASE_URL)  or  --data DIR (HANDOFF_SERVER_DATA, default ./.handoff-server)
  *   --no-channels: do not read the email channels' mailboxes nor deliver replies (another process does)
+ *   --tls-cert FILE --tls-key FILE (HANDOFF_TLS_CERT, HANDOFF_TLS_KEY): serve HTTPS with this PEM certificate and key
+ *   --trust-proxy [ADDRESSES] (HANDOFF_TRUST_PROXY): behind a reverse proxy, read the client's address from
+ *     X-Forwarded-For (the failed-sign-in limit is per address); "true" trusts any proxy, else a list
+ *     of addresses/CIDRs such as 127.0.0.1 (docs/deploy.md)
  * Stateless: any number of processes may serve one PostgreSQL. Each enabled email channel's
  * mailbox is read (channels/email/run.ts), agents' replies are delivered from the queue
  * (channels/email/deliver.ts; any number of processes may deliver, each reply goes once), and
  * both stop before the store closes.
  */
+import { readFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
 import { buildApp } from './http/app'
 import { ConfigError, describeLocation, lockEmbeddedStore, storeLocation, storeOptions } from './config'
@@ -23,7 +28,10 @@ async function main(): Promise<void> {
       'database-url': { type: 'string' },
       data: { type: 'string' },
       quiet: { type: 'boolean', default: false },
-      'no-channels': { type: 'boolean', default: false }
+      'no-channels': { type: 'boolean', default: false },
+      'tls-cert': { type: 'string' },
+      'tls-key': { type: 'string' },
+      'trust-proxy': { type: 'string' }
     },
     strict: true
   })
@@ -31,10 +39,13 @@ async function main(): Promise<void> {
   const port = Number(values.port ?? process.env.PORT ?? 8787)
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError(`--port must be a port number (got "${values.port ?? process.env.PORT}").`)
   const host = values.host ?? process.env.HOST ?? '127.0.0.1'
+  const tls = tlsFiles(values['tls-cert'] ?? process.env.HANDOFF_TLS_CERT, values['tls-key'] ?? process.env.HANDOFF_TLS_KEY)
+  const trustProxyFlag = values['trust-proxy'] ?? process.env.HANDOFF_TRUST_PROXY
+  const trustProxy = trustProxyFlag === undefined || trustProxyFlag === 'false' ? false : trustProxyFlag === 'true' ? true : trustProxyFlag
   const release = location.kind === 'embedded' ? lockEmbeddedStore(location.dir, 'server') : () => undefined
   try {
     const store = await openStore(storeOptions(location))
-    const app = await buildApp({ store, logger: !values.quiet })
+    const app = await buildApp({ store, logger: !values.quiet, trustProxy, ...(tls ? { tls } : {}) })
     const address = await app.listen({ host, port })
     // One parseable line for scripts and tests.
     console.log(`Handoff server listening on ${address} (${describeLocation(location)})`)
@@ -62,6 +73,20 @@ async function main(): Promise<void> {
     release()
     throw e
   }
+}
+
+/** The PEM certificate and key files, read now so that a wrong path is a clear start-up error. */
+function tlsFiles(certPath: string | undefined, keyPath: string | undefined): { cert: Buffer; key: Buffer } | null {
+  if (certPath === undefined && keyPath === undefined) return null
+  if (certPath === undefined || keyPath === undefined) throw new ConfigError('HTTPS needs both --tls-cert FILE and --tls-key FILE.')
+  const read = (flag: string, path: string) => {
+    try {
+      return readFileSync(path)
+    } catch (e) {
+      throw new ConfigError(`${flag}: cannot read ${path} (${(e as NodeJS.ErrnoException).code ?? String(e)}).`)
+    }
+  }
+  return { cert: read('--tls-cert', certPath), key: read('--tls-key', keyPath) }
 }
 
 main().catch((e: unknown) => {

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
 import { describe, expect, it, vi } from 'vitest'
 import { createOpenExternalSafely, cspHeader, isAppUrl, isSafeExternalUrl, isTrustedSender, safeExternalUrl, type FrameLike } from '../../src/main/security'
 
@@ -85,6 +87,20 @@ describe('openExternalSafely', () => {
     expect(open('https://example.com/fail')).toBe(true)
     await vi.waitFor(() => expect(errors).toHaveLength(1))
     expect(opened).toEqual(['https://example.com/a', 'https://example.com/fail'])
+  })
+})
+
+describe('the renderer’s <meta> policy', () => {
+  it('is the production header’s policy, but frame-ancestors (which a <meta> policy cannot carry)', () => {
+    const html = readFileSync(fileURLToPath(new URL('../../src/renderer/index.html', import.meta.url)), 'utf8')
+    const meta = /http-equiv="Content-Security-Policy"\s+content="([^"]+)"/.exec(html)?.[1]
+    const header = cspHeader('production')
+      .split('; ')
+      .filter((d) => !d.startsWith('frame-ancestors '))
+      .join('; ')
+    expect(meta).toBe(header)
+    expect(meta).toContain("frame-src 'none'")
+    expect(meta).toContain("worker-src 'self'")
   })
 })
 

@@ -20,7 +20,8 @@ import {
 import { StoreError, type AgentRecord, type ServerStore } from '../store'
 import { faultKind } from '../store/sql'
 import { registerAttachmentRoutes } from './attachment-routes'
-import { bearerCredential } from './auth'
+import { AttemptLimiter, bearerCredential, DEFAULT_ATTEMPT_LIMITS, type AttemptLimits } from './auth'
+import { parseCredential } from '../../shared/sync/protocol'
 import { registerChannelRoutes } from './channel-routes'
 import { HttpError, STATUS } from './errors'
 import { figuresQuery } from './figures-query'
@@ -35,6 +36,16 @@ export interface AppOptions {
   logger?: boolean
   /** How often an idle event stream gets a heartbeat comment (ms). */
   heartbeatMs?: number
+  /** Failed credential checks allowed per address and per agent id (default DEFAULT_ATTEMPT_LIMITS). */
+  attemptLimits?: AttemptLimits
+  /**
+   * Fastify's trustProxy: behind a reverse proxy, the client's address (the rate limit's key) is
+   * read from X-Forwarded-For only when the proxy is trusted; otherwise every client would share
+   * the proxy's address and its limit.
+   */
+  trustProxy?: boolean | string
+  /** PEM certificate and key: serve HTTPS (TLS) instead of plain HTTP. */
+  tls?: { cert: string | Buffer; key: string | Buffer }
 }
 
 declare module 'fastify' {
@@ -69,7 +80,12 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const { store } = options
   // On close, connections are cut rather than waited for: a request in flight then fails like a
   // network error, which every client retries, and a push's mutations are each committed or not.
-  const app = Fastify({ logger: options.logger ?? false, bodyLimit: MAX_BODY_BYTES, return503OnClosing: true, forceCloseConnections: true })
+  const base = { logger: options.logger ?? false, bodyLimit: MAX_BODY_BYTES, return503OnClosing: true, forceCloseConnections: true, trustProxy: options.trustProxy ?? false }
+  // With TLS the server is an https.Server; the routes and hooks are the same, so the app is typed
+  // as the plain one (Fastify's types only differ in the raw request/response classes, which the
+  // nudger uses through the methods both share).
+  const app = options.tls ? (Fastify({ ...base, https: { cert: options.tls.cert, key: options.tls.key } }) as unknown as FastifyInstance) : Fastify(base)
+  const attempts = new AttemptLimiter(options.attemptLimits ?? DEFAULT_ATTEMPT_LIMITS)
   const nudger = new Nudger(store, options.heartbeatMs ?? 15_000)
   // Open event streams would hold close() forever: end them first, then stop listening.
   app.addHook('preClose', async () => nudger.endStreams())
@@ -107,12 +123,21 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.setNotFoundHandler((_request, reply) => send(reply, 'not_found', 'There is no such route.'))
 
   // Every route but the health check needs a valid credential.
-  app.addHook('onRequest', async (request) => {
+  app.addHook('onRequest', async (request, reply) => {
     if (request.url === '/v1/health') return
     const credential = bearerCredential(request.headers.authorization)
     if (!credential) throw new HttpError('unauthorized', 'A credential is required (Authorization: Bearer hf1.…).')
-    const agent = await store.authenticate(credential)
+    const { agentId } = parseCredential(credential)!
+    const limited = attempts.begin(request.ip, agentId)
+    // While limited, a credential this process already verified still works (it costs no scrypt):
+    // guessing at an agent's id must not sign the agent out.
+    const agent = await store.authenticate(credential, { onlyRemembered: limited !== null })
+    if (limited && !agent) {
+      void reply.header('retry-after', String(limited.retryAfterSeconds))
+      throw new HttpError('rate_limited', `Too many failed sign-ins from this address or for this agent; try again in ${limited.retryAfterSeconds} s.`)
+    }
     if (!agent) throw new HttpError('unauthorized', 'The credential was not accepted: it is wrong, revoked, or its agent is disabled.')
+    if (!limited) attempts.succeeded(request.ip, agentId)
     request.agent = agent
   })
 
@@ -133,8 +158,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.post('/v1/pull', async (request) => store.pull(agentOf(request), parse(pullRequest, request.body)))
 
   app.get('/v1/events', (request, reply) => {
-    agentOf(request)
-    nudger.attach(request, reply)
+    // The stream is ended when this credential stops signing in (a reset, a disabled agent).
+    nudger.attach(request, reply, agentOf(request), bearerCredential(request.headers.authorization)!)
   })
 
   app.get('/v1/figures/escalations', async (request) => {

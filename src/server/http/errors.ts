@@ -26,6 +26,7 @@ export const STATUS: Record<SyncErrorCode, number> = {
   client_conflict: 409,
   gone: 410,
   too_large: 413,
+  rate_limited: 429,
   internal: 500,
   unavailable: 503
 }

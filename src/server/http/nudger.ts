@@ -4,14 +4,32 @@
  * reaches the clients of every process) and tells each of its connected clients "pull now".
  * Nudges carry no data (a client pulls what its scope allows), and a burst of commits is
  * coalesced into one nudge per 25 ms.
+ *
+ * A stream lives only as long as its credential: when an agent is disabled or their credential
+ * reset (the store notifies AGENTS_CHANGED, from any process), and at every heartbeat as a
+ * backstop for a notification lost while the LISTEN connection was down, each open stream's
+ * credential is checked again (a remembered credential costs one SELECT, no scrypt) and the
+ * stream is ended if it no longer signs in. The client then reconnects and is answered 401.
+ * An agent has at most MAX_STREAMS_PER_AGENT streams: a new one ends the oldest rather than being
+ * refused, because the usual cause is a console reconnecting while its old, dead stream has not
+ * been noticed yet.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify'
-import type { ServerStore } from '../store'
+import { AGENTS_CHANGED, type AgentRecord, type ServerStore } from '../store'
 
 const COALESCE_MS = 25
+export const MAX_STREAMS_PER_AGENT = 8
+
+interface Stream {
+  agentId: string
+  credential: string
+}
 
 export class Nudger {
-  private readonly streams = new Set<FastifyReply>()
+  /** Open streams, oldest first (a Map keeps insertion order). */
+  private readonly streams = new Map<FastifyReply, Stream>()
+  private checking: Promise<void> | null = null
+  private checkAgain = false
   private unlisten: (() => Promise<void>) | null = null
   private pending: NodeJS.Timeout | null = null
   private heartbeat: NodeJS.Timeout | null = null
@@ -24,8 +42,14 @@ export class Nudger {
   ) {}
 
   async start(): Promise<void> {
-    this.unlisten = await this.store.onChange(() => this.schedule())
-    this.heartbeat = setInterval(() => this.write(': heartbeat\n\n'), this.heartbeatMs)
+    this.unlisten = await this.store.onChange((payload) => {
+      if (payload === AGENTS_CHANGED) void this.recheck()
+      this.schedule()
+    })
+    this.heartbeat = setInterval(() => {
+      this.write(': heartbeat\n\n')
+      void this.recheck()
+    }, this.heartbeatMs)
     this.heartbeat.unref()
   }
 
@@ -33,7 +57,8 @@ export class Nudger {
     return this.streams.size
   }
 
-  attach(request: FastifyRequest, reply: FastifyReply): void {
+  /** Opens the stream of an agent who signed in with `credential`. */
+  attach(request: FastifyRequest, reply: FastifyReply, agent: AgentRecord, credential: string): void {
     reply.hijack()
     const raw = reply.raw
     if (this.closing) {
@@ -50,7 +75,9 @@ export class Nudger {
     })
     // An immediate "changed" makes a (re)connecting client pull whatever it missed while away.
     raw.write('retry: 2000\n\nevent: changed\ndata: {}\n\n')
-    this.streams.add(reply)
+    const own = [...this.streams].filter(([, s]) => s.agentId === agent.id)
+    for (const [oldest] of own.slice(0, Math.max(0, own.length - MAX_STREAMS_PER_AGENT + 1))) this.end(oldest)
+    this.streams.set(reply, { agentId: agent.id, credential })
     const detach = () => this.streams.delete(reply)
     request.raw.on('close', detach)
     raw.on('error', detach)
@@ -64,8 +91,39 @@ export class Nudger {
     }, COALESCE_MS)
   }
 
+  /** Ends every stream whose credential no longer signs in; one check at a time, and one more if asked meanwhile. */
+  recheck(): Promise<void> {
+    if (this.checking) {
+      this.checkAgain = true
+      return this.checking
+    }
+    this.checking = (async () => {
+      do {
+        this.checkAgain = false
+        const credentials = new Set([...this.streams.values()].map((s) => s.credential))
+        const revoked = new Set<string>()
+        for (const credential of credentials) {
+          try {
+            if (!(await this.store.authenticate(credential))) revoked.add(credential)
+          } catch {
+            // The store is unreachable: keep the streams; the next heartbeat checks again.
+          }
+        }
+        for (const [reply, s] of this.streams) if (revoked.has(s.credential)) this.end(reply)
+      } while (this.checkAgain && !this.closing)
+    })().finally(() => {
+      this.checking = null
+    })
+    return this.checking
+  }
+
+  private end(reply: FastifyReply): void {
+    this.streams.delete(reply)
+    reply.raw.end()
+  }
+
   private write(chunk: string): void {
-    for (const reply of this.streams) {
+    for (const reply of this.streams.keys()) {
       if (reply.raw.writableEnded || reply.raw.destroyed) this.streams.delete(reply)
       else reply.raw.write(chunk)
     }
@@ -73,7 +131,7 @@ export class Nudger {
 
   endStreams(): void {
     this.closing = true
-    for (const reply of this.streams) reply.raw.end()
+    for (const reply of this.streams.keys()) reply.raw.end()
     this.streams.clear()
   }
 
@@ -81,6 +139,7 @@ export class Nudger {
     if (this.pending) clearTimeout(this.pending)
     if (this.heartbeat) clearInterval(this.heartbeat)
     this.endStreams()
+    await this.checking
     await this.unlisten?.()
     this.unlisten = null
   }

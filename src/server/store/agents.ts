@@ -26,11 +26,62 @@ export interface NewAgent {
   team?: string | null
 }
 
+/**
+ * The change notification's payload when an agent's credential or disabled flag changed: event
+ * streams opened with the old credential must be checked again (other changes notify '').
+ */
+export const AGENTS_CHANGED = 'agents'
+
 const AGENT_ID = /^[A-Za-z0-9_-]{1,64}$/
 const SCRYPT = { N: 16384, r: 8, p: 1, keylen: 32 }
 
-function scrypt(secret: string, salt: Buffer, keylen: number, opts: ScryptOptions): Promise<Buffer> {
-  return new Promise((resolve, reject) => scryptCb(secret, salt, keylen, opts, (err, key) => (err ? reject(err) : resolve(key))))
+/** One key derivation (scrypt); injectable so tests can count how many a check costs. */
+export type Derive = (secret: string, salt: Buffer, keylen: number, opts: ScryptOptions) => Promise<Buffer>
+
+const nodeScrypt: Derive = (secret, salt, keylen, opts) =>
+  new Promise((resolve, reject) => scryptCb(secret, salt, keylen, opts, (err, key) => (err ? reject(err) : resolve(key))))
+
+/**
+ * A counting semaphore. scrypt runs on libuv's thread pool (4 threads by default), which file I/O
+ * and DNS share too: a burst of credential checks must not occupy all of it, nor queue a
+ * legitimate sign-in behind a hundred guesses that all run at once.
+ */
+export class Semaphore {
+  private active = 0
+  private readonly waiting: (() => void)[] = []
+  constructor(readonly limit: number) {
+    if (!Number.isInteger(limit) || limit < 1) throw new RangeError('A semaphore needs a limit of at least 1.')
+  }
+
+  async run<T>(work: () => Promise<T>): Promise<T> {
+    if (this.active >= this.limit) await new Promise<void>((resolve) => this.waiting.push(resolve))
+    else this.active++
+    try {
+      return await work()
+    } finally {
+      // Hand the slot straight to the next waiter (active stays the same), or free it.
+      const next = this.waiting.shift()
+      if (next) next()
+      else this.active--
+    }
+  }
+}
+
+/** At most two credential checks derive keys at once, per process (the thread pool is per process). */
+const SCRYPT_GATE = new Semaphore(2)
+
+/**
+ * What an unknown agent id is checked against, so that it costs the same scrypt as a known one
+ * and the answer's timing does not tell which ids exist. Same parameters as a real hash; its key
+ * (all zeros) is no scrypt output anyone can find a secret for.
+ */
+const DECOY_HASH = `scrypt$${SCRYPT.N}$${SCRYPT.r}$${SCRYPT.p}$${Buffer.alloc(16, 7).toString('base64url')}$${Buffer.alloc(SCRYPT.keylen).toString('base64url')}`
+
+export interface AgentsOptions {
+  /** The key derivation (default: node's scrypt). */
+  derive?: Derive
+  /** Caps concurrent derivations (default: one semaphore of 2 for the whole process). */
+  gate?: Semaphore
 }
 
 export const recordFromRow = (r: AgentRow): AgentRecord => ({
@@ -44,13 +95,13 @@ export const recordFromRow = (r: AgentRow): AgentRecord => ({
 const agentFeedRow = (id: string): FeedRow => ({ entity: 'agent', entity_id: id, owner_id: null, queue_before: null, assignee_before: null, queue_after: null, assignee_after: null })
 
 /** `scrypt$N$r$p$<salt b64url>$<hash b64url>` of the secret. */
-async function hashSecret(secret: string): Promise<string> {
+async function hashSecret(secret: string, scrypt: Derive): Promise<string> {
   const salt = randomBytes(16)
   const key = await scrypt(secret, salt, SCRYPT.keylen, { N: SCRYPT.N, r: SCRYPT.r, p: SCRYPT.p })
   return `scrypt$${SCRYPT.N}$${SCRYPT.r}$${SCRYPT.p}$${salt.toString('base64url')}$${key.toString('base64url')}`
 }
 
-async function verifySecret(secret: string, stored: string): Promise<boolean> {
+async function verifySecret(secret: string, stored: string, scrypt: Derive): Promise<boolean> {
   const parts = stored.split('$')
   if (parts.length !== 6 || parts[0] !== 'scrypt') return false
   const [N, r, p] = [Number(parts[1]), Number(parts[2]), Number(parts[3])]
@@ -79,16 +130,26 @@ function validateTeam(team: string): void {
  * Agents and their credentials. Checking a credential costs a scrypt (tens of milliseconds), so
  * a verified credential is remembered by its SHA-256, together with the stored hash it matched:
  * a reset credential (a new stored hash) or a disabled agent (read on every call) is refused at once.
+ * A credential not remembered costs exactly one scrypt whether its agent exists, is disabled or
+ * not, so that the time of a refusal tells nothing; the HTTP layer rate-limits failures.
  */
 export class Agents {
   private readonly verified = new Map<string, string>()
-  constructor(private readonly sql: SqlClient) {}
+  private readonly derive: Derive
+  constructor(
+    private readonly sql: SqlClient,
+    options: AgentsOptions = {}
+  ) {
+    const derive = options.derive ?? nodeScrypt
+    const gate = options.gate ?? SCRYPT_GATE
+    this.derive = (secret, salt, keylen, opts) => gate.run(() => derive(secret, salt, keylen, opts))
+  }
 
   async add(a: NewAgent): Promise<{ agent: AgentRecord; credential: string }> {
     validate(a)
     const id = a.id ?? randomUUID()
     const secret = newSecret()
-    const hash = await hashSecret(secret)
+    const hash = await hashSecret(secret, this.derive)
     const tiers = [...new Set(a.tiers)].sort()
     const agent = await this.sql.transaction(async (tx) => {
       const { rows } = await tx.query<AgentRow>(
@@ -107,12 +168,13 @@ export class Agents {
   /** A new credential for the agent (the old one stops working); returns it, shown once. */
   async resetCredential(id: string): Promise<string> {
     const secret = newSecret()
-    const hash = await hashSecret(secret)
+    const hash = await hashSecret(secret, this.derive)
     await this.sql.transaction(async (tx) => {
       const { rows } = await tx.query<AgentRow>(`UPDATE agents SET credential_hash = $2 WHERE id = $1 RETURNING ${AGENT_COLUMNS}`, [id, hash])
       if (!rows[0]) throw new StoreError('not_found', `There is no agent ${id}.`)
       await insertFeedRows(tx, [agentFeedRow(id)])
-      await tx.query("SELECT pg_notify('handoff_changes', '')") // the directory changed: consoles pull now
+      // The directory changed: consoles pull now, and open event streams are checked again (AGENTS_CHANGED).
+      await tx.query("SELECT pg_notify('handoff_changes', $1)", [AGENTS_CHANGED])
     })
     return `hf1.${id}.${secret}`
   }
@@ -122,7 +184,8 @@ export class Agents {
       const { rows } = await tx.query<AgentRow>(`UPDATE agents SET disabled = $2 WHERE id = $1 RETURNING ${AGENT_COLUMNS}`, [id, disabled])
       if (!rows[0]) throw new StoreError('not_found', `There is no agent ${id}.`)
       await insertFeedRows(tx, [agentFeedRow(id)])
-      await tx.query("SELECT pg_notify('handoff_changes', '')") // the directory changed: consoles pull now
+      // The directory changed: consoles pull now, and open event streams are checked again (AGENTS_CHANGED).
+      await tx.query("SELECT pg_notify('handoff_changes', $1)", [AGENTS_CHANGED])
       return recordFromRow(rows[0])
     })
   }
@@ -145,19 +208,26 @@ export class Agents {
     return rows[0] ? recordFromRow(rows[0]) : null
   }
 
-  /** The agent a credential belongs to; null when it is malformed, unknown, wrong or the agent is disabled. */
-  async authenticate(credential: string): Promise<AgentRecord | null> {
+  /**
+   * The agent a credential belongs to; null when it is malformed, unknown, wrong or the agent is
+   * disabled. With `onlyRemembered`, a credential not verified before is refused without any
+   * scrypt (the HTTP layer's answer while an address or agent id is rate-limited: an agent who
+   * is already signed in keeps working while someone guesses at their id).
+   */
+  async authenticate(credential: string, options: { onlyRemembered?: boolean } = {}): Promise<AgentRecord | null> {
     const parsed = parseCredential(credential)
     if (!parsed) return null
     const { rows } = await this.sql.query<AgentRow & { credential_hash: string }>(`SELECT ${AGENT_COLUMNS}, credential_hash FROM agents WHERE id = $1`, [parsed.agentId])
     const row = rows[0]
-    if (!row || row.disabled) return null
     const key = createHash('sha256').update(credential).digest('base64url')
-    if (this.verified.get(key) !== row.credential_hash) {
-      if (!(await verifySecret(parsed.secret, row.credential_hash))) return null
-      if (this.verified.size >= 10_000) this.verified.clear()
-      this.verified.set(key, row.credential_hash)
-    }
+    const remembered = row !== undefined && this.verified.get(key) === row.credential_hash
+    if (remembered) return row.disabled ? null : recordFromRow(row)
+    if (options.onlyRemembered) return null
+    // Unknown and disabled ids spend the same scrypt as a known one before their refusal.
+    const matches = await verifySecret(parsed.secret, row?.credential_hash ?? DECOY_HASH, this.derive)
+    if (!row || row.disabled || !matches) return null
+    if (this.verified.size >= 10_000) this.verified.clear()
+    this.verified.set(key, row.credential_hash)
     return recordFromRow(row)
   }
 }

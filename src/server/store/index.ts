@@ -17,6 +17,7 @@ import { StoreError } from './errors'
 
 export { StoreError, SchemaTooNewError, type StoreErrorCode } from './errors'
 export type { AgentRecord, NewAgent } from './agents'
+export { AGENTS_CHANGED } from './agents'
 export type { SqlClient } from './sql'
 export { SCHEMA_VERSION } from './schema'
 
@@ -31,7 +32,8 @@ export interface ServerStore {
   /** The low-level client (tests, tools). */
   readonly sql: SqlClient
   serverId(): string
-  authenticate(credential: string): Promise<AgentRecord | null>
+  /** See Agents.authenticate: `onlyRemembered` refuses, without a scrypt, a credential this process has not verified before. */
+  authenticate(credential: string, options?: { onlyRemembered?: boolean }): Promise<AgentRecord | null>
   agentById(id: string): Promise<AgentRecord | null>
   addAgent(agent: NewAgent): Promise<{ agent: AgentRecord; credential: string }>
   resetCredential(id: string): Promise<string>
@@ -46,8 +48,11 @@ export interface ServerStore {
    * status changes to resolved), created in [from, to), with their item's kind, by time.
    */
   eventsInRange(from: string, to: string): Promise<FigureEvent[]>
-  /** Calls listener after any change committed (by any server process on the same database). */
-  onChange(listener: () => void): Promise<() => Promise<void>>
+  /**
+   * Calls listener after any change committed (by any server process on the same database), with
+   * the notification's payload: AGENTS_CHANGED when a credential was reset or an agent disabled.
+   */
+  onChange(listener: (payload: string) => void): Promise<() => Promise<void>>
   close(): Promise<void>
 }
 
@@ -77,7 +82,7 @@ export async function openStore(opts: OpenOptions = {}): Promise<ServerStore> {
     kind,
     sql,
     serverId: () => serverId,
-    authenticate: (credential) => agents.authenticate(credential),
+    authenticate: (credential, options) => agents.authenticate(credential, options),
     agentById: (id) => agents.byId(id),
     addAgent: (a) => agents.add(a),
     resetCredential: (id) => agents.resetCredential(id),
@@ -105,7 +110,7 @@ export async function openStore(opts: OpenOptions = {}): Promise<ServerStore> {
       )
       return rows.map((r) => ({ ...eventFromRow(r), kind: r.item_kind, at: r.created_at }))
     },
-    onChange: (listener) => sql.listen(CHANGES_CHANNEL, () => listener()),
+    onChange: (listener) => sql.listen(CHANGES_CHANNEL, (payload) => listener(payload)),
     close: () => sql.close()
   }
 }

@@ -49,14 +49,32 @@ const serverUrl = z
   .trim()
   .max(2000)
   .refine((u) => /^https?:\/\/[^\s/]+/i.test(u) && URL.canParse(u), 'Enter the server address, like https://handoff.example.com.')
-  // The credential travels with every request: in clear only to this computer.
-  .refine((u) => !URL.canParse(u) || new URL(u).protocol === 'https:' || isLoopbackHost(new URL(u).hostname), 'Use https:// for a server on another computer (plain http:// only reaches this one).')
+
+/** Plain http:// to another computer: the credential, sent with every request, would cross the network in clear. */
+export function isUnencryptedRemote(serverUrl: string): boolean {
+  const u = serverUrl.trim()
+  if (!URL.canParse(u)) return false
+  const url = new URL(u)
+  return url.protocol === 'http:' && !isLoopbackHost(url.hostname)
+}
 
 /** The workspace's server: connecting to it, its status, and the changes it refused. */
 export const syncOperations = {
   'sync.status': operation({ args: noArgs, result: result<SyncStatus>() }),
   'sync.signIn': operation({
-    args: z.object({ serverUrl, credential: z.string().trim().min(1, 'Enter your credential.').max(200) }).strict(),
+    args: z
+      .object({
+        serverUrl,
+        credential: z.string().trim().min(1, 'Enter your credential.').max(200),
+        /** The agent ticked "Allow an unencrypted connection" for a plain http:// server on another computer. */
+        allowUnencrypted: z.boolean().optional()
+      })
+      .strict()
+      // The credential travels with every request: in clear only to this computer, unless the agent explicitly allows it.
+      .refine((a) => a.allowUnencrypted === true || !isUnencryptedRemote(a.serverUrl), {
+        path: ['serverUrl'],
+        message: 'Use https:// for a server on another computer (plain http:// only reaches this one), or allow an unencrypted connection.'
+      }),
     result: result<SyncStatus>(),
     async: true
   }),

@@ -13,7 +13,7 @@
  *   GET  /v1/attachments/:id  the bytes of an inbound attachment in the agent's scope (application/octet-stream;
  *                             404 when missing or out of scope, alike; 410 gone when the server refused to keep it)
  *   GET  /v1/channels         the channels' health (supervisors only; shapes in ./channels-protocol.ts)
- * Errors: { error: { code: SyncErrorCode, message } } with 400/401/403/404/409/410/413/500/503.
+ * Errors: { error: { code: SyncErrorCode, message } } with 400/401/403/404/409/410/413/429/500/503.
  */
 import { z } from 'zod'
 import { QUEUES } from '../domain/escalation'
@@ -247,12 +247,13 @@ export type PullResponse = z.infer<typeof pullResponse>
 // ---- Errors ----------------------------------------------------------------------------------
 
 /**
+ * 'rate_limited' (429): too many failed credential checks; wait Retry-After seconds.
  * 'unavailable' (503): a transient fault (the database unreachable, a serialization failure
  * that outlived the retries): retry the same request later, with backoff. 'internal' (500): a
  * fault of the server's own; a push keeps what it applied before it. Neither is ever the answer
  * to one mutation's values: those are rejected (docs/sync-protocol.md).
  */
-export const SYNC_ERROR_CODES = ['bad_request', 'unauthorized', 'forbidden', 'not_found', 'sequence_gap', 'client_conflict', 'gone', 'too_large', 'internal', 'unavailable'] as const
+export const SYNC_ERROR_CODES = ['bad_request', 'unauthorized', 'forbidden', 'not_found', 'sequence_gap', 'client_conflict', 'gone', 'too_large', 'rate_limited', 'internal', 'unavailable'] as const
 export type SyncErrorCode = (typeof SYNC_ERROR_CODES)[number]
 export const syncErrorBody = z
   .object({

@@ -194,8 +194,8 @@ export function watchSync(): () => void {
 }
 
 /** Connect this workspace to a server; throws the core's HandoffError (the form shows it). */
-export async function signInToServer(serverUrl: string, credential: string): Promise<SyncStatus> {
-  const status = await api['sync.signIn']({ serverUrl, credential })
+export async function signInToServer(serverUrl: string, credential: string, allowUnencrypted = false): Promise<SyncStatus> {
+  const status = await api['sync.signIn']({ serverUrl, credential, ...(allowUnencrypted ? { allowUnencrypted: true } : {}) })
   set({ status })
   // The session now has the bound agent: take it, the agents and the views.
   await reloadSession().catch(() => undefined)

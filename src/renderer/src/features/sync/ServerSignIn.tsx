@@ -1,5 +1,5 @@
 import { useRef, useState, type FormEvent } from 'react'
-import type { SyncStatus } from '../../../../shared/contract'
+import { isUnencryptedRemote, type SyncStatus } from '../../../../shared/contract'
 import { HandoffError } from '../../../../shared/contract/errors'
 import { Field, FormAlert, formErrors, noErrors, type FormErrors } from '../../components/fields'
 import { errorMessage } from '../../api/client'
@@ -36,6 +36,9 @@ interface ServerSignInProps {
 export function ServerSignIn({ onSignedIn, onBack, initialUrl = '', autoFocus = false }: ServerSignInProps) {
   const [serverUrl, setServerUrl] = useState(initialUrl)
   const [credential, setCredential] = useState('')
+  const [allowUnencrypted, setAllowUnencrypted] = useState(false)
+  // Only asked for a plain http:// address on another computer; https and this computer need no consent.
+  const unencrypted = isUnencryptedRemote(serverUrl)
   const [busy, setBusy] = useState(false)
   const [errors, setErrors] = useState<FormErrors<FieldKey>>(noErrors)
   const urlRef = useRef<HTMLInputElement>(null)
@@ -47,7 +50,7 @@ export function ServerSignIn({ onSignedIn, onBack, initialUrl = '', autoFocus = 
     setBusy(true)
     setErrors(noErrors())
     try {
-      const status = await signInToServer(serverUrl.trim(), credential)
+      const status = await signInToServer(serverUrl.trim(), credential, unencrypted && allowUnencrypted)
       setCredential('')
       setBusy(false)
       onSignedIn?.(status)
@@ -77,6 +80,18 @@ export function ServerSignIn({ onSignedIn, onBack, initialUrl = '', autoFocus = 
           data-autofocus={autoFocus || undefined}
         />
       </Field>
+      {unencrypted ? (
+        <div className="unencrypted-consent" role="group" aria-label="Unencrypted connection">
+          <p className="warning" id="unencrypted-warning">
+            This address uses plain http:// to another computer. Your credential and every ticket would cross the network unencrypted, readable and changeable by
+            anyone on the way. Use https:// unless this is a network you fully trust.
+          </p>
+          <label>
+            <input type="checkbox" checked={allowUnencrypted} onChange={(e) => setAllowUnencrypted(e.target.checked)} aria-describedby="unencrypted-warning" /> Allow an
+            unencrypted connection
+          </label>
+        </div>
+      ) : null}
       <Field label="Credential" error={errors.fields.credential} hint="The credential your administrator gave you (hf1.…)">
         <input
           ref={credentialRef}
