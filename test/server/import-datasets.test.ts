@@ -9,6 +9,7 @@ import { existsSync } from 'node:fs'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { importFile, importedItemId, readMapping, type ImportSummary } from '../../src/server/import'
 import { openStore, type AgentRecord, type ServerStore } from '../../src/server/store'
+import { figuresReport } from '../../src/server/store/figures'
 import { pullResponse, type PullResponse } from '../../src/shared/sync/protocol'
 import { freshDatabase } from '../support/pg-database'
 
@@ -191,6 +192,18 @@ describe.runIf(existsSync(TICKETS) && existsSync(TWCS)).each(backends)('import o
       { type: 'created', from_value: null, to_value: 'new', created_at: '2017-10-31T21:45:10.000Z' },
       { type: 'status', from_value: 'new', to_value: 'open', created_at: '2017-10-31T21:46:24.000Z' }
     ])
+
+    // 21 threads open with a brand's own tweet that customers answered (a promotion): the item
+    // starts when the customer wrote, and the opening is no first response (issue 13: it counted
+    // as one in 0 minutes, and the median first response read 13.3 minutes).
+    const { rows: opened } = await store.sql.query<{ n: string | number }>(
+      'SELECT count(*) AS n FROM items i WHERE EXISTS (SELECT 1 FROM messages m WHERE m.item_id = i.id AND m.created_at < i.created_at)'
+    )
+    expect(Number(opened[0]!.n)).toBe(21)
+    const { rows: span } = await store.sql.query<{ lo: string; hi: string }>('SELECT min(created_at) AS lo, max(created_at) AS hi FROM items')
+    const report = await figuresReport(store.sql, { from: span[0]!.lo, to: new Date(Date.parse(span[0]!.hi) + 86_400_000).toISOString(), by: 'kind' }, { now: Date.parse('2018-01-01T00:00:00Z') })
+    const fr = report.rows.find((r) => r.key === 'service')!.figures.firstResponse
+    expect([fr.count, fr.medianMs! / 60_000]).toEqual([1306, 13.55])
 
     // Tweet 3399 (line 2589) holds two bare carriage returns: text, not line ends.
     const { rows: cr } = await store.sql.query<{ body: string }>('SELECT body FROM messages WHERE item_id = $1', [importedItemId('twitter-customer-support', '3399')])

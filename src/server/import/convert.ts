@@ -504,7 +504,10 @@ async function messagePerRow(r: Reader, width: number, records: AsyncIterable<Cs
         tier,
         assigneeId,
         subject,
-        createdAt: list[0]!.at,
+        // The first contact is when the customer first wrote, not the thread's first message: a
+        // brand's own opening (a promotion customers replied to) is no contact, and measuring from
+        // it, or counting it as the response, would make the first response 0 minutes.
+        createdAt: customerRow.at,
         firstResponseAt,
         resolvedAt: null,
         messages,
