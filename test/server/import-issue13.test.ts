@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { importFile, importedItemId, parseMapping } from '../../src/server/import'
+import { ImportError, importFile, importedItemId, parseMapping } from '../../src/server/import'
 import { openStore, type ServerStore } from '../../src/server/store'
 import { figuresReport } from '../../src/server/store/figures'
 
@@ -65,5 +65,99 @@ describe('threads a brand opened', () => {
     const service = report.rows.find((r) => r.key === 'service')!
     expect(service.figures.firstResponse.count).toBe(1)
     expect(service.figures.firstResponse.medianMs).toBe(20 * 60_000) // not 0: the opening answered nothing
+  })
+})
+
+const ticketMapping = (over: Record<string, unknown> = {}) =>
+  parseMapping(
+    JSON.stringify({
+      source: 'test-tickets13',
+      shape: 'item-per-row',
+      dates: { format: 'yyyy-MM-dd HH:mm', timeZone: 'UTC' },
+      fields: {
+        externalId: 'id',
+        customerName: 'name',
+        subject: { column: 'text', truncate: 40 },
+        body: 'text',
+        kind: { value: 'service' },
+        category: { value: 'general' },
+        channel: { column: 'channel', values: { Mail: 'email' } },
+        status: { column: 'state', values: { Open: 'open', Done: 'closed' } },
+        createdAt: 'opened',
+        firstResponseAt: 'answered',
+        resolvedAt: 'closed',
+        csat: 'csat',
+        ...over
+      }
+    })
+  )
+const HEADER = 'id,name,channel,state,opened,answered,closed,csat,text'
+
+const refused = async (path: string, mapping = ticketMapping(), options = {}): Promise<ImportError> => {
+  const e = await importFile(store, path, mapping, { recordedBy: 'sup', ...options }).then(
+    () => null,
+    (err: unknown) => err
+  )
+  expect(e).toBeInstanceOf(ImportError)
+  return e as ImportError
+}
+
+describe('where and how many problems', () => {
+  it('line numbers in a CRLF file (as Excel and Python write) are the lines an editor shows', async () => {
+    const rows = [
+      HEADER, // 1
+      '1,Ada,Mail,Open,2024-03-01 09:00,,,,"Two lines:\r\nhere"', // 2-3
+      '2,Bo,Mail,Open,2024-03-01 09:00,,,,fine', // 4
+      '3,Cy,Fax,Open,2024-03-01 09:00,,,,bad channel', // 5
+      '4,Dee,Mail,Open,not a date,,,,bad date' // 6
+    ]
+    const e = await refused(file(rows.join('\r\n') + '\r\n'))
+    expect(e.problems.map((p) => [p.line, p.column])).toEqual([
+      [5, 'channel'],
+      [6, 'opened']
+    ])
+    // Skipped rows too: a missing name on line 4 of a CRLF file.
+    const s = await importFile(store, file([HEADER, '1,Ada,Mail,Open,2024-03-01 09:00,,,,"a\r\nb"', '2,,Mail,Open,2024-03-01 09:00,,,,c'].join('\r\n')), ticketMapping())
+    expect(s.skipped.list.map((k) => [k.line, k.reason])).toEqual([[4, 'missing_value']])
+  })
+
+  it('a refusal groups one problem repeated on many rows, lists 50 distinct ones and says how many more there are', async () => {
+    const rows = [HEADER]
+    for (let i = 0; i < 120; i++) rows.push(`${i},N${i},Fax,Open,2024-03-01 09:00,,,,t`) // lines 2..121: the same unmapped value
+    for (let i = 0; i < 60; i++) rows.push(`x${i},N,Pigeon ${i},Open,2024-03-01 09:00,,,,t`) // lines 122..181: 60 different ones
+    const e = await refused(file(rows.join('\n') + '\n'))
+    expect(e.total).toBe(180)
+    expect(e.problems).toHaveLength(50)
+    expect(e.problems[0]).toMatchObject({ line: 2, column: 'channel', count: 120, lines: [2, 3, 4, 5, 6] })
+    expect(e.problems[1]).toMatchObject({ line: 122, column: 'channel' })
+    expect(e.problems[1]!.count).toBeUndefined()
+    // 120 + 49 listed; the other 11 distinct values are counted, not listed.
+    expect(e.message).toContain('line 2, column "channel": "Fax" has no mapping for channel')
+    expect(e.message).toContain('(120 rows: lines 2, 3, 4, 5, 6, …)')
+    expect(e.message).toMatch(/… and 11 more \(problems on other values, not listed\)$/)
+  })
+})
+
+describe('a record size limit', () => {
+  it('an unclosed quote in a large file is a bad_csv error naming the line where it opens, not a record held in memory whole', { timeout: 120_000 }, async () => {
+    // No quotes after the unclosed one (the shape of the 200 MB case): the rest of the file would be one field.
+    const row = (i: number) => `${i},Name ${i},Mail,Open,2024-03-01 09:00,,,,A message long enough to make the file a few megabytes ${'x'.repeat(200)}`
+    const rows = [HEADER, row(1), row(2), '3,Cy,Mail,Open,2024-03-01 09:00,,,,"this quote is never closed']
+    for (let i = 4; i < 12_000; i++) rows.push(row(i))
+    const path = file(rows.join('\n') + '\n') // about 3.3 MB
+    const e = await refused(path, ticketMapping(), { maxRecordChars: 100_000 })
+    expect(e.code).toBe('bad_csv')
+    expect(e.problems).toEqual([
+      {
+        line: 4,
+        message: 'The record starting here is longer than 100,000 characters: most likely a quote (") that is never closed, which makes the rest of the file one field.'
+      }
+    ])
+    expect(e.message).toMatch(/^The file is not readable CSV; nothing was imported\.\n {2}line 4: The record starting here/)
+    // The same file closed properly loads under the same limit.
+    rows[3] = '3,Cy,Mail,Open,2024-03-01 09:00,,,,"this quote is closed"'
+    expect(rows.join('\n').length).toBeGreaterThan(3_000_000)
+    const s = await importFile(store, file(rows.join('\n') + '\n'), ticketMapping(), { maxRecordChars: 100_000 })
+    expect(s.items.new).toBe(11_999)
   })
 })

@@ -20,7 +20,7 @@ import {
 } from '../../shared/domain/vocabulary'
 import { LIMITS } from '../../shared/mutations/fields'
 import type { AgentRecord } from '../store'
-import { ImportError, MAX_PROBLEMS, type ImportErrorCode, type ImportProblem, type Skip, type SkipReason } from './errors'
+import { ImportError, MAX_PROBLEMS, PROBLEM_LINES, type ImportErrorCode, type ImportProblem, type Skip, type SkipReason } from './errors'
 import type { AgentField, EnumField, ImportMapping, ItemPerRowMapping, MessagePerRowMapping, TextField } from './mapping'
 import type { CsvRecord } from './read'
 import { dateReader, type DateReader } from './dates'
@@ -114,10 +114,28 @@ class Reader {
     return this.problemCount > 0
   }
 
+  /** Problems listed so far, by column and message (the message names the value). */
+  private readonly problemGroups = new Map<string, ImportProblem>()
+
+  /**
+   * Records a problem that stops the import. The same problem on another row (same column, same
+   * value, so the same message) adds to its group; distinct ones are listed up to MAX_PROBLEMS
+   * and the rest only counted, so the refusal can say how many more there are.
+   */
   fatal(code: ImportErrorCode, line: number, column: string | undefined, message: string): never {
     this.problemCount++
     this.firstCode ??= code
-    if (this.problems.length < MAX_PROBLEMS) this.problems.push({ line, ...(column !== undefined ? { column } : {}), message })
+    const key = `${column ?? ''}\u0000${message}`
+    const group = this.problemGroups.get(key)
+    if (group) {
+      group.count = (group.count ?? 1) + 1
+      group.lines ??= [group.line ?? line]
+      if (group.lines.length < PROBLEM_LINES) group.lines.push(line)
+    } else if (this.problems.length < MAX_PROBLEMS) {
+      const problem: ImportProblem = { line, ...(column !== undefined ? { column } : {}), message }
+      this.problems.push(problem)
+      this.problemGroups.set(key, problem)
+    }
     throw new RowDone()
   }
 
@@ -330,8 +348,8 @@ async function itemPerRow(r: Reader, width: number, records: AsyncIterable<CsvRe
         nps
       })
     } catch (e) {
+      // Read on after MAX_PROBLEMS: the refusal says how many problems there are in all.
       if (!(e instanceof RowDone)) throw e
-      if (r.problems.length >= MAX_PROBLEMS) break
     }
   }
   return { rows, drafts, skips: r.skips }
@@ -384,7 +402,6 @@ async function messagePerRow(r: Reader, width: number, records: AsyncIterable<Cs
     } catch (e) {
       if (!(e instanceof RowDone)) throw e
       if (id !== '' && !byId.has(id)) skippedIds.set(id, rec.line)
-      if (r.problems.length >= MAX_PROBLEMS) break
     }
   }
 
@@ -515,8 +532,8 @@ async function messagePerRow(r: Reader, width: number, records: AsyncIterable<Cs
         nps: null
       })
     } catch (e) {
+      // Read on after MAX_PROBLEMS: the refusal says how many problems there are in all.
       if (!(e instanceof RowDone)) throw e
-      if (r.problems.length >= MAX_PROBLEMS) break
     }
   }
   drafts.sort((a, b) => a.line - b.line)

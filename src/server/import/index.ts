@@ -39,6 +39,8 @@ export interface ImportOptions {
    * the file has ratings on items without an agent.
    */
   recordedBy?: string
+  /** The longest CSV record accepted, in characters (default MAX_RECORD_CHARS in read.ts). */
+  maxRecordChars?: number
 }
 
 export async function importFile(store: ServerStore, file: string, mapping: ImportMapping, options: ImportOptions = {}): Promise<ImportSummary> {
@@ -52,7 +54,10 @@ export async function importFile(store: ServerStore, file: string, mapping: Impo
   const policy = settingsFromValue(settingsRows[0]?.value).sla
 
   let reading = false
-  const csv = await openCsv(file, (read) => reading && progress.update(read))
+  const csv = await openCsv(file, {
+    onBytes: (read) => reading && progress.update(read),
+    ...(options.maxRecordChars !== undefined ? { maxRecordChars: options.maxRecordChars } : {})
+  })
   progress.start('reading', csv.bytes, 'bytes')
   reading = true
   const missing = mappedColumns(mapping).filter((c) => !csv.header.includes(c.column))
