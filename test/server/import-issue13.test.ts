@@ -161,3 +161,41 @@ describe('a record size limit', () => {
     expect(s.items.new).toBe(11_999)
   })
 })
+
+describe('an inconsistent resolution time', () => {
+  it('drops only that time, reported per line: the item, its status and its rating load; a fallback column stands in for a missing creation', async () => {
+    const text = [
+      'id,name,channel,state,opened,logged,answered,closed,csat,text',
+      '1,Ada,Mail,Done,2024-03-01 09:00,,2024-03-01 09:30,2024-03-01 08:00,2,resolved before it was opened', // 2
+      '2,Bo,Mail,Done,2024-03-01 09:00,,2024-03-01 09:30,2024-03-01 09:10,4,resolved before the first response', // 3
+      '3,Cy,Mail,Done,,2024-03-02 10:00,,2024-03-02 11:00,5,no creation time: the logged one stands in', // 4
+      '4,Dee,Mail,Open,,,,,,no time at all' // 5
+    ].join('\n')
+    const mapping = ticketMapping({ createdAtFallback: 'logged' })
+    const s = await importFile(store, file(text + '\n'), mapping, { recordedBy: 'sup' })
+    expect(s.items.new).toBe(3)
+    expect(s.skipped.list).toEqual([{ line: 5, reason: 'missing_value', message: 'The creation time is missing (columns "opened" and "logged" are empty).' }])
+    expect(s.warnings.byReason).toEqual({ resolution_before_creation: 1, resolution_before_first_response: 1 })
+    expect(s.warnings.list).toEqual([
+      { line: 2, reason: 'resolution_before_creation', message: 'The resolution (closed 2024-03-01 08:00) is earlier than the creation (opened 2024-03-01 09:00): loaded without its resolution time.' },
+      { line: 3, reason: 'resolution_before_first_response', message: 'The resolution (closed 2024-03-01 09:10) is earlier than the first response (answered 2024-03-01 09:30): loaded without its resolution time.' }
+    ])
+    const item = async (ext: string) => {
+      const id = importedItemId('test-tickets13', ext)
+      const { rows } = await store.sql.query<Record<string, unknown>>('SELECT status, created_at, resolved_at FROM items WHERE id = $1', [id])
+      const { rows: ratings } = await store.sql.query<{ score: number }>('SELECT score FROM ratings WHERE item_id = $1', [id])
+      const { rows: events } = await store.sql.query<{ to_value: string }>("SELECT to_value FROM item_events WHERE item_id = $1 AND type = 'status' ORDER BY id", [id])
+      return { ...rows[0], scores: ratings.map((r) => r.score), statuses: events.map((e) => e.to_value) }
+    }
+    // No status event at a made-up time: it would count as a resolution in the figures.
+    expect(await item('1')).toEqual({ status: 'closed', created_at: '2024-03-01T09:00:00.000Z', resolved_at: null, scores: [2], statuses: ['open'] })
+    expect(await item('2')).toEqual({ status: 'closed', created_at: '2024-03-01T09:00:00.000Z', resolved_at: null, scores: [4], statuses: ['open'] })
+    expect(await item('3')).toEqual({ status: 'closed', created_at: '2024-03-02T10:00:00.000Z', resolved_at: '2024-03-02T11:00:00.000Z', scores: [5], statuses: ['resolved', 'closed'] })
+
+    // CSAT rests on every answer; the resolution time on the one resolution the file is sure of.
+    const report = await figuresReport(store.sql, { from: '2024-03-01T00:00:00.000Z', to: '2024-03-03T00:00:00.000Z', by: 'kind' }, { now: Date.parse('2024-03-04T00:00:00Z') })
+    const f = report.rows.find((r) => r.key === 'service')!.figures
+    expect([f.csat.count, f.csat.of]).toEqual([2, 3])
+    expect([f.resolution.count, f.resolution.medianMs]).toEqual([1, 60 * 60_000])
+  })
+})

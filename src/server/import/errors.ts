@@ -88,8 +88,6 @@ export const SKIP_REASONS = [
   'duplicate_id',
   'wrong_field_count',
   'first_response_before_creation',
-  'resolution_before_first_response',
-  'resolution_before_creation',
   'chain_outside_file',
   'parent_skipped',
   'chain_loop',
@@ -100,5 +98,18 @@ export type SkipReason = (typeof SKIP_REASONS)[number]
 export interface Skip {
   line: number
   reason: SkipReason
+  message: string
+}
+
+/**
+ * A row loaded without one of its values, which contradicted the others (the summary lists them
+ * by line, like skips): the item and its rating are kept, the inconsistent time is not.
+ */
+export const WARNING_REASONS = ['resolution_before_creation', 'resolution_before_first_response'] as const
+export type WarningReason = (typeof WARNING_REASONS)[number]
+
+export interface Warning {
+  line: number
+  reason: WarningReason
   message: string
 }
