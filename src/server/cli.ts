@@ -10,7 +10,8 @@ import { runChannelCommand } from './cli/channel'
 async function main(argv: string[]): Promise<void> {
   const flags = splitStoreFlags(argv)
   const rest = flags.rest
-  if (flags.help || rest.length === 0) {
+  // `help` is what people type first (`npm run cli -- help`): the same text as --help, exit 0.
+  if (flags.help || rest.length === 0 || rest[0] === 'help') {
     console.log(USAGE)
     return
   }

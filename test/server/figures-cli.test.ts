@@ -90,6 +90,16 @@ describe('npm run cli -- report', () => {
   })
   afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
+  it('`help` prints the usage and exits 0 (it said "Unknown command"), as --help does', async () => {
+    for (const args of [['help'], ['--help']]) {
+      const r = await cli(args)
+      expect(r.code).toBe(0)
+      expect(r.stdout).toMatch(/^Usage: npm run cli -- <command>/)
+      expect(r.stdout).toContain('  report --from DATE --to DATE')
+      expect(r.stderr).toBe('')
+    }
+  })
+
   it('exits 2 with the reason when from is after to, before opening any store', async () => {
     const r = await cli(['report', '--from', '2026-11-05', '--to', '2026-11-01', '--data', join(dir, 'never')])
     expect(r.code).toBe(2)

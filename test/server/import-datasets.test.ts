@@ -9,6 +9,7 @@ import { existsSync } from 'node:fs'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { importFile, importedItemId, readMapping, type ImportSummary } from '../../src/server/import'
 import { openStore, type AgentRecord, type ServerStore } from '../../src/server/store'
+import { figuresReport } from '../../src/server/store/figures'
 import { pullResponse, type PullResponse } from '../../src/shared/sync/protocol'
 import { freshDatabase } from '../support/pg-database'
 
@@ -61,32 +62,36 @@ describe.runIf(existsSync(TICKETS) && existsSync(TWCS)).each(backends)('import o
     async () => {
       const s: ImportSummary = await importFile(store, TICKETS, ticketsMapping, { recordedBy: 'sup' })
       expect(s.rows).toBe(8469)
-      expect(s.items).toEqual({ new: 4285, unchanged: 0 })
-      // Open tickets carry no timestamp at all; about half the closed ones resolve before their first response.
-      expect(s.skipped.byReason).toEqual({ missing_value: 2819, resolution_before_creation: 1365 })
+      expect(s.items).toEqual({ new: 5650, unchanged: 0 })
+      // Open tickets carry no timestamp at all: skipped.
+      expect(s.skipped.byReason).toEqual({ missing_value: 2819 })
       expect(s.skipped.rows + s.items.new).toBe(s.rows)
+      // About half the closed ones resolve before their first response: loaded with their rating,
+      // without the resolution time (issue 13: they were skipped whole, and CSAT rested on half the answers).
+      expect(s.warnings.byReason).toEqual({ resolution_before_creation: 1365 })
       // Ticket 4 (file line 19): closed, resolved at 01:57:40 but first answered at 07:29:40.
-      expect(s.skipped.list.find((k) => k.line === 19)).toEqual({
+      expect(s.warnings.list.find((k) => k.line === 19)).toEqual({
         line: 19,
         reason: 'resolution_before_creation',
-        message: 'The resolution (Time to Resolution 2023-06-01 01:57:40) is earlier than the creation (First Response Time 2023-06-01 07:29:40).'
+        message:
+          'The resolution (Time to Resolution 2023-06-01 01:57:40) is earlier than the creation (First Response Time 2023-06-01 07:29:40): loaded without its resolution time.'
       })
       expect(s.skipped.list.find((k) => k.line === 26)?.message).toBe('The creation time is missing (column "First Response Time" is empty).')
 
       const c = await counts(store)
-      expect(c.items).toBe(4285)
+      expect(c.items).toBe(5650)
       expect(c.customers).toBe(s.customers.new)
       expect(c.messages).toBe(s.messages.new)
       // One feed row per new item (plus the agent's): consoles learn of every imported item.
       const { rows: feed } = await store.sql.query<{ n: string | number }>("SELECT count(*) AS n FROM changes WHERE entity = 'item'")
-      expect(Number(feed[0]!.n)).toBe(4285)
+      expect(Number(feed[0]!.n)).toBe(5650)
       const { rows: statuses } = await store.sql.query<{ status: string; n: string | number }>('SELECT status, count(*) AS n FROM items GROUP BY status ORDER BY status')
       expect(statuses.map((r) => [r.status, Number(r.n)])).toEqual([
-        ['closed', 2769 - 1365],
+        ['closed', 2769],
         ['pending', 2881]
       ])
       const { rows: csat } = await store.sql.query<{ n: string | number }>("SELECT count(*) AS n FROM ratings WHERE kind = 'csat'")
-      expect(Number(csat[0]!.n)).toBe(2769 - 1365) // every loaded closed ticket has its rating
+      expect(Number(csat[0]!.n)).toBe(2769) // every closed ticket has its rating
 
       // Ticket 3 (line 16): Technical issue, Closed, Low, Social media, answered 11:14:38, resolved 18:05:38, CSAT 3.0.
       const id3 = importedItemId('kaggle-customer-support-tickets', '3')
@@ -135,7 +140,7 @@ describe.runIf(existsSync(TICKETS) && existsSync(TWCS)).each(backends)('import o
 
       // Again: nothing new, no feed rows.
       const again = await importFile(store, TICKETS, ticketsMapping, { recordedBy: 'sup' })
-      expect(again.items).toEqual({ new: 0, unchanged: 4285 })
+      expect(again.items).toEqual({ new: 0, unchanged: 5650 })
       expect(again.customers.new).toBe(0)
       expect(again.messages.new).toBe(0)
       expect(await counts(store)).toEqual(c)
@@ -191,6 +196,18 @@ describe.runIf(existsSync(TICKETS) && existsSync(TWCS)).each(backends)('import o
       { type: 'created', from_value: null, to_value: 'new', created_at: '2017-10-31T21:45:10.000Z' },
       { type: 'status', from_value: 'new', to_value: 'open', created_at: '2017-10-31T21:46:24.000Z' }
     ])
+
+    // 21 threads open with a brand's own tweet that customers answered (a promotion): the item
+    // starts when the customer wrote, and the opening is no first response (issue 13: it counted
+    // as one in 0 minutes, and the median first response read 13.3 minutes).
+    const { rows: opened } = await store.sql.query<{ n: string | number }>(
+      'SELECT count(*) AS n FROM items i WHERE EXISTS (SELECT 1 FROM messages m WHERE m.item_id = i.id AND m.created_at < i.created_at)'
+    )
+    expect(Number(opened[0]!.n)).toBe(21)
+    const { rows: span } = await store.sql.query<{ lo: string; hi: string }>('SELECT min(created_at) AS lo, max(created_at) AS hi FROM items')
+    const report = await figuresReport(store.sql, { from: span[0]!.lo, to: new Date(Date.parse(span[0]!.hi) + 86_400_000).toISOString(), by: 'kind' }, { now: Date.parse('2018-01-01T00:00:00Z') })
+    const fr = report.rows.find((r) => r.key === 'service')!.figures.firstResponse
+    expect([fr.count, fr.medianMs! / 60_000]).toEqual([1306, 13.55])
 
     // Tweet 3399 (line 2589) holds two bare carriage returns: text, not line ends.
     const { rows: cr } = await store.sql.query<{ body: string }>('SELECT body FROM messages WHERE item_id = $1', [importedItemId('twitter-customer-support', '3399')])

@@ -18,6 +18,7 @@ import { AGENT_ROLES, TIERS, type Tier } from '../../shared/domain/vocabulary'
 import type { ServerStore } from '../store'
 
 export const USAGE = `Usage: npm run cli -- <command> [--database-url URL | --data DIR] [--json]
+  help                                  this text (also --help)
   agent add --name NAME --email EMAIL --role service|support|supervisor [--tiers 1,2] [--admin] [--id ID] [--team NAME]
   agent list
   agent set-team ID --team NAME | --none

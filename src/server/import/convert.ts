@@ -1,7 +1,8 @@
 /**
  * Rows of a helpdesk export -> drafts of items (one per row, or one per reply thread), in the
  * console's words. A value the mapping cannot place, or a date not in the mapping's format,
- * stops the import (ImportError, collected over the whole file first); a row whose data
+ * stops the import (ImportError, collected over the whole file first); a resolution time that
+ * contradicts the row is dropped with a warning (the item kept); a row whose data
  * contradicts itself or lacks a required value is skipped with its line and reason.
  */
 import {
@@ -20,7 +21,7 @@ import {
 } from '../../shared/domain/vocabulary'
 import { LIMITS } from '../../shared/mutations/fields'
 import type { AgentRecord } from '../store'
-import { ImportError, MAX_PROBLEMS, type ImportErrorCode, type ImportProblem, type Skip, type SkipReason } from './errors'
+import { ImportError, MAX_PROBLEMS, PROBLEM_LINES, type ImportErrorCode, type ImportProblem, type Skip, type SkipReason, type Warning } from './errors'
 import type { AgentField, EnumField, ImportMapping, ItemPerRowMapping, MessagePerRowMapping, TextField } from './mapping'
 import type { CsvRecord } from './read'
 import { dateReader, type DateReader } from './dates'
@@ -59,6 +60,7 @@ export interface Converted {
   rows: number
   drafts: Draft[]
   skips: Skip[]
+  warnings: Warning[]
 }
 
 /** The text of a reply whose time the file records but whose words it does not. */
@@ -89,6 +91,7 @@ class Reader {
   problemCount = 0
   firstCode: ImportErrorCode | null = null
   readonly skips: Skip[] = []
+  readonly warnings: Warning[] = []
   private readonly index = new Map<string, number>()
   private readonly agentsBy: Record<AgentField['by'], Map<string, string>> = { email: new Map(), name: new Map(), id: new Map() }
 
@@ -114,10 +117,28 @@ class Reader {
     return this.problemCount > 0
   }
 
+  /** Problems listed so far, by column and message (the message names the value). */
+  private readonly problemGroups = new Map<string, ImportProblem>()
+
+  /**
+   * Records a problem that stops the import. The same problem on another row (same column, same
+   * value, so the same message) adds to its group; distinct ones are listed up to MAX_PROBLEMS
+   * and the rest only counted, so the refusal can say how many more there are.
+   */
   fatal(code: ImportErrorCode, line: number, column: string | undefined, message: string): never {
     this.problemCount++
     this.firstCode ??= code
-    if (this.problems.length < MAX_PROBLEMS) this.problems.push({ line, ...(column !== undefined ? { column } : {}), message })
+    const key = `${column ?? ''}\u0000${message}`
+    const group = this.problemGroups.get(key)
+    if (group) {
+      group.count = (group.count ?? 1) + 1
+      group.lines ??= [group.line ?? line]
+      if (group.lines.length < PROBLEM_LINES) group.lines.push(line)
+    } else if (this.problems.length < MAX_PROBLEMS) {
+      const problem: ImportProblem = { line, ...(column !== undefined ? { column } : {}), message }
+      this.problems.push(problem)
+      this.problemGroups.set(key, problem)
+    }
     throw new RowDone()
   }
 
@@ -235,10 +256,10 @@ export async function convert(header: readonly string[], records: AsyncIterable<
   const out = mapping.shape === 'item-per-row' ? await itemPerRow(r, header.length, records, mapping) : await messagePerRow(r, header.length, records, mapping)
   if (r.failed) throw r.error()
   out.skips.sort((a, b) => a.line - b.line)
-  return out
+  return { ...out, warnings: r.warnings }
 }
 
-async function itemPerRow(r: Reader, width: number, records: AsyncIterable<CsvRecord>, m: ItemPerRowMapping): Promise<Converted> {
+async function itemPerRow(r: Reader, width: number, records: AsyncIterable<CsvRecord>, m: ItemPerRowMapping): Promise<Omit<Converted, 'warnings'>> {
   const f = m.fields
   const drafts: Draft[] = []
   const seen = new Map<string, number>()
@@ -257,7 +278,9 @@ async function itemPerRow(r: Reader, width: number, records: AsyncIterable<CsvRe
       const status = r.word(rec, f.status, STATUSES, 'status')
       const priority = r.word(rec, f.priority, PRIORITIES, 'priority')
       const tier = r.tier(rec, kind)
-      const createdAt = r.time(rec, f.createdAt)
+      // The fallback column is read only when the creation column is empty (and only then can
+      // a date in it stop the import).
+      const createdAt = r.time(rec, f.createdAt) ?? (f.createdAtFallback === undefined ? null : r.time(rec, f.createdAtFallback))
       const firstResponseAt = f.firstResponseAt === undefined ? null : r.time(rec, f.firstResponseAt)
       const resolvedTime = f.resolvedAt === undefined ? null : r.time(rec, f.resolvedAt)
       const assigneeId = r.agent(rec)
@@ -266,7 +289,15 @@ async function itemPerRow(r: Reader, width: number, records: AsyncIterable<CsvRe
       const earlier = seen.get(externalId)
       if (earlier !== undefined) r.skip(rec.line, 'duplicate_id', `The id ${externalId} (column "${f.externalId}") was already on line ${earlier}.`)
       seen.set(externalId, rec.line)
-      if (createdAt === null) r.skip(rec.line, 'missing_value', `The creation time is missing (column "${f.createdAt}" is empty).`)
+      if (createdAt === null) {
+        r.skip(
+          rec.line,
+          'missing_value',
+          f.createdAtFallback === undefined
+            ? `The creation time is missing (column "${f.createdAt}" is empty).`
+            : `The creation time is missing (columns "${f.createdAt}" and "${f.createdAtFallback}" are empty).`
+        )
+      }
       const name = r.required(rec, f.customerName, "The customer's name")
       if (name.length > LIMITS.name) r.skip(rec.line, 'bad_value', `The customer's name is longer than ${LIMITS.name} characters.`)
       const email = f.customerEmail === undefined ? '' : r.cell(rec, f.customerEmail)
@@ -289,16 +320,29 @@ async function itemPerRow(r: Reader, width: number, records: AsyncIterable<CsvRe
         )
       }
       // An active item has no resolution, whatever the file says.
-      const resolvedAt = done ? resolvedTime : null
-      const at = (column: string | undefined, _ms: number) => `${column} ${r.cell(rec, column ?? '')}`
+      let resolvedAt = done ? resolvedTime : null
+      const at = (column: string | undefined) => `${column} ${r.cell(rec, column ?? '')}`
+      const createdColumn = r.cell(rec, f.createdAt) === '' && f.createdAtFallback !== undefined ? f.createdAtFallback : f.createdAt
       if (firstResponseAt !== null && firstResponseAt < createdAt) {
-        r.skip(rec.line, 'first_response_before_creation', `The first response (${at(f.firstResponseAt, firstResponseAt)}) is earlier than the creation (${at(f.createdAt, createdAt)}).`)
+        r.skip(rec.line, 'first_response_before_creation', `The first response (${at(f.firstResponseAt)}) is earlier than the creation (${at(createdColumn)}).`)
       }
-      if (resolvedAt !== null && firstResponseAt !== null && resolvedAt < firstResponseAt) {
-        r.skip(rec.line, 'resolution_before_first_response', `The resolution (${at(f.resolvedAt, resolvedAt)}) is earlier than the first response (${at(f.firstResponseAt, firstResponseAt)}).`)
-      }
+      // A resolution time that contradicts the others is the one value dropped: the item, its
+      // status and its rating are kept (skipping the row cost half the CSAT answers of a public
+      // export), the resolution is reported per line and counts in no resolution figure.
       if (resolvedAt !== null && resolvedAt < createdAt) {
-        r.skip(rec.line, 'resolution_before_creation', `The resolution (${at(f.resolvedAt, resolvedAt)}) is earlier than the creation (${at(f.createdAt, createdAt)}).`)
+        r.warnings.push({
+          line: rec.line,
+          reason: 'resolution_before_creation',
+          message: `The resolution (${at(f.resolvedAt)}) is earlier than the creation (${at(createdColumn)}): loaded without its resolution time.`
+        })
+        resolvedAt = null
+      } else if (resolvedAt !== null && firstResponseAt !== null && resolvedAt < firstResponseAt) {
+        r.warnings.push({
+          line: rec.line,
+          reason: 'resolution_before_first_response',
+          message: `The resolution (${at(f.resolvedAt)}) is earlier than the first response (${at(f.firstResponseAt)}): loaded without its resolution time.`
+        })
+        resolvedAt = null
       }
 
       const messages: DraftMessage[] = [{ key: 'customer', kind: 'customer', authorId: null, body, at: createdAt }]
@@ -306,9 +350,10 @@ async function itemPerRow(r: Reader, width: number, records: AsyncIterable<CsvRe
         const text = f.firstResponseText === undefined ? '' : r.cell(rec, f.firstResponseText)
         messages.push({ key: 'reply', kind: 'reply', authorId: assigneeId, body: text === '' ? NO_REPLY_TEXT : cut(text, LIMITS.body), at: firstResponseAt })
       }
-      if (resolvedAt !== null && f.resolutionNote !== undefined) {
+      if (done && f.resolutionNote !== undefined) {
         const note = r.cell(rec, f.resolutionNote)
-        if (note !== '') messages.push({ key: 'note', kind: 'note', authorId: assigneeId, body: cut(note, LIMITS.body), at: resolvedAt })
+        // Without a resolution time the note goes at the last time the row does record.
+        if (note !== '') messages.push({ key: 'note', kind: 'note', authorId: assigneeId, body: cut(note, LIMITS.body), at: resolvedAt ?? firstResponseAt ?? createdAt })
       }
       drafts.push({
         line: rec.line,
@@ -330,8 +375,8 @@ async function itemPerRow(r: Reader, width: number, records: AsyncIterable<CsvRe
         nps
       })
     } catch (e) {
+      // Read on after MAX_PROBLEMS: the refusal says how many problems there are in all.
       if (!(e instanceof RowDone)) throw e
-      if (r.problems.length >= MAX_PROBLEMS) break
     }
   }
   return { rows, drafts, skips: r.skips }
@@ -347,7 +392,7 @@ interface MessageRow {
   at: number
 }
 
-async function messagePerRow(r: Reader, width: number, records: AsyncIterable<CsvRecord>, m: MessagePerRowMapping): Promise<Converted> {
+async function messagePerRow(r: Reader, width: number, records: AsyncIterable<CsvRecord>, m: MessagePerRowMapping): Promise<Omit<Converted, 'warnings'>> {
   const t = m.thread
   const byId = new Map<string, MessageRow>()
   /** Lines of rows skipped, by their id (a reply to one is skipped too). */
@@ -384,7 +429,6 @@ async function messagePerRow(r: Reader, width: number, records: AsyncIterable<Cs
     } catch (e) {
       if (!(e instanceof RowDone)) throw e
       if (id !== '' && !byId.has(id)) skippedIds.set(id, rec.line)
-      if (r.problems.length >= MAX_PROBLEMS) break
     }
   }
 
@@ -504,7 +548,10 @@ async function messagePerRow(r: Reader, width: number, records: AsyncIterable<Cs
         tier,
         assigneeId,
         subject,
-        createdAt: list[0]!.at,
+        // The first contact is when the customer first wrote, not the thread's first message: a
+        // brand's own opening (a promotion customers replied to) is no contact, and measuring from
+        // it, or counting it as the response, would make the first response 0 minutes.
+        createdAt: customerRow.at,
         firstResponseAt,
         resolvedAt: null,
         messages,
@@ -512,8 +559,8 @@ async function messagePerRow(r: Reader, width: number, records: AsyncIterable<Cs
         nps: null
       })
     } catch (e) {
+      // Read on after MAX_PROBLEMS: the refusal says how many problems there are in all.
       if (!(e instanceof RowDone)) throw e
-      if (r.problems.length >= MAX_PROBLEMS) break
     }
   }
   drafts.sort((a, b) => a.line - b.line)

@@ -8,13 +8,13 @@
 import { settingsFromValue } from '../store/rows'
 import type { ServerStore } from '../store'
 import { convert } from './convert'
-import { ImportError, SKIP_REASONS, type Skip, type SkipReason } from './errors'
+import { ImportError, SKIP_REASONS, WARNING_REASONS, type Skip, type SkipReason, type Warning, type WarningReason } from './errors'
 import { mappedColumns, type ImportMapping } from './mapping'
 import { silentProgress, type Progress } from './progress'
 import { openCsv } from './read'
 import { writeDrafts } from './write'
 
-export { ImportError, describeProblem, type ImportErrorCode, type ImportProblem, type Skip, type SkipReason } from './errors'
+export { ImportError, describeProblem, type ImportErrorCode, type ImportProblem, type Skip, type SkipReason, type Warning, type WarningReason } from './errors'
 export { parseMapping, readMapping, type ImportMapping } from './mapping'
 export { stderrProgress, silentProgress, type Progress } from './progress'
 export { importedItemId, importedCustomerId } from './write'
@@ -29,6 +29,8 @@ export interface ImportSummary {
   customers: { new: number }
   messages: { new: number }
   skipped: { rows: number; byReason: Partial<Record<SkipReason, number>>; list: Skip[] }
+  /** Rows loaded without a value that contradicted the others (the item and its rating kept). */
+  warnings: { rows: number; byReason: Partial<Record<WarningReason, number>>; list: Warning[] }
 }
 
 export interface ImportOptions {
@@ -39,6 +41,8 @@ export interface ImportOptions {
    * the file has ratings on items without an agent.
    */
   recordedBy?: string
+  /** The longest CSV record accepted, in characters (default MAX_RECORD_CHARS in read.ts). */
+  maxRecordChars?: number
 }
 
 export async function importFile(store: ServerStore, file: string, mapping: ImportMapping, options: ImportOptions = {}): Promise<ImportSummary> {
@@ -52,7 +56,10 @@ export async function importFile(store: ServerStore, file: string, mapping: Impo
   const policy = settingsFromValue(settingsRows[0]?.value).sla
 
   let reading = false
-  const csv = await openCsv(file, (read) => reading && progress.update(read))
+  const csv = await openCsv(file, {
+    onBytes: (read) => reading && progress.update(read),
+    ...(options.maxRecordChars !== undefined ? { maxRecordChars: options.maxRecordChars } : {})
+  })
   progress.start('reading', csv.bytes, 'bytes')
   reading = true
   const missing = mappedColumns(mapping).filter((c) => !csv.header.includes(c.column))
@@ -103,6 +110,8 @@ export async function importFile(store: ServerStore, file: string, mapping: Impo
 
   const byReason: Partial<Record<SkipReason, number>> = {}
   for (const s of converted.skips) byReason[s.reason] = (byReason[s.reason] ?? 0) + 1
+  const warned: Partial<Record<WarningReason, number>> = {}
+  for (const w of converted.warnings) warned[w.reason] = (warned[w.reason] ?? 0) + 1
   return {
     file,
     source: mapping.source,
@@ -111,7 +120,8 @@ export async function importFile(store: ServerStore, file: string, mapping: Impo
     items: { new: written.newItems, unchanged: written.unchangedItems },
     customers: { new: written.newCustomers },
     messages: { new: written.newMessages },
-    skipped: { rows: converted.skips.length, byReason, list: converted.skips }
+    skipped: { rows: converted.skips.length, byReason, list: converted.skips },
+    warnings: { rows: converted.warnings.length, byReason: warned, list: converted.warnings }
   }
 }
 
@@ -121,12 +131,15 @@ const SKIP_LABEL: Record<SkipReason, string> = {
   duplicate_id: 'the id was already in the file',
   wrong_field_count: 'wrong number of fields',
   first_response_before_creation: 'first response before creation',
-  resolution_before_first_response: 'resolution before first response',
-  resolution_before_creation: 'resolution before creation',
   chain_outside_file: 'reply chain leads outside the file',
   parent_skipped: 'replies to a skipped message',
   chain_loop: 'reply chain loops',
   no_customer_message: 'thread has no customer message'
+}
+
+const WARNING_LABEL: Record<WarningReason, string> = {
+  resolution_before_first_response: 'resolution before first response: resolution time dropped',
+  resolution_before_creation: 'resolution before creation: resolution time dropped'
 }
 
 /** The summary for a person (the skipped rows listed up to `listAtMost`). */
@@ -144,6 +157,15 @@ export function formatSummary(s: ImportSummary, listAtMost = 20): string[] {
     }
     for (const skip of s.skipped.list.slice(0, listAtMost)) lines.push(`  line ${skip.line}: ${skip.message}`)
     if (s.skipped.list.length > listAtMost) lines.push(`  … and ${s.skipped.list.length - listAtMost} more (--json lists every one).`)
+  }
+  if (s.warnings.rows > 0) {
+    lines.push(`Loaded without a value: ${s.warnings.rows} rows —`)
+    for (const reason of WARNING_REASONS) {
+      const n = s.warnings.byReason[reason]
+      if (n) lines.push(`  ${n}\t${WARNING_LABEL[reason]}`)
+    }
+    for (const w of s.warnings.list.slice(0, listAtMost)) lines.push(`  line ${w.line}: ${w.message}`)
+    if (s.warnings.list.length > listAtMost) lines.push(`  … and ${s.warnings.list.length - listAtMost} more (--json lists every one).`)
   }
   return lines
 }

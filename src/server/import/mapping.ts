@@ -112,6 +112,8 @@ export const itemPerRowMapping = z
         body: column,
         /** When the customer made contact (required). */
         createdAt: column,
+        /** Read when createdAt's cell is empty (a row with neither is skipped). */
+        createdAtFallback: column.optional(),
         firstResponseAt: column.optional(),
         /** The text of the first response (else a placeholder text says it is not in the file). */
         firstResponseText: column.optional(),

@@ -117,12 +117,17 @@ export function itemRows(source: string, d: Draft, policy: SlaPolicy, recorder: 
     case 'pending':
       move('pending', lastKnown)
       break
+    // A resolution whose time the file contradicted (dropped by convert) gets no status event:
+    // an event at a made-up time would count as a resolution in the figures. The item still
+    // says where it is; its history ends at the last time the file is sure of.
     case 'resolved':
-      move('resolved', resolvedAt ?? lastKnown)
+      if (resolvedAt !== null) move('resolved', resolvedAt)
       break
     case 'closed':
-      move('resolved', resolvedAt ?? lastKnown)
-      move('closed', resolvedAt ?? lastKnown)
+      if (resolvedAt !== null) {
+        move('resolved', resolvedAt)
+        move('closed', resolvedAt)
+      }
       break
   }
 

@@ -138,7 +138,10 @@ export function itemFacts(
       case 'reply':
       case 'contact':
         publicAgentReplies++
-        if (firstResponse === null || at < firstResponse.at) firstResponse = { at, agentId: row.authorId }
+        // Rows come in time order, so firstContactAt is already the earliest contact up to `at`.
+        // An agent's message before any contact (a brand's opening that customers answered, in
+        // an imported thread) responds to nothing: the first response comes after the contact.
+        if (at >= firstContactAt && (firstResponse === null || at < firstResponse.at)) firstResponse = { at, agentId: row.authorId }
         break
       case 'note':
       case 'auto':
