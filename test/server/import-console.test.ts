@@ -37,11 +37,12 @@ it.runIf(existsSync(TICKETS))('a console online during the import receives every
   await until('online', () => status().state === 'online')
   expect(total()).toBe(0)
 
-  // The tickets have CSAT answers and no agent: the supervisor records them.
+  // The tickets have CSAT answers and no agent: the supervisor records them. 5,650: rows with a
+  // resolution before their creation are kept (that time dropped alone, issue 13).
   const s = await importFile(server.store, TICKETS, readMapping('docs/import-mappings/customer-support-tickets.json'), { recordedBy: 'lee' })
-  expect(s.items.new).toBe(4285)
+  expect(s.items.new).toBe(5650)
   // No poll within the test's time (pollMs 60 s): the NOTIFY at commit is what makes it pull.
-  await until('all imported items on the console', () => total() === 4285)
+  await until('all imported items on the console', () => total() === 5650)
 
   const detail = ok<ItemDetail>(lee.dispatch('item.get', { itemId: importedItemId('kaggle-customer-support-tickets', '3') }))
   expect(detail.item).toMatchObject({ status: 'closed', kind: 'support', queue: 'tier1', resolvedAt: '2023-06-01T18:05:38.000Z' })
@@ -53,7 +54,7 @@ it.runIf(existsSync(TICKETS))('a console online during the import receives every
   const before = status().lastSyncedAt
   const again = await importFile(server.store, TICKETS, readMapping('docs/import-mappings/customer-support-tickets.json'), { recordedBy: 'lee' })
   expect(again.items.new).toBe(0)
-  expect(total()).toBe(4285)
+  expect(total()).toBe(5650)
   expect(status().pending).toBe(0)
   expect(before).not.toBeNull()
 })
