@@ -14,8 +14,7 @@
  *     time until the SMTP listener has accepted every one; replies per second; duplicates counted.
  *     Target >= 100/s per server process.
  */
-import { mkdtempSync, rmSync } from 'node:fs'
-import { cpus, loadavg, tmpdir, totalmem } from 'node:os'
+import { cpus, loadavg, totalmem } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { simpleParser } from 'mailparser'
@@ -26,13 +25,13 @@ import { buildApp } from '../src/server/http/app'
 import { openStore, type ServerStore } from '../src/server/store'
 import { createCore, type Core } from '../src/core/core'
 import { memoryVault } from '../src/core/sync/credentials'
-import type { Envelope } from '../src/shared/contract/errors'
 import type { SyncStatus } from '../src/shared/contract'
 import { startDovecot, type Dovecot } from '../test/support/dovecot'
 import { startPostgres, type PostgresCluster } from '../test/support/postgres'
 import { startSmtpSink, type SmtpSink } from '../test/support/smtp-sink'
 import { mutation, newClientId } from '../test/sync/support/http'
 import { publish } from './output'
+import { Resources, benchLog, ok, perSecond, round1, sleep, until } from './resources'
 import { summarize } from './stats'
 
 const { values } = parseArgs({
@@ -50,39 +49,13 @@ for (const [name, n] of Object.entries({ samples: SAMPLES, bulk: BULK, replies: 
   if (!Number.isInteger(n) || n <= 0) throw new Error(`--${name} is a positive integer`)
 }
 
-const log = (line: string) => process.stderr.write(`bench:channels ${new Date().toISOString().slice(11, 19)} ${line}\n`)
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
-const round1 = (x: number) => Math.round(x * 10) / 10
-const perSecond = (n: number, ms: number) => Math.round(n / (ms / 1000))
+const log = benchLog('channels')
 
-const cleanups: (() => Promise<void> | void)[] = []
-async function cleanup(): Promise<void> {
-  for (const fn of cleanups.splice(0).reverse()) {
-    try {
-      await fn()
-    } catch (e) {
-      log(`cleanup: ${(e as Error).message}`)
-    }
-  }
-}
-const tempDir = (prefix: string) => {
-  const dir = mkdtempSync(join(tmpdir(), prefix))
-  cleanups.push(() => rmSync(dir, { recursive: true, force: true }))
-  return dir
-}
+// Resources, all released at the end even on failure.
+const cleanups = new Resources(log)
+const tempDir = (prefix: string) => cleanups.tempDir(prefix)
 
-async function until(what: string, check: () => boolean | Promise<boolean>, ms: number, every = 25): Promise<void> {
-  const end = Date.now() + ms
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`)
-    await sleep(every)
-  }
-}
 
-function ok<T>(e: Envelope<unknown>, what: string): T {
-  if (!e.ok) throw new Error(`${what}: ${e.error.code}: ${e.error.message}`)
-  return e.value as T
-}
 
 const email = (n: number, tag: string) =>
   [
@@ -289,4 +262,4 @@ main()
     console.error(e)
     process.exitCode = 1
   })
-  .finally(() => cleanup())
+  .finally(() => cleanups.releaseAll())

@@ -18,8 +18,9 @@
  * asserts nothing.
  */
 import { publish } from './output'
-import { mkdtempSync, rmSync, readdirSync, readFileSync } from 'node:fs'
-import { tmpdir, cpus, totalmem, loadavg } from 'node:os'
+import { Resources, benchLog, ok, perSecond, round1, sleep, until } from './resources'
+import { readdirSync, readFileSync } from 'node:fs'
+import { cpus, totalmem, loadavg } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import type { FastifyInstance } from 'fastify'
@@ -27,7 +28,6 @@ import { buildApp } from '../src/server/http/app'
 import { openStore, type AgentRecord, type ServerStore } from '../src/server/store'
 import { createCore, type Core } from '../src/core/core'
 import { memoryVault } from '../src/core/sync/credentials'
-import type { Envelope } from '../src/shared/contract/errors'
 import type { ItemDetail, SyncStatus } from '../src/shared/contract'
 import type { PullResponse, PushResponse, PushedMutation } from '../src/shared/sync/protocol'
 import { startPostgres, type PostgresCluster } from '../test/support/postgres'
@@ -57,28 +57,11 @@ if (values.only !== undefined && values.only !== 'postgres' && values.only !== '
 const BACKENDS = (['postgres', 'pglite'] as const).filter((b) => values.only === undefined || values.only === b)
 type Backend = (typeof BACKENDS)[number]
 
-const log = (line: string) => process.stderr.write(`bench:sync ${new Date().toISOString().slice(11, 19)} ${line}\n`)
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
-const round1 = (x: number) => Math.round(x * 10) / 10
-const perSecond = (n: number, ms: number) => Math.round(n / (ms / 1000))
+const log = benchLog('sync')
 
-// ---- Resources, all released in `cleanup()` even on failure ---------------------------------
-
-const cleanups: (() => Promise<void> | void)[] = []
-async function cleanup(): Promise<void> {
-  for (const fn of cleanups.splice(0).reverse()) {
-    try {
-      await fn()
-    } catch (e) {
-      log(`cleanup: ${(e as Error).message}`)
-    }
-  }
-}
-const tempDir = (prefix: string) => {
-  const dir = mkdtempSync(join(tmpdir(), prefix))
-  cleanups.push(() => rmSync(dir, { recursive: true, force: true }))
-  return dir
-}
+// Resources, all released at the end even on failure.
+const cleanups = new Resources(log)
+const tempDir = (prefix: string) => cleanups.tempDir(prefix)
 
 let cluster: PostgresCluster | null = null
 interface Server {
@@ -351,10 +334,6 @@ async function benchPush(backend: Backend) {
 
 // ---- Console cores ------------------------------------------------------------------------
 
-function ok<T>(e: Envelope<unknown>, what: string): T {
-  if (!e.ok) throw new Error(`${what}: ${e.error.code}: ${e.error.message}`)
-  return e.value as T
-}
 
 async function signedInCore(serverUrl: string, credential: string, pollMs: number): Promise<Core> {
   const dir = tempDir('handoff-bench-core-')
@@ -366,13 +345,6 @@ async function signedInCore(serverUrl: string, credential: string, pollMs: numbe
 const statusOf = (core: Core) => ok<SyncStatus>(core.dispatch('sync.status', {}), 'sync.status')
 const countOf = (core: Core) => ok<{ total: number }>(core.dispatch('inbox.count', { filter: {} }), 'inbox.count').total
 
-async function until(what: string, check: () => boolean, ms: number, every = 25): Promise<void> {
-  const end = Date.now() + ms
-  while (!check()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`)
-    await sleep(every)
-  }
-}
 
 // ---- 2. First sync ------------------------------------------------------------------------
 
@@ -557,7 +529,7 @@ const load = () => Math.round(loadavg()[0]! * 100) / 100
 let failed = false
 const onSignal = () => {
   log('interrupted: cleaning up')
-  void cleanup().finally(() => process.exit(130))
+  void cleanups.releaseAll().finally(() => process.exit(130))
 }
 process.once('SIGINT', onSignal)
 process.once('SIGTERM', onSignal)
@@ -578,7 +550,7 @@ try {
   report.error = (e as Error).stack ?? String(e)
   log(`failed: ${(e as Error).stack ?? String(e)}`)
 } finally {
-  await cleanup()
+  await cleanups.releaseAll()
 }
 
 log(`written to ${publish(report, 'sync', report.when as string, values.out)}`)
